@@ -1,0 +1,3 @@
+from handoff_assistant.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The Qt layer: adapts core dataclasses; no business rule lives here."""

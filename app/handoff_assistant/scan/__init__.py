@@ -1,0 +1,121 @@
+"""Scan a prototype folder: ``scan_project(path, options, progress, cancel) -> ScanReport``.
+
+Read-only: nothing is written into the scanned folder and none of its code is imported or run.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional
+
+from handoff_assistant import __version__
+from handoff_assistant.scan import r_packages
+from handoff_assistant.scan.analysis import FileAnalysis, analyse_file
+from handoff_assistant.scan.cache import ScanCache
+from handoff_assistant.scan.declared import read_declared
+from handoff_assistant.scan.distributions import resolve_dependencies
+from handoff_assistant.scan.environment import probe_target
+from handoff_assistant.scan.files import list_files
+from handoff_assistant.scan.git_state import read_git_state
+from handoff_assistant.scan.options import ScanOptions
+from handoff_assistant.scan.python_imports import local_module_names
+from handoff_assistant.scan.report import FileSummary, LanguageStat, ScanReport, SEVERITIES
+from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
+
+__all__ = ["ScanError", "ScanOptions", "ScanReport", "scan_project"]
+
+
+class ScanError(Exception):
+    """The scan cannot start (missing folder, a file instead of a folder); the message says what to do."""
+
+
+def scan_project(
+    path: Path | str,
+    options: Optional[ScanOptions] = None,
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+) -> ScanReport:
+    options = options or ScanOptions()
+    report_progress = ensure_progress(progress)
+    cancel = ensure_cancel(cancel)
+    root = _checked_root(Path(path))
+
+    report_progress(0, 0, "Listing files")
+    inventory = list_files(root, cancel)
+    report_progress(0, 0, "Asking the target interpreter")
+    probe = probe_target(root, options.python)
+
+    cache = ScanCache(root, options.cache_dir) if options.use_cache else None
+    analyses = _analyse_all(root, inventory.entries, options, cache, report_progress, cancel)
+    if cache is not None:
+        cache.save()
+
+    paths = [entry.path for entry in inventory.entries]
+    declared = read_declared(root, paths)
+    imports = [(a.path, ref) for a in analyses for ref in a.imports]
+    pip_installs = [(a.path, ref) for a in analyses for ref in a.pip_installs]
+    dependencies = resolve_dependencies(
+        imports, pip_installs, declared, probe.distributions, local_module_names(paths),
+        probe.target.python_version,
+    )
+    skipped = inventory.skipped + tuple(a.skipped for a in analyses if a.skipped)
+    report_progress(len(analyses), len(analyses), "Reading git state")
+    return ScanReport(
+        root=str(root),
+        scanned_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        tool_version=__version__,
+        target=probe.target,
+        files=FileSummary(
+            count=len(inventory.entries),
+            bytes=sum(entry.size for entry in inventory.entries),
+            analysed=sum(1 for a in analyses if a.skipped is None and not a.problems),
+            skipped=skipped,
+            listing=inventory.listing,
+        ),
+        languages=_language_stats(analyses),
+        dependencies=dependencies,
+        r_packages=r_packages.summarise(analyses, root, paths),
+        findings=tuple(sorted((f for a in analyses for f in a.findings),
+                              key=lambda f: (SEVERITIES.index(f.severity), f.file, f.cell or 0, f.line))),
+        notebooks=tuple(a.notebook for a in analyses if a.notebook),
+        git=read_git_state(root),
+        problems=inventory.problems + declared.problems + tuple(p for a in analyses for p in a.problems),
+        declared_files=declared.files,
+        lock_files=declared.lock_files,
+    )
+
+
+def _checked_root(root: Path) -> Path:
+    if not root.exists():
+        raise ScanError(f"The folder {root} does not exist. Choose the prototype's folder.")
+    if not root.is_dir():
+        raise ScanError(f"{root} is a file, not a folder. Choose the folder that contains the prototype.")
+    return root.resolve()
+
+
+def _analyse_all(root, entries, options, cache, report_progress, cancel) -> list[FileAnalysis]:
+    analyses = []
+    total = len(entries)
+    for done, entry in enumerate(entries):
+        cancel.raise_if_cancelled()
+        analysis = cache.get(entry) if cache else None
+        if analysis is None:
+            analysis = analyse_file(root, entry, options.max_text_bytes)
+            if cache:
+                cache.put(entry, analysis)
+        analyses.append(analysis)
+        if done % 50 == 0:
+            report_progress(done, total, entry.path)
+    return analyses
+
+
+def _language_stats(analyses: list[FileAnalysis]) -> tuple[LanguageStat, ...]:
+    files: dict[str, int] = defaultdict(int)
+    lines: dict[str, int] = defaultdict(int)
+    for analysis in analyses:
+        if analysis.language:
+            files[analysis.language] += 1
+            lines[analysis.language] += analysis.code_lines
+    return tuple(sorted((LanguageStat(name, files[name], lines[name]) for name in files),
+                        key=lambda stat: (-stat.code_lines, stat.name)))

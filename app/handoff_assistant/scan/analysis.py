@@ -1,0 +1,103 @@
+"""Analysis of one file: everything the scan learns from a file on its own (and can therefore cache)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from handoff_assistant.scan import languages, notebooks, python_imports, r_packages
+from handoff_assistant.scan.files import FileEntry, NotText, read_text
+from handoff_assistant.scan.findings import notebook_findings, scan_text
+from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
+from handoff_assistant.scan.report import Finding, NotebookInfo, Problem, SkippedFile
+
+ANALYSIS_VERSION = 1  # bump when a detector changes, so cached results are recomputed
+
+
+@dataclass(frozen=True)
+class FileAnalysis:
+    path: str
+    language: Optional[str] = None
+    code_lines: int = 0
+    imports: tuple[ImportRef, ...] = ()
+    pip_installs: tuple[PipInstallRef, ...] = ()
+    r_packages: tuple[RPackageRef, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notebook: Optional[NotebookInfo] = None
+    problems: tuple[Problem, ...] = ()
+    skipped: Optional[SkippedFile] = None
+
+
+def analyse_file(root: Path, entry: FileEntry, max_text_bytes: int) -> FileAnalysis:
+    """Read one file and run every per-file detector on it; a bad file yields problems, never an exception."""
+    try:
+        content = read_text(root / entry.path, max_text_bytes)
+    except NotText as not_text:
+        return FileAnalysis(path=entry.path, skipped=SkippedFile(entry.path, not_text.reason, entry.size))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return FileAnalysis(path=entry.path, problems=(Problem(entry.path, f"cannot read: {reason}"),))
+    language = languages.detect_language(entry.path, content.text)
+    if language is not None and language.startswith("Jupyter"):
+        return _analyse_notebook(entry.path, content.text)
+    return _analyse_source(entry.path, language, content.text)
+
+
+def _analyse_source(path: str, language: Optional[str], text: str) -> FileAnalysis:
+    findings = scan_text(text, file=path, language=language)
+    imports: tuple[ImportRef, ...] = ()
+    r_refs: tuple[RPackageRef, ...] = ()
+    if language == languages.PYTHON:
+        scanned = python_imports.find_imports(text)
+        imports = scanned.imports
+        findings = findings + python_imports.python2_findings(scanned, path)
+    elif language in languages.R_FAMILY:
+        r_refs = tuple(r_packages.find_r_packages(text, language))
+    return FileAnalysis(
+        path=path,
+        language=language,
+        code_lines=languages.count_code_lines(language, text) if language else 0,
+        imports=imports,
+        r_packages=r_refs,
+        findings=tuple(findings),
+    )
+
+
+def _analyse_notebook(path: str, text: str) -> FileAnalysis:
+    try:
+        notebook = notebooks.parse_notebook(text)
+    except notebooks.NotebookError as error:
+        return FileAnalysis(
+            path=path, language=languages.JUPYTER_PYTHON, problems=(Problem(path, str(error)),)
+        )
+    imports: list[ImportRef] = []
+    pips: list[PipInstallRef] = []
+    r_refs: list[RPackageRef] = []
+    findings: list[Finding] = list(notebook_findings(notebook, path))
+    code_lines = 0
+    for cell in notebook.code_cells():
+        if notebook.is_python:
+            prepared = notebooks.prepare_python_cell(cell.source)
+            scanned = python_imports.find_imports(prepared.python_source)
+            imports += [ImportRef(i.module, i.line, cell.index, i.optional) for i in scanned.imports]
+            pips += [PipInstallRef(req, line, cell.index) for req, line in prepared.pip_installs]
+            code_language = languages.PYTHON if prepared.cell_magic is None else None
+        elif notebook.is_r:
+            r_refs += [RPackageRef(r.name, r.line, cell.index)
+                       for r in r_packages.find_r_packages(cell.source, languages.R)]
+            code_language = languages.R
+        else:
+            code_language = None
+        findings += scan_text(cell.source, file=path, language=code_language, cell=cell.index)
+        code_lines += languages.count_code_lines(code_language or languages.PYTHON, cell.source)
+    return FileAnalysis(
+        path=path,
+        language=languages.JUPYTER_R if notebook.is_r else languages.JUPYTER_PYTHON
+        if notebook.is_python else languages.JUPYTER_OTHER,
+        code_lines=code_lines,
+        imports=tuple(imports),
+        pip_installs=tuple(pips),
+        r_packages=tuple(r_refs),
+        findings=tuple(findings),
+        notebook=notebooks.notebook_info(notebook, path),
+    )

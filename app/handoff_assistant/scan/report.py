@@ -1,0 +1,180 @@
+"""The scan's output: plain frozen dataclasses that serialise to JSON (see docs/scan-report.md)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Optional
+
+from handoff_assistant.serialization import from_jsonable, to_jsonable
+
+SCHEMA_VERSION = 1
+
+# Severities, most serious first; the order is used for sorting everywhere.
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+# Finding categories.
+CATEGORIES = ("secret", "path", "host", "workdir", "notebook", "code", "data")
+# Dependency statuses.
+USED_DECLARED = "used-declared"
+USED_UNDECLARED = "used-undeclared"
+DECLARED_UNUSED = "declared-unused"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class TargetEnvironment:
+    """The data scientist's interpreter, as it answered in a subprocess (never the app's own)."""
+
+    python_version: str  # "3.11.7"; "" when no interpreter answered
+    platform: str  # sys.platform of the target: "linux", "darwin", "win32"
+    machine: str  # platform.machine(): "x86_64", "arm64"
+    interpreter: str  # absolute path, "" when none
+    source: str  # "project-env", "--python", "PATH", "none"
+    distributions_count: int = 0
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    file: str  # posix path relative to the root
+    line: int  # 1-based; within the cell for notebooks
+    cell: Optional[int] = None  # 0-based cell index for notebooks
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str  # "binary", "too-large", "link-outside-root", "link-loop", "unreadable", "ignored-dir"
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A file that should not travel with the code (large or a data format); bundles list it by hash."""
+
+    path: str
+    size: int
+    kind: str  # "large", "data", "binary"
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    count: int  # files considered (after ignores)
+    bytes: int
+    analysed: int  # files whose text was analysed
+    skipped: tuple[SkippedFile, ...] = ()
+    data_files: tuple[DataFile, ...] = ()
+    listing: str = "walk"  # "git" (tracked + untracked-not-ignored) or "walk" (default ignores)
+
+
+@dataclass(frozen=True)
+class LanguageStat:
+    name: str
+    files: int
+    code_lines: int
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One third-party Python distribution (or an unknown import name) the project uses or declares."""
+
+    distribution: Optional[str]  # None when the import is unknown
+    import_names: tuple[str, ...]
+    status: str  # USED_DECLARED, USED_UNDECLARED, DECLARED_UNUSED, UNKNOWN
+    declared_spec: Optional[str] = None  # e.g. ">=1.5" or "==1.3.2"
+    declared_in: tuple[str, ...] = ()  # "requirements.txt:3"
+    installed_version: Optional[str] = None
+    sources: tuple[SourceRef, ...] = ()
+    optional: bool = False  # every use is inside try/except ImportError or TYPE_CHECKING
+    candidates: tuple[str, ...] = ()  # alternatives when the import name maps to several distributions
+    marker: Optional[str] = None  # PEP 508 marker, e.g. "sys_platform == 'win32'"
+    resolved_by: str = ""  # "environment", "import-map", "declared", "pip-install", "project-file"
+    pip_installed_in: tuple[SourceRef, ...] = ()  # `%pip install X` / `!pip install X` lines
+
+
+@dataclass(frozen=True)
+class RPackage:
+    name: str
+    sources: tuple[SourceRef, ...] = ()
+    base: bool = False  # ships with R itself
+    version: Optional[str] = None  # from renv.lock or DESCRIPTION when known
+    declared_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # e.g. "path.user-home", "secret.password-assignment"
+    category: str  # one of CATEGORIES
+    severity: str  # one of SEVERITIES
+    file: str
+    line: int
+    message: str
+    fix: str
+    snippet: str = ""  # the line with any secret masked
+    cell: Optional[int] = None
+    fingerprint: str = ""  # stable across unrelated edits: rule + file + cell + normalised masked snippet
+
+
+@dataclass(frozen=True)
+class NotebookInfo:
+    path: str
+    language: str  # kernelspec language: "python", "R", ...
+    kernel: str  # kernelspec name
+    nbformat: int
+    cells: int
+    code_cells: int
+    out_of_order: bool
+    errors: int  # cells with error outputs
+    execution_counts: tuple[Optional[int], ...] = ()
+
+
+@dataclass(frozen=True)
+class GitState:
+    is_repo: bool
+    branch: Optional[str] = None
+    commit: Optional[str] = None
+    dirty: tuple[str, ...] = ()  # modified/staged tracked files
+    untracked: tuple[str, ...] = ()
+    remote: Optional[str] = None  # credentials stripped
+    last_commit_date: Optional[str] = None  # ISO 8601
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the scan could not read; the scan went on without it."""
+
+    file: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeclaredFile:
+    path: str
+    kind: str  # "requirements", "environment.yml", "pyproject", "setup.cfg", "setup.py", "Pipfile", ...
+
+
+@dataclass(frozen=True)
+class ScanReport:
+    root: str
+    scanned_at: str  # ISO 8601 UTC
+    tool_version: str
+    target: TargetEnvironment
+    files: FileSummary
+    languages: tuple[LanguageStat, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    r_packages: tuple[RPackage, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notebooks: tuple[NotebookInfo, ...] = ()
+    git: GitState = field(default_factory=lambda: GitState(is_repo=False))
+    problems: tuple[Problem, ...] = ()
+    declared_files: tuple[DeclaredFile, ...] = ()
+    lock_files: tuple[str, ...] = ()  # uv.lock, poetry.lock, Pipfile.lock, renv.lock present
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict:
+        return to_jsonable(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=False)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ScanReport":
+        return from_jsonable(cls, data)
