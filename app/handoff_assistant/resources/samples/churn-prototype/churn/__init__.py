@@ -1,0 +1,3 @@
+"""Customer churn prototype (Maria's version)."""
+
+__version__ = "0.3-dev"
