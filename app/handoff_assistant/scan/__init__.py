@@ -4,6 +4,7 @@ Read-only: nothing is written into the scanned folder and none of its code is im
 """
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +17,7 @@ from handoff_assistant.scan.cache import ScanCache
 from handoff_assistant.scan.declared import read_declared
 from handoff_assistant.scan.distributions import resolve_dependencies
 from handoff_assistant.scan.environment import probe_target
-from handoff_assistant.scan.files import list_files
+from handoff_assistant.scan.files import data_files, list_files
 from handoff_assistant.scan.git_state import read_git_state
 from handoff_assistant.scan.options import ScanOptions
 from handoff_assistant.scan.python_imports import local_module_names
@@ -24,6 +25,9 @@ from handoff_assistant.scan.report import FileSummary, LanguageStat, ScanReport,
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
 __all__ = ["ScanError", "ScanOptions", "ScanReport", "scan_project"]
+
+
+_PROGRESS_INTERVAL = 0.1  # seconds
 
 
 class ScanError(Exception):
@@ -46,7 +50,7 @@ def scan_project(
     report_progress(0, 0, "Asking the target interpreter")
     probe = probe_target(root, options.python)
 
-    cache = ScanCache(root, options.cache_dir) if options.use_cache else None
+    cache = ScanCache(root, options.cache_dir, options.max_text_bytes) if options.use_cache else None
     analyses = _analyse_all(root, inventory.entries, options, cache, report_progress, cancel)
     if cache is not None:
         cache.save()
@@ -71,6 +75,8 @@ def scan_project(
             bytes=sum(entry.size for entry in inventory.entries),
             analysed=sum(1 for a in analyses if a.skipped is None and not a.problems),
             skipped=skipped,
+            data_files=data_files(inventory.entries, (s.path for s in skipped if s.reason == "binary"),
+                                  options.max_text_bytes),
             listing=inventory.listing,
         ),
         languages=_language_stats(analyses),
@@ -95,18 +101,24 @@ def _checked_root(root: Path) -> Path:
 
 
 def _analyse_all(root, entries, options, cache, report_progress, cancel) -> list[FileAnalysis]:
+    """Analyse every file (or take it from the cache), checking the cancel token before each one and
+    reporting progress at most every ``_PROGRESS_INTERVAL`` seconds (a GUI needs no more)."""
     analyses = []
     total = len(entries)
+    last_report = 0.0
     for done, entry in enumerate(entries):
         cancel.raise_if_cancelled()
+        now = time.monotonic()
+        if now - last_report >= _PROGRESS_INTERVAL:
+            report_progress(done, total, entry.path)
+            last_report = now
         analysis = cache.get(entry) if cache else None
         if analysis is None:
             analysis = analyse_file(root, entry, options.max_text_bytes)
             if cache:
                 cache.put(entry, analysis)
         analyses.append(analysis)
-        if done % 50 == 0:
-            report_progress(done, total, entry.path)
+    report_progress(total, total, "Files analysed")
     return analyses
 
 
