@@ -1,0 +1,101 @@
+"""Turn one bundle's manifest into a portfolio ``Record``; anything unreadable becomes a record with the reason.
+
+The manifest itself is read by the bundle package (``bundle.reader``); this module only picks the
+fields the portfolio shows, so the portfolio never has a second idea of the bundle format.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from handoff_assistant.portfolio.model import BUNDLE, Record, SectionValue
+
+ManifestReader = Callable[[Path], dict]
+
+
+def default_manifest_reader() -> ManifestReader:
+    """The bundle package's reader: the manifest of a bundle folder or zip as a dict."""
+    from handoff_assistant.bundle.reader import open_bundle
+
+    def read(path: Path) -> dict:
+        return _as_dict(open_bundle(path))
+
+    return read
+
+
+def _as_dict(opened: Any) -> dict:
+    manifest = getattr(opened, "manifest", opened)
+    if hasattr(manifest, "to_dict"):
+        manifest = manifest.to_dict()
+    if not isinstance(manifest, dict):
+        raise ValueError("the manifest is not a JSON object")
+    return manifest
+
+
+def read_bundle_record(path: Path, reader: ManifestReader) -> Record:
+    """Never raises for a bad bundle: the record's ``error`` says what is wrong, in one sentence."""
+    try:
+        manifest = reader(path)
+    except Exception as error:  # noqa: BLE001 - any failure to read one bundle is that bundle's row
+        return Record(path=str(path), kind=BUNDLE, project=_name_from_path(path), error=_reason(error))
+    try:
+        return record_from_manifest(path, manifest)
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        return Record(path=str(path), kind=BUNDLE, project=_name_from_path(path),
+                      error=f"the manifest is missing or has a malformed field ({_reason(error)})")
+
+
+def record_from_manifest(path: Path, manifest: dict) -> Record:
+    project = manifest.get("project") or {}
+    assessment = manifest.get("assessment") or {}
+    return Record(
+        path=str(path),
+        kind=BUNDLE,
+        project=str(project.get("name") or _name_from_path(path)),
+        owner=_owner(project),
+        version=_version(manifest),
+        created_at=str(manifest.get("created_at") or ""),
+        score=_number(assessment.get("score")),
+        level=str(assessment.get("level") or "unknown"),
+        weakest_section=assessment.get("weakest_section"),
+        blockers=tuple(str(b) for b in assessment.get("blockers") or ()),
+        sections=sections_from(assessment.get("sections") or ()),
+    )
+
+
+def sections_from(raw: Any) -> tuple[SectionValue, ...]:
+    """Sections as a list of {id, title, score} (the Assessment's form) or a {id: score} mapping."""
+    if isinstance(raw, dict):
+        return tuple(SectionValue(id=str(k), title=str(k), score=_number(v)) for k, v in raw.items())
+    return tuple(SectionValue(id=str(s["id"]), title=str(s.get("title") or s["id"]), score=_number(s.get("score")))
+                 for s in raw)
+
+
+def _owner(project: dict) -> str:
+    owner = project.get("owner")
+    if isinstance(owner, dict):
+        return str(owner.get("name") or owner.get("email") or "")
+    return str(owner or "")
+
+
+def _version(manifest: dict) -> str:
+    source = manifest.get("source") or {}
+    commit = source.get("commit") if isinstance(source, dict) else None
+    commit = commit or manifest.get("source_commit")
+    if commit:
+        dirty = isinstance(source, dict) and source.get("dirty")
+        return str(commit)[:10] + (" (dirty)" if dirty else "")
+    return str(manifest.get("version") or manifest.get("tool_version") or "")
+
+
+def _number(value: Any) -> Optional[float]:
+    return None if value is None else round(float(value), 1)
+
+
+def _name_from_path(path: Path) -> str:
+    return path.stem if path.suffix.lower() == ".zip" else path.name
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text if len(text) < 300 else text[:297] + "..."

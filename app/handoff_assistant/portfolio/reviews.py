@@ -1,0 +1,105 @@
+"""A team lead's review of one bundle, saved as ``review.json`` beside it so the data scientist and IT see it.
+
+The review records the bundle's hash (SHA-256 of the zip, or of SHA256SUMS for a bundle folder): a
+review whose hash no longer matches belongs to other bytes and counts as unreviewed. A later bundle has
+no review of its own, so it starts unreviewed.
+"""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Optional
+
+from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED, ReviewStatus
+from handoff_assistant.portfolio.sidecars import REVIEW, SidecarError, find_sidecar, load_sidecar, sidecar_path
+from handoff_assistant.serialization import from_jsonable, to_jsonable
+
+SCHEMA_VERSION = 1
+DECISIONS = (APPROVED, CHANGES_REQUESTED)
+
+
+class ReviewError(ValueError):
+    """The review cannot be saved (bad decision, missing comment, bundle not readable); says what to do."""
+
+
+@dataclass(frozen=True)
+class Review:
+    decision: str  # APPROVED or CHANGES_REQUESTED
+    comment: str
+    by: str
+    at: str  # ISO 8601, UTC
+    bundle: str  # the bundle's file or folder name
+    bundle_hash: str  # "sha256:<hex>"
+    schema_version: int = SCHEMA_VERSION
+
+
+def bundle_hash(bundle: Path) -> str:
+    """SHA-256 of the zip's bytes, or of the folder's SHA256SUMS (which pins every file in it)."""
+    target = bundle / "SHA256SUMS" if bundle.is_dir() else bundle
+    digest = hashlib.sha256()
+    with target.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return "sha256:" + digest.hexdigest()
+
+
+def save_review(bundle: Path, decision: str, comment: str, by: Optional[str] = None) -> Review:
+    """Write the review atomically beside the bundle; "request changes" needs a comment saying which."""
+    if decision not in DECISIONS:
+        raise ReviewError(f"the decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
+    if decision == CHANGES_REQUESTED and not comment.strip():
+        raise ReviewError("say which changes you request: the comment is empty")
+    try:
+        digest = bundle_hash(bundle)
+    except OSError as error:
+        raise ReviewError(f"cannot read the bundle {bundle}: {error.strerror or error}") from error
+    review = Review(decision=decision, comment=comment.strip(), by=by or _current_user(),
+                    at=datetime.now(timezone.utc).isoformat(timespec="seconds"), bundle=bundle.name,
+                    bundle_hash=digest)
+    _write_atomically(sidecar_path(bundle, REVIEW), json.dumps(to_jsonable(review), indent=2) + "\n")
+    return review
+
+
+def read_review(bundle: Path) -> ReviewStatus:
+    """The review state of this exact bundle; never raises."""
+    path = find_sidecar(bundle, REVIEW)
+    if path is None:
+        return ReviewStatus()
+    try:
+        review = from_jsonable(Review, load_sidecar(path))
+        current = bundle_hash(bundle)
+    except SidecarError as error:
+        return ReviewStatus(detail=str(error))
+    except (TypeError, KeyError) as error:
+        return ReviewStatus(detail=f"{path.name} is missing a field ({error})")
+    except OSError as error:
+        return ReviewStatus(detail=f"cannot hash the bundle: {error.strerror or error}")
+    if review.bundle_hash != current:
+        return ReviewStatus(detail=f"the bundle changed after {review.by}'s review of {review.at}")
+    if review.decision not in DECISIONS:
+        return ReviewStatus(detail=f"{path.name} has an unknown decision {review.decision!r}")
+    return ReviewStatus(state=review.decision, by=review.by, at=review.at, comment=review.comment)
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, temp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

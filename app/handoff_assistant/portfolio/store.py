@@ -1,0 +1,169 @@
+"""The portfolio's memory: a SQLite index of every bundle and project folder seen, in the user's data folder.
+
+It makes a restart instant and keeps the lead's sources, but holds nothing the bundles do not: delete
+the file and a refresh rebuilds the same rows. Records are keyed by path and reused while the file's
+size and mtime are unchanged. The schema version is SQLite's ``user_version``; ``MIGRATIONS`` brings
+any older database to the current version in one transaction.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+import platformdirs
+
+from handoff_assistant.portfolio.model import BUNDLE, Record, SectionValue
+
+DATABASE_NAME = "portfolio.sqlite3"
+
+SCHEMA_V1 = """
+CREATE TABLE records (
+    path TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    project TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    score REAL,
+    level TEXT NOT NULL,
+    weakest_section TEXT,
+    blockers TEXT NOT NULL,
+    sections TEXT NOT NULL,
+    error TEXT NOT NULL
+);
+"""
+
+_V2 = """
+CREATE TABLE sources (path TEXT PRIMARY KEY, added_at TEXT NOT NULL);
+CREATE INDEX records_by_project ON records (project, created_at);
+"""
+
+# version reached -> script that brings the previous version to it
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: _V2}
+CURRENT_VERSION = max(MIGRATIONS)
+
+_COLUMNS = ("path", "kind", "size", "mtime_ns", "project", "owner", "version", "created_at", "score", "level",
+            "weakest_section", "blockers", "sections", "error")
+
+
+class StoreError(Exception):
+    """The database cannot be used (newer schema than this app knows); the message says what to do."""
+
+
+def data_dir() -> Path:
+    """The user's data folder (HANDOFF_DATA_DIR overrides it, e.g. in tests)."""
+    override = os.environ.get("HANDOFF_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir("handoff-assistant", appauthor=False))
+
+
+def default_database_path() -> Path:
+    return data_dir() / DATABASE_NAME
+
+
+class Store:
+    """One connection to the portfolio database; use as a context manager."""
+
+    def __init__(self, path: Optional[Path] = None) -> None:
+        self.path = Path(path) if path else default_database_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = _connect_or_set_aside(self.path)
+        migrate(self._db)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def cached(self, path: Path, size: int, mtime_ns: int) -> Optional[Record]:
+        row = self._db.execute("SELECT * FROM records WHERE path = ? AND size = ? AND mtime_ns = ?",
+                               (str(path), size, mtime_ns)).fetchone()
+        return _record(row) if row else None
+
+    def put(self, record: Record, size: int, mtime_ns: int) -> None:
+        values = (record.path, record.kind, size, mtime_ns, record.project, record.owner, record.version,
+                  record.created_at, record.score, record.level, record.weakest_section,
+                  json.dumps(record.blockers), json.dumps([[s.id, s.title, s.score] for s in record.sections]),
+                  record.error)
+        with self._db:
+            self._db.execute(f"INSERT OR REPLACE INTO records ({', '.join(_COLUMNS)}) "
+                             f"VALUES ({', '.join('?' * len(_COLUMNS))})", values)
+
+    def forget_missing(self, exists: Callable[[Path], bool] = Path.exists) -> int:
+        """Drop records whose file or folder is gone; returns how many."""
+        gone = [p for (p,) in self._db.execute("SELECT path FROM records") if not exists(Path(p))]
+        with self._db:
+            self._db.executemany("DELETE FROM records WHERE path = ?", [(p,) for p in gone])
+        return len(gone)
+
+    def records(self) -> list[Record]:
+        return [_record(r) for r in self._db.execute("SELECT * FROM records ORDER BY project, created_at, path")]
+
+    def bundles_of(self, project: str) -> list[Record]:
+        """Every readable bundle of one project, oldest first."""
+        rows = self._db.execute("SELECT * FROM records WHERE project = ? AND kind = ? AND error = '' "
+                                "ORDER BY created_at, path", (project, BUNDLE))
+        return [_record(r) for r in rows]
+
+    def sources(self) -> list[str]:
+        return [p for (p,) in self._db.execute("SELECT path FROM sources ORDER BY added_at, path")]
+
+    def add_source(self, path: Path | str) -> None:
+        with self._db:
+            self._db.execute("INSERT OR IGNORE INTO sources (path, added_at) VALUES (?, ?)",
+                             (str(path), datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+    def remove_source(self, path: Path | str) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM sources WHERE path = ?", (str(path),))
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Bring ``db`` to ``CURRENT_VERSION``; returns the version it started at."""
+    start = schema_version(db)
+    if start > CURRENT_VERSION:
+        raise StoreError(f"the portfolio database was written by a newer Handoff Assistant (schema {start}); "
+                         f"update the app or delete the database to rebuild it from the bundles")
+    for version in range(start + 1, CURRENT_VERSION + 1):
+        try:
+            db.executescript(f"BEGIN; {MIGRATIONS[version]} PRAGMA user_version = {version}; COMMIT;")
+        except sqlite3.Error:
+            db.rollback()
+            raise
+    return start
+
+
+def _connect_or_set_aside(path: Path) -> sqlite3.Connection:
+    """A damaged database file is renamed ``*.damaged`` and a new one started: the bundles hold the truth."""
+    db = sqlite3.connect(path, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    try:
+        db.execute("PRAGMA user_version").fetchone()
+        db.execute("SELECT name FROM sqlite_master").fetchall()
+    except sqlite3.DatabaseError:
+        db.close()
+        os.replace(path, path.with_name(path.name + ".damaged"))
+        db = sqlite3.connect(path, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+    return db
+
+
+def _record(row: sqlite3.Row) -> Record:
+    return Record(path=row["path"], kind=row["kind"], project=row["project"], owner=row["owner"],
+                  version=row["version"], created_at=row["created_at"], score=row["score"], level=row["level"],
+                  weakest_section=row["weakest_section"], blockers=tuple(json.loads(row["blockers"])),
+                  sections=tuple(SectionValue(i, t, s) for i, t, s in json.loads(row["sections"])),
+                  error=row["error"])

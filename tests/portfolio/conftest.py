@@ -1,0 +1,94 @@
+"""Bundles and project folders for portfolio tests.
+
+``make_bundle`` writes a manifest-only bundle (folder or zip) with SHA256SUMS, shaped like
+docs/bundle-format.md; ``read_fixture_manifest`` reads it until the real bundle reader is wired in.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from handoff_assistant.portfolio.model import PROJECT_FOLDER, Record, SectionValue
+
+SECTIONS = ("code", "environment", "portability", "security", "testing", "operations")
+
+
+def manifest(project: str, created_at: str, score: float, level: str, blockers: tuple[str, ...] = (),
+             owner: str = "Ana Data", commit: str = "0123456789abcdef", section_scores: Optional[dict] = None) -> dict:
+    scores = section_scores or {s: score for s in SECTIONS}
+    weakest = min(scores, key=lambda s: scores[s])
+    return {
+        "schema_version": 1,
+        "tool_version": "0.1.0",
+        "created_at": created_at,
+        "project": {"name": project, "owner": {"name": owner, "email": "ana@example.com"}},
+        "source": {"commit": commit, "dirty": False},
+        "assessment": {"score": score, "level": level, "weakest_section": weakest, "blockers": list(blockers),
+                       "sections": [{"id": s, "title": s.title(), "score": scores[s], "weight": 1.0}
+                                    for s in SECTIONS]},
+    }
+
+
+def make_bundle(parent: Path, name: str, data: dict, as_zip: bool = True) -> Path:
+    files = {"handoff-manifest.json": json.dumps(data, indent=2).encode(), "RUNBOOK.md": b"# Runbook\n"}
+    sums = "".join(f"{hashlib.sha256(body).hexdigest()}  {path}\n" for path, body in sorted(files.items()))
+    files["SHA256SUMS"] = sums.encode()
+    parent.mkdir(parents=True, exist_ok=True)
+    if as_zip:
+        target = parent / f"{name}.zip"
+        with zipfile.ZipFile(target, "w") as archive:
+            for path, body in sorted(files.items()):
+                archive.writestr(path, body)
+        return target
+    target = parent / name
+    target.mkdir()
+    for path, body in files.items():
+        (target / path).write_bytes(body)
+    return target
+
+
+def read_fixture_manifest(path: Path) -> dict:
+    if path.is_dir():
+        return json.loads((path / "handoff-manifest.json").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read("handoff-manifest.json"))
+
+
+def fixed_assessor(root: Path) -> Record:
+    """Stands in for scan + assess of a project folder: the score is read from a file the test wrote."""
+    score = float((root / "score.txt").read_text())
+    return Record(path=str(root), kind=PROJECT_FOLDER, project=root.name, owner="Bo Lead",
+                  version="working folder", created_at="2026-11-26T12:00:00+00:00", score=score,
+                  level="Needs work", weakest_section="testing", blockers=(),
+                  sections=tuple(SectionValue(s, s.title(), score) for s in SECTIONS))
+
+
+@pytest.fixture
+def landing(tmp_path) -> Path:
+    """A shared drive: three bundles of churn, one of fraud (verified), a corrupt zip, a project folder."""
+    drop = tmp_path / "landing"
+    make_bundle(drop / "churn", "churn-1", manifest("churn", "2026-10-01T09:00:00+00:00", 40, "Not ready",
+                                                  blockers=("no-hardcoded-credentials", "owner-named")))
+    make_bundle(drop / "churn", "churn-2", manifest("churn", "2026-10-15T09:00:00+00:00", 62, "Not ready",
+                                                  blockers=("owner-named",)))
+    make_bundle(drop / "churn", "churn-3", manifest("churn", "2026-11-20T09:00:00+00:00", 85, "Ready"),
+                as_zip=False)
+    fraud = make_bundle(drop, "fraud-1", manifest("fraud", "2026-11-01T10:00:00+00:00", 70, "Needs work",
+                                                  owner="Cy Model", section_scores={
+                                                      "code": 90, "environment": 80, "portability": 75,
+                                                      "security": 70, "testing": 30, "operations": 60}))
+    (drop / "fraud-1.verification.json").write_text(json.dumps(
+        {"by": "it-ops", "at": "2026-11-02T08:00:00+00:00", "passed": True,
+         "results": [{"name": "environment", "passed": True}, {"name": "smoke", "passed": True}]}))
+    (drop / "broken.zip").write_bytes(b"PK\x03\x04 this is not a whole zip")
+    project = drop / "projects" / "forecast"
+    project.mkdir(parents=True)
+    (project / "handoff.yaml").write_text("name: forecast\n")
+    (project / "score.txt").write_text("55")
+    assert fraud.exists()
+    return drop

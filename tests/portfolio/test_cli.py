@@ -1,0 +1,67 @@
+"""``handoff portfolio`` end to end through the CLI entry point."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from handoff_assistant.cli import main
+from tests.portfolio.conftest import fixed_assessor, read_fixture_manifest
+
+
+@pytest.fixture(autouse=True)
+def fixture_readers(monkeypatch):
+    monkeypatch.setattr("handoff_assistant.portfolio.build.default_manifest_reader", lambda: read_fixture_manifest)
+    monkeypatch.setattr("handoff_assistant.cli.portfolio_command.default_project_assessor",
+                        lambda policy=None: fixed_assessor)
+
+
+def test_text_table_lists_projects_and_problems(landing, capsys):
+    assert main(["portfolio", str(landing)]) == 0
+    out = capsys.readouterr().out
+    header, *lines = out.splitlines()
+    assert header.split()[:3] == ["Project", "Owner", "Version"]
+    assert lines[0].startswith("broken") and lines[1].startswith("churn")
+    assert "85" in lines[1] and "Ready" in lines[1]
+    assert "Could not read (1):" in out and "broken.zip" in out
+
+
+def test_filters_and_sort_from_the_command_line(landing, capsys):
+    assert main(["portfolio", str(landing), "--format", "csv", "--level", "Needs work", "--sort", "score",
+                 "--desc"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["project"] for r in rows] == ["fraud", "forecast"]
+
+
+def test_html_to_a_file(landing, tmp_path, capsys):
+    target = tmp_path / "portfolio.html"
+    assert main(["portfolio", str(landing), "--format", "html", "-o", str(target), "--owner", "ana"]) == 0
+    html = target.read_text(encoding="utf-8")
+    assert "<td>churn</td>" in html and "<td>fraud</td>" not in html
+    assert capsys.readouterr().out == ""
+
+
+def test_history_of_one_project(landing, capsys):
+    assert main(["portfolio", str(landing), "--history", "churn"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "History of churn (3 bundles):"
+    assert "score 62 (+22)" in out[2] and "blocker resolved: no-hardcoded-credentials" in out[3]
+    assert main(["portfolio", str(landing), "--history", "churn", "--format", "json"]) == 0
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert [s["record"]["score"] for s in steps] == [40, 62, 85]
+
+
+def test_unknown_project_history_and_bad_policy_are_usage_errors(landing, tmp_path, capsys):
+    assert main(["portfolio", str(landing), "--history", "nope"]) == 2
+    assert "no bundle of project 'nope'" in capsys.readouterr().err
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("ready_threshold: lots\n")
+    assert main(["portfolio", str(landing), "--policy", str(policy)]) == 2
+    assert "cannot use the policy" in capsys.readouterr().err
+
+
+def test_empty_folder_says_what_a_bundle_is(tmp_path, capsys):
+    assert main(["portfolio", str(tmp_path)]) == 0
+    assert "No bundles or project folders found" in capsys.readouterr().out

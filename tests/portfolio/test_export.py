@@ -1,0 +1,57 @@
+"""CSV, JSON and HTML exports of a portfolio."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from handoff_assistant.portfolio.build import build_portfolio
+from handoff_assistant.portfolio.export import to_csv, to_html, to_json
+from handoff_assistant.portfolio.model import CHANGES_REQUESTED
+from handoff_assistant.portfolio.reviews import save_review
+from handoff_assistant.portfolio.store import Store
+from tests.portfolio.conftest import fixed_assessor, read_fixture_manifest
+
+
+@pytest.fixture
+def portfolio(landing):
+    save_review(landing / "fraud-1.zip", CHANGES_REQUESTED, "Add a smoke test <b>now</b>", by="lead")
+    with Store() as store:
+        return build_portfolio([landing], store, read_fixture_manifest, fixed_assessor)
+
+
+def test_csv_has_one_line_per_row_with_sections_and_review(portfolio):
+    rows = list(csv.DictReader(io.StringIO(to_csv(portfolio))))
+    assert [r["project"] for r in rows] == ["broken", "churn", "forecast", "fraud"]
+    fraud = rows[3]
+    assert (fraud["score"], fraud["level"], fraud["weakest"], fraud["verification"], fraud["review"]) == \
+        ("70", "Needs work", "testing", "passed", CHANGES_REQUESTED)
+    assert fraud["section_testing"] == "30" and fraud["section_code"] == "90"
+    assert fraud["review_comment"] == "Add a smoke test <b>now</b>" and fraud["reviewed_by"] == "lead"
+    churn = rows[1]
+    assert (churn["bundles"], churn["score_change"]) == ("3", "+23.0")
+    assert "zip" in rows[0]["problem"].lower() and rows[0]["score"] == ""
+
+
+def test_json_round_trips_the_rows(portfolio):
+    data = json.loads(to_json(portfolio))
+    assert data["schema_version"] == 1
+    assert [r["record"]["project"] for r in data["rows"]] == ["broken", "churn", "forecast", "fraud"]
+    assert data["rows"][3]["verification"]["state"] == "passed"
+
+
+def test_html_is_one_self_contained_printable_page(portfolio):
+    html = to_html(portfolio)
+    assert html.startswith("<!DOCTYPE html>")
+    assert "@page" in html and "@media print" in html
+    assert not re.search(r"<script|<link|src=|url\(|https?://", html)
+    for name in ("churn", "fraud", "forecast", "broken"):
+        assert f"<td>{name}</td>" in html
+    assert "Add a smoke test &lt;b&gt;now&lt;/b&gt;" in html
+    assert 'class="pill ready">1 Ready' in html
+    assert 'class="pill needs-work">2 Needs work' in html
+    assert 'title="Testing: 30"><span style="height: 30%">' in html
+    assert "(+23)" in html

@@ -1,0 +1,77 @@
+"""Reviews saved as review.json beside the bundle: round trip, hash, later bundles, bad files."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED, UNREVIEWED
+from handoff_assistant.portfolio.reviews import ReviewError, bundle_hash, read_review, save_review
+from tests.portfolio.conftest import make_bundle, manifest
+
+
+@pytest.fixture
+def bundle(tmp_path):
+    return make_bundle(tmp_path, "churn-1", manifest("churn", "2026-10-01T09:00:00+00:00", 60, "Needs work"))
+
+
+def test_review_round_trip_beside_the_bundle(bundle):
+    review = save_review(bundle, CHANGES_REQUESTED, "  Pin pandas and name an escalation contact. ", by="lead")
+    saved = json.loads((bundle.parent / "churn-1.review.json").read_text())
+    assert saved["decision"] == CHANGES_REQUESTED and saved["by"] == "lead"
+    assert saved["comment"] == "Pin pandas and name an escalation contact."
+    assert saved["bundle_hash"] == "sha256:" + hashlib.sha256(bundle.read_bytes()).hexdigest()
+    assert saved["at"] == review.at and saved["bundle"] == "churn-1.zip"
+    status = read_review(bundle)
+    assert (status.state, status.by, status.comment) == (CHANGES_REQUESTED, "lead", review.comment)
+
+
+def test_folder_bundle_hash_is_the_hash_of_its_sha256sums(tmp_path):
+    folder = make_bundle(tmp_path, "churn-2", manifest("churn", "2026-10-02T09:00:00+00:00", 60, "Ready"), False)
+    expected = hashlib.sha256((folder / "SHA256SUMS").read_bytes()).hexdigest()
+    assert bundle_hash(folder) == "sha256:" + expected
+    save_review(folder, APPROVED, "", by="lead")
+    assert (tmp_path / "churn-2.review.json").is_file()
+    assert read_review(folder).state == APPROVED
+
+
+def test_a_later_bundle_starts_unreviewed(bundle):
+    save_review(bundle, APPROVED, "good", by="lead")
+    later = make_bundle(bundle.parent, "churn-2", manifest("churn", "2026-10-09T09:00:00+00:00", 70, "Needs work"))
+    assert read_review(later).state == UNREVIEWED
+    assert read_review(bundle).state == APPROVED
+
+
+def test_a_bundle_changed_after_review_counts_as_unreviewed(bundle):
+    save_review(bundle, APPROVED, "good", by="lead")
+    bundle.write_bytes(bundle.read_bytes() + b"\0")
+    status = read_review(bundle)
+    assert status.state == UNREVIEWED
+    assert "changed after lead's review" in status.detail
+
+
+def test_requesting_changes_needs_a_comment_and_decisions_are_checked(bundle):
+    with pytest.raises(ReviewError, match="comment is empty"):
+        save_review(bundle, CHANGES_REQUESTED, "   ")
+    with pytest.raises(ReviewError, match="decision must be one of"):
+        save_review(bundle, "maybe", "hmm")
+    assert not (bundle.parent / "churn-1.review.json").exists()
+
+
+def test_a_missing_bundle_cannot_be_reviewed(tmp_path):
+    with pytest.raises(ReviewError, match="cannot read the bundle"):
+        save_review(tmp_path / "gone.zip", APPROVED, "")
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"{not json", "not valid JSON"),
+    (b"\xff\xfe\x00", "not UTF-8"),
+    (b"[1, 2]", "does not hold a JSON object"),
+    (b'{"decision": "approved"}', "missing a field"),
+])
+def test_a_malformed_review_file_reads_as_unreviewed_with_the_reason(bundle, content, reason):
+    (bundle.parent / "churn-1.review.json").write_bytes(content)
+    status = read_review(bundle)
+    assert status.state == UNREVIEWED
+    assert reason in status.detail

@@ -1,0 +1,67 @@
+"""The SQLite history: schema version, migration from v1, damaged and newer databases."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from handoff_assistant.portfolio.model import BUNDLE, Record, SectionValue
+from handoff_assistant.portfolio.store import (CURRENT_VERSION, SCHEMA_V1, Store, StoreError, data_dir,
+                                               default_database_path, schema_version)
+
+RECORD = Record(path="/drop/churn-1.zip", kind=BUNDLE, project="churn", owner="Ana", version="abc",
+                created_at="2026-10-01T09:00:00+00:00", score=40.0, level="Not ready", weakest_section="security",
+                blockers=("owner-named",), sections=(SectionValue("code", "Code", 80.0),
+                                                     SectionValue("testing", "Testing", None)))
+
+
+def test_the_database_lives_in_the_data_folder_from_the_environment(isolated_user_dirs):
+    assert data_dir() == isolated_user_dirs / "data"
+    with Store() as store:
+        store.put(RECORD, 10, 20)
+    assert default_database_path().is_file()
+
+
+def test_a_new_database_is_at_the_current_version_and_round_trips_records(tmp_path):
+    with Store(tmp_path / "p.sqlite3") as store:
+        assert schema_version(store._db) == CURRENT_VERSION == 2
+        store.put(RECORD, 10, 20)
+        assert store.cached(RECORD.path, 10, 20) == RECORD
+        assert store.cached(RECORD.path, 10, 21) is None
+        assert store.bundles_of("churn") == [RECORD]
+
+
+def test_migration_from_v1_keeps_records_and_adds_sources(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(SCHEMA_V1 + "PRAGMA user_version = 1;")
+    old.execute("INSERT INTO records VALUES (?, ?, 10, 20, 'churn', 'Ana', 'abc', '2026-10-01T09:00:00+00:00', "
+                "40.0, 'Not ready', 'security', '[\"owner-named\"]', "
+                "'[[\"code\", \"Code\", 80.0], [\"testing\", \"Testing\", null]]', '')", (RECORD.path, BUNDLE))
+    old.commit()
+    old.close()
+    with Store(path) as store:
+        assert schema_version(store._db) == CURRENT_VERSION
+        assert store.records() == [RECORD]
+        store.add_source("/drop")
+        store.add_source("/drop")
+        assert store.sources() == ["/drop"]
+        store.remove_source("/drop")
+        assert store.sources() == []
+
+
+def test_a_database_from_a_newer_app_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer Handoff Assistant.*delete the database"):
+        Store(path)
+
+
+def test_a_damaged_database_is_set_aside_and_started_again(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    path.write_bytes(b"this is not SQLite at all" * 100)
+    with Store(path) as store:
+        assert store.records() == []
+    assert (tmp_path / "p.sqlite3.damaged").read_bytes().startswith(b"this is not SQLite")
