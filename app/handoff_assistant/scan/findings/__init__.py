@@ -1,14 +1,56 @@
-"""Everything in the code that will break on a server: paths, hosts, secrets, notebook hygiene.  (STUB)"""
+"""Everything in the code that will break on a server: hardcoded paths, working-directory tricks, hosts, secrets.
+
+``scan_text`` runs every text detector on one file (or one notebook cell) and returns findings whose snippets
+have every secret value masked and whose fingerprints survive unrelated edits. Notebook hygiene and what saved
+outputs leak are in ``findings.notebooks``.
+"""
 from __future__ import annotations
 
 from typing import Optional
 
+from handoff_assistant.scan.findings.base import RULES, Hit, Rule, make_finding, make_snippet, with_fingerprints
+from handoff_assistant.scan.findings.hosts import find_hosts
+from handoff_assistant.scan.findings.paths import find_paths
+from handoff_assistant.scan.findings.secrets import find_secrets
+from handoff_assistant.scan.findings.source import read_source
+from handoff_assistant.scan.findings.workdir import find_workdir
 from handoff_assistant.scan.report import Finding
+
+__all__ = ["RULES", "Rule", "notebook_findings", "scan_text"]
 
 
 def scan_text(text: str, *, file: str, language: Optional[str], cell: Optional[int] = None) -> list[Finding]:
-    return []
+    """Findings in one text; ``language`` is the scan's language name, None for configuration and unknown files."""
+    source = read_source(text, file=file, language=language)
+    hits = find_secrets(source)
+    if not source.prose:
+        hits += find_paths(source) + find_workdir(source) + find_hosts(source)
+    masks: dict[int, list[tuple[int, int]]] = {}
+    for hit in hits:
+        for row, start, end in hit.masks:
+            masks.setdefault(row, []).append((start, end))
+    findings = []
+    for hit in _one_per_rule_and_line(hits):
+        line_text = source.lines[hit.line - 1] if hit.line <= len(source.lines) else ""
+        snippet = make_snippet(line_text, masks.get(hit.line, ()))
+        findings.append(make_finding(hit.rule, file=file, line=hit.line, snippet=snippet, cell=cell, detail=hit.detail))
+    return with_fingerprints(findings)
+
+
+def _one_per_rule_and_line(hits: list[Hit]) -> list[Hit]:
+    """A line reported once per rule; a secret already reported by a specific rule is not reported again."""
+    kept: dict[tuple[str, int], Hit] = {}
+    secret_masks: set[tuple[int, int, int]] = set()
+    for hit in hits:
+        if hit.rule.category == "secret" and hit.masks and set(hit.masks) & secret_masks:
+            continue
+        secret_masks |= set(hit.masks)
+        kept.setdefault((hit.rule.id, hit.line), hit)
+    return list(kept.values())
 
 
 def notebook_findings(notebook, path: str) -> list[Finding]:
-    return []
+    """Hygiene and output findings of a parsed notebook (see ``findings.notebooks``)."""
+    from handoff_assistant.scan.findings import notebooks
+
+    return notebooks.notebook_findings(notebook, path)

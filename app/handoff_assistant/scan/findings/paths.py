@@ -1,0 +1,91 @@
+"""Hardcoded absolute paths: each class says whose machine the path belongs to, and how bad that is.
+
+Only path-shaped text with a recognisable root counts (a home folder, a drive, a share, a mount, a temp folder,
+``file://``), so web routes, dates, MIME types, divisions and relative paths never match. In Python only string
+literals are read, never docstrings, regular expressions or the routes of web frameworks.
+"""
+from __future__ import annotations
+
+import re
+
+from handoff_assistant.scan.findings.base import Hit, Rule, register
+from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Segment, Source
+
+_FIX = ("Read this location from configuration instead: a key in config.yaml (for example data_dir) or an "
+        "environment variable, and build file names relative to it with pathlib.")
+USER_HOME = Rule("path.user-home", "path", "high", "Path in a personal home folder",
+                 "Hardcoded path inside a personal home folder ({detail}); it exists only on this person's "
+                 "computer.", _FIX)
+WINDOWS_DRIVE = Rule("path.windows-drive", "path", "high", "Windows drive path",
+                     "Hardcoded Windows drive path ({detail}); servers usually run Linux and have no such drive.",
+                     _FIX)
+UNC_SHARE = Rule("path.unc-share", "path", "medium", "Network share path",
+                 "Hardcoded network share ({detail}); the server may not reach this share or use this name "
+                 "for it.", _FIX + " Ask IT how the server will reach the share.")
+MOUNT = Rule("path.mount", "path", "medium", "Mounted volume path",
+             "Hardcoded mounted volume ({detail}); a removable drive or mount on this machine, not on the server.",
+             _FIX)
+TEMP_DIR = Rule("path.temp-dir", "path", "low", "Fixed temporary folder",
+                "Fixed temporary folder ({detail}); it is emptied on reboot and may differ or be shared on the "
+                "server.", "Use tempfile.mkdtemp() / tempfile.TemporaryDirectory() (R: tempdir()) for scratch "
+                "files, or a configured output folder for results that must be kept.")
+FILE_URL = Rule("path.file-url", "path", "medium", "file:// URL",
+                "file:// URL pointing at a local file ({detail}).", _FIX)
+register(USER_HOME, WINDOWS_DRIVE, UNC_SHARE, MOUNT, TEMP_DIR, FILE_URL)
+
+_BOUNDARY = r"(?<![\w.\\/:~$%@-])"
+_SEP = r"(?:\\{1,2}|/)"
+_NAME = r"[^\\/\s'\"`,;:)*?<>|]+"
+# Most specific first: a span taken by one class is not reported again by a later one.
+_PATTERNS: tuple[tuple[Rule, re.Pattern[str]], ...] = (
+    (USER_HOME, re.compile(_BOUNDARY + r"(?:/Users/(?!Shared\b)" + _NAME + r"|/home/" + _NAME
+                           + r"|/root(?=/)|~[A-Za-z_][\w.-]*(?=/)|~(?=/)"
+                           + r"|[A-Za-z]:" + _SEP + r"(?:Users|Documents and Settings)" + _SEP + _NAME + ")")),
+    (TEMP_DIR, re.compile(_BOUNDARY + r"(?:/(?:var/)?tmp(?=/|\\|$|['\"\s])|[A-Za-z]:" + _SEP
+                          + r"(?:Temp|TEMP|tmp)\b)")),
+    (FILE_URL, re.compile(r"\bfile:/{2,3}[^\s'\"`)]*")),
+    (UNC_SHARE, re.compile(r"(?<![\w\\/:])\\{2,4}[A-Za-z0-9][\w.$-]+\\{1,2}[\w.$-]+")),
+    (MOUNT, re.compile(_BOUNDARY + r"/(?:mnt|Volumes|media|dbfs|gpfs|nfs|lustre)/" + _NAME)),
+    (WINDOWS_DRIVE, re.compile(_BOUNDARY + r"[A-Za-z]:" + _SEP + r"(?=[\w$.~ -]{2})")),
+)
+_REGEX_HINT = re.compile(r"\(\?|\[\^|\.\*|\.\+|^\^|\$$|\\[dDwWsSbB][+*?{)|]")
+_REGEX_CALLS = {"compile", "match", "search", "sub", "subn", "findall", "finditer", "fullmatch", "split",
+                "contains", "extract", "extractall", "replace", "glob", "fnmatch"}
+_ROUTE_CALLS = {"add_url_rule", "add_api_route", "re_path", "url_for", "redirect"}
+_LOOKED_AT = (STRING, CODE, SHELL)
+_WHOLE_PATH = re.compile(r"[^\s'\"`,;)]*")
+
+
+def find_paths(source: Source) -> list[Hit]:
+    hits = []
+    for segment in source.segments:
+        if segment.kind in _LOOKED_AT and not _excluded(segment):
+            hits += _segment_hits(segment)
+    return hits
+
+
+def _excluded(segment: Segment) -> bool:
+    if segment.kind != STRING:
+        return False
+    callee = segment.calls[-1].rsplit(".", 1)[-1] if segment.calls else ""
+    return (segment.decorated or callee in _ROUTE_CALLS or callee in _REGEX_CALLS
+            or bool(_REGEX_HINT.search(segment.text)))
+
+
+def _segment_hits(segment: Segment) -> list[Hit]:
+    taken: list[tuple[int, int]] = []
+    hits = []
+    for rule, pattern in _PATTERNS:
+        for match in pattern.finditer(segment.text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            row, _ = segment.position(match.start())
+            hits.append(Hit(rule, row, _shorten(_WHOLE_PATH.match(segment.text, match.start()).group())))
+    return hits
+
+
+def _shorten(path: str) -> str:
+    """The path as people write it (escaped backslashes undone), cut to a readable length."""
+    path = path.replace("\\\\", "\\")
+    return path if len(path) <= 60 else path[:57] + "..."

@@ -1,0 +1,232 @@
+"""A text cut into the pieces detectors look at: string literals, code and comments, with their positions.
+
+Python is read with ``tokenize`` so only string literals count as values (docstrings and comments are kept
+apart); notebook magics and ``!`` shell lines become shell pieces. Other languages are read line by line with
+their comment marker split off. Nothing is imported or executed.
+"""
+from __future__ import annotations
+
+import io
+import re
+import token
+import tokenize
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Optional
+
+STRING = "string"  # a Python string literal (text = its source between the quotes)
+DOCSTRING = "docstring"  # a Python string that is a statement on its own (docstring or block comment)
+CODE = "code"  # a line of a language other than Python, comment removed
+SHELL = "shell"  # a notebook magic or ``!`` shell line inside Python code
+COMMENT = "comment"
+
+# Comment markers by language; languages not named here use "#".
+_COMMENT_MARKERS = {"SQL": "--", "Java": "//", "JavaScript": "//", "TypeScript": "//", "Scala": "//",
+                    "C": "//", "C++": "//", "Go": "//", "Rust": "//", "MATLAB": "%", "MATLAB/Octave": "%",
+                    "Octave": "%", "JSON": None, "SAS": None}
+_PROSE_SUFFIXES = {".md", ".markdown", ".rst", ".txt", ".adoc", ".csv", ".tsv"}
+_PROSE_LANGUAGES = {"Markdown", "reStructuredText", "Text", "CSV"}
+# Languages whose unquoted values are literal values (config, shell); elsewhere an unquoted name is a variable.
+_UNQUOTED_VALUE_LANGUAGES = {None, "YAML", "Shell", "TOML", "INI", "Dockerfile", "Properties", "dotenv"}
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    row: int  # 1-based line of text[0]
+    col: int  # 0-based column of text[0] in that line
+    kind: str  # STRING, DOCSTRING, CODE, SHELL, COMMENT
+    key: str = ""  # Python: the name or dict key the string is given to (password="x", "host": "db01")
+    calls: tuple[str, ...] = ()  # Python: dotted names of the calls the string sits in, innermost last
+    decorated: bool = False  # Python: the innermost call is a decorator (@app.route("/x"))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(row, column) in the original text of ``text[offset]``."""
+        newlines = self.text.count("\n", 0, offset)
+        if newlines == 0:
+            return self.row, self.col + offset
+        return self.row + newlines, offset - self.text.rindex("\n", 0, offset) - 1
+
+    def covers(self, row: int, column: int) -> bool:
+        """Whether (row, column) of the original text lies inside this segment."""
+        lines = self.text.split("\n")
+        if not self.row <= row < self.row + len(lines):
+            return False
+        start = self.col if row == self.row else 0
+        return start <= column < start + len(lines[row - self.row])
+
+
+@dataclass(frozen=True)
+class Source:
+    lines: tuple[str, ...]
+    language: Optional[str]
+    segments: tuple[Segment, ...]
+    python: bool  # segments come from tokenize
+    prose: bool  # documentation or data: only self-evident secrets are looked for
+    unquoted_values: bool  # ``key = value`` without quotes is a literal value in this language
+
+
+def read_source(text: str, *, file: str, language: Optional[str]) -> Source:
+    lines = tuple(text.splitlines())
+    prose = language in _PROSE_LANGUAGES or (language is None and PurePosixPath(file).suffix.lower() in _PROSE_SUFFIXES)
+    unquoted = language in _UNQUOTED_VALUE_LANGUAGES and not prose
+    if language == "Python":
+        segments = _python_segments(lines)
+        if segments is not None:
+            return Source(lines, language, segments, True, False, False)
+    marker = _COMMENT_MARKERS.get(language or "", "#")
+    return Source(lines, language, tuple(_line_segments(lines, marker)), False, prose, unquoted)
+
+
+def _line_segments(lines: tuple[str, ...], marker: Optional[str]) -> list[Segment]:
+    segments = []
+    for row, line in enumerate(lines, start=1):
+        cut = comment_start(line, marker) if marker else -1
+        code = line if cut < 0 else line[:cut]
+        if code.strip():
+            segments.append(Segment(code, row, 0, CODE))
+        if cut >= 0:
+            segments.append(Segment(line[cut:], row, cut, COMMENT))
+    return segments
+
+
+def comment_start(line: str, marker: str) -> int:
+    """Index of the comment marker outside quotes (at the start or after a space), else -1."""
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif line.startswith(marker, index) and (index == 0 or line[index - 1] in " \t"):
+            return index
+    return -1
+
+
+_MAGIC_LINE = re.compile(r"^\s*[%!]")
+
+
+def _python_segments(lines: tuple[str, ...]) -> Optional[tuple[Segment, ...]]:
+    """Segments of Python source; None when it does not tokenize (Python 2, broken code)."""
+    shell = [Segment(line, row, 0, SHELL) for row, line in enumerate(lines, start=1) if _MAGIC_LINE.match(line)]
+    code = "\n".join("" if _MAGIC_LINE.match(line) else line for line in lines) + "\n"
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    return tuple(shell) + tuple(_PythonReader(code.splitlines(), tokens).segments())
+
+
+_SKIPPED = {token.NL, token.COMMENT, token.INDENT, token.DEDENT, token.ENCODING}
+_STATEMENT_START = {None, token.NEWLINE, token.INDENT, token.DEDENT, token.ENCODING}
+
+
+class _PythonReader:
+    """Walks the tokens once, keeping the call stack and the last name/key, to place every string literal."""
+
+    def __init__(self, lines: list[str], tokens: list[tokenize.TokenInfo]) -> None:
+        self._lines = lines
+        self._tokens = tokens
+        self._significant = [t for t in tokens if t.type not in _SKIPPED]
+
+    def segments(self) -> list[Segment]:
+        found = [Segment(t.string, t.start[0], t.start[1], COMMENT) for t in self._tokens if t.type == token.COMMENT]
+        stack: list[tuple[str, bool]] = []
+        significant = self._significant
+        fstring_depth = 0
+        for index, tok in enumerate(significant):
+            kind = _token_kind(tok)
+            if kind == "fstring-start":
+                fstring_depth += 1
+                if fstring_depth == 1:
+                    found.append(self._string(index, self._fstring_end(index), stack))
+            elif kind == "fstring-end":
+                fstring_depth -= 1
+            elif fstring_depth:
+                continue
+            elif tok.type == token.STRING:
+                found.append(self._string(index, tok, stack))
+            elif tok.type == token.OP and tok.string in "([{":
+                name, decorated = self._dotted_before(index) if tok.string == "(" else ("", False)
+                stack.append((name, decorated))
+            elif tok.type == token.OP and tok.string in ")]}" and stack:
+                stack.pop()
+        return found
+
+    def _fstring_end(self, start: int) -> tokenize.TokenInfo:
+        depth = 0
+        for tok in self._significant[start:]:
+            kind = _token_kind(tok)
+            depth += kind == "fstring-start"
+            depth -= kind == "fstring-end"
+            if depth == 0:
+                return tok
+        return self._significant[-1]
+
+    def _string(self, index: int, end: tokenize.TokenInfo, stack: list[tuple[str, bool]]) -> Segment:
+        start = self._significant[index]
+        raw = self._source_between(start.start, end.end)
+        quote_at = min(i for i in (raw.find('"'), raw.find("'")) if i >= 0)
+        width = 3 if raw[quote_at:quote_at + 3] in ('"""', "'''") else 1
+        inner = raw[quote_at + width: len(raw) - width]
+        calls = tuple(name for name, _ in stack if name)
+        decorated = bool(stack) and stack[-1][1]
+        kind = DOCSTRING if self._is_statement(index, end) else STRING
+        return Segment(inner, start.start[0], start.start[1] + quote_at + width, kind, self._key_before(index),
+                       calls, decorated)
+
+    def _source_between(self, start: tuple[int, int], end: tuple[int, int]) -> str:
+        (row1, col1), (row2, col2) = start, end
+        if row1 == row2:
+            return self._lines[row1 - 1][col1:col2]
+        middle = self._lines[row1:row2 - 1]
+        return "\n".join([self._lines[row1 - 1][col1:], *middle, self._lines[row2 - 1][:col2]])
+
+    def _is_statement(self, index: int, end: tokenize.TokenInfo) -> bool:
+        previous = self._significant[index - 1].type if index else None
+        after = self._significant.index(end, index) + 1
+        following = self._significant[after].type if after < len(self._significant) else None
+        return previous in _STATEMENT_START and following in (token.NEWLINE, token.ENDMARKER, None)
+
+    def _key_before(self, index: int) -> str:
+        """The name a string is assigned or passed to: ``name = "x"``, ``name: T = "x"``, ``"name": "x"``."""
+        before = self._significant[max(0, index - 4):index]
+        ops = [t.string if t.type == token.OP else None for t in before]
+        if len(before) >= 2 and ops[-1] in ("=", ":") and before[-2].type in (token.NAME, token.STRING):
+            if ops[-1] == ":" and before[-2].type == token.NAME:
+                return ""  # a slice, a lambda or an annotation without value
+            return _unquote(before[-2].string)
+        if len(before) >= 4 and ops[-1] == "=" and before[-2].type == token.NAME and ops[-3] == ":":
+            return before[-4].string if before[-4].type == token.NAME else ""
+        return ""
+
+    def _dotted_before(self, index: int) -> tuple[str, bool]:
+        """The dotted callee before an opening parenthesis and whether it follows a ``@``."""
+        parts: list[str] = []
+        position = index - 1
+        while position >= 0:
+            tok = self._significant[position]
+            if tok.type == token.NAME:
+                parts.append(tok.string)
+                position -= 1
+                if position >= 0 and self._significant[position].string == ".":
+                    position -= 1
+                    continue
+            break
+        decorated = position >= 0 and self._significant[position].string == "@"
+        return ".".join(reversed(parts)), decorated
+
+
+def _token_kind(tok: tokenize.TokenInfo) -> str:
+    name = token.tok_name.get(tok.type, "")
+    if name == "FSTRING_START":
+        return "fstring-start"
+    if name == "FSTRING_END":
+        return "fstring-end"
+    return ""
+
+
+def _unquote(text: str) -> str:
+    match = re.match(r"^[A-Za-z]*(['\"]{1,3})(.*)\1$", text, re.S)
+    return match.group(2) if match else text
