@@ -1,0 +1,191 @@
+"""Bad input never stops a scan: each kind lands in skipped files or problems with a reason."""
+from __future__ import annotations
+
+import codecs
+import ctypes
+import json
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
+
+import pytest
+
+from handoff_assistant.scan import ScanError, ScanOptions, scan_project
+
+PR_CAPBSET_DROP = 24
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
+SCAN_IN_CHILD = """
+import json, sys
+from handoff_assistant.scan import ScanOptions, scan_project
+report = scan_project(sys.argv[1], ScanOptions(use_cache=False))
+print(json.dumps({"problems": [[p.file, p.reason] for p in report.problems],
+                  "deps": sorted(d.distribution or "" for d in report.dependencies)}))
+"""
+
+
+def _scan(root, **options):
+    return scan_project(root, ScanOptions(**options))
+
+
+def _dependency_files(report, distribution):
+    return {source.file for dep in report.dependencies if dep.distribution == distribution for source in dep.sources}
+
+
+def _skipped(report):
+    return {s.path: s.reason for s in report.files.skipped}
+
+
+def test_permission_denied_file_and_folder_become_problems(tmp_path):
+    (tmp_path / "readable.py").write_text("import requests\n")
+    (tmp_path / "locked.py").write_text("import pandas\n")
+    (tmp_path / "locked.py").chmod(0o000)
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "inner.py").write_text("import numpy\n")
+    (tmp_path / "private").chmod(0o000)
+    try:
+        result = _scan_without_permission_override(tmp_path)
+    finally:
+        (tmp_path / "private").chmod(0o755)
+    problems = dict(result["problems"])
+    assert problems["locked.py"] == "cannot read: Permission denied"
+    assert problems["private"] == "cannot list folder: Permission denied"
+    assert "requests" in result["deps"] and "pandas" not in result["deps"] and "numpy" not in result["deps"]
+
+
+def _scan_without_permission_override(root):
+    """Scan in a child process that obeys file modes. Tests run as root, which ignores modes through the
+    CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH capabilities: the child drops both from its bounding set before
+    exec, so ``open`` and ``scandir`` really fail with EACCES while it can still run the venv's Python."""
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def drop_permission_override():
+        for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+            if os.geteuid() == 0 and libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+    completed = subprocess.run(
+        [sys.executable, "-c", SCAN_IN_CHILD, str(root)], preexec_fn=drop_permission_override,
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    return json.loads(completed.stdout)
+
+
+def test_a_fifo_does_not_hang_the_scan(tmp_path):
+    os.mkfifo(tmp_path / "stream.py")
+    (tmp_path / "ok.py").write_text("import requests\n")
+    report = _scan(tmp_path)
+    assert _skipped(report) == {"stream.py": "not-a-regular-file"}
+    assert _dependency_files(report, "requests") == {"ok.py"}
+
+
+@pytest.mark.parametrize("name, data", [
+    ("latin1.py", "# Données de François\nimport requests\nCHEMIN = 'é'\n".encode("latin-1")),
+    ("cp1252.py", "# “smart quotes” — €\nimport requests\n".encode("cp1252")),
+    ("utf16.py", codecs.BOM_UTF16_LE + "# zoë\nimport requests\n".encode("utf-16-le")),
+    ("utf16be.py", codecs.BOM_UTF16_BE + "import requests\n".encode("utf-16-be")),
+    ("utf8sig.py", codecs.BOM_UTF8 + "import requests\n".encode("utf-8")),
+])
+def test_mis_encoded_files_are_decoded_and_analysed(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    report = _scan(tmp_path)
+    assert _dependency_files(report, "requests") == {name}
+    assert [(lang.name, lang.files) for lang in report.languages] == [("Python", 1)]
+    assert report.problems == () and report.files.skipped == ()
+
+
+def test_a_cp1252_r_script_is_decoded(tmp_path):
+    (tmp_path / "plots.R").write_bytes("# Größe – €\nlibrary(ggplot2)\n".encode("cp1252"))
+    report = _scan(tmp_path)
+    assert [p.name for p in report.r_packages] == ["ggplot2"]
+
+
+def test_a_200_mb_file_is_reported_as_large_data_without_being_read(tmp_path):
+    big = tmp_path / "data" / "events.csv"
+    big.parent.mkdir()
+    with open(big, "wb") as handle:
+        handle.truncate(200 * 1024 * 1024)  # sparse: costs no disk and no time to create
+    (tmp_path / "etl.py").write_text("import requests\n")
+    tracemalloc.start()
+    try:
+        report = _scan(tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024
+    assert [(d.path, d.size, d.kind) for d in report.files.data_files] == [
+        ("data/events.csv", 200 * 1024 * 1024, "large")]
+    assert _skipped(report) == {"data/events.csv": "too-large"}
+    assert (report.files.count, report.files.bytes) == (2, 200 * 1024 * 1024 + len("import requests\n"))
+
+
+def test_a_binary_file_named_py_is_skipped(tmp_path):
+    (tmp_path / "model.py").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)) + b"import pandas\n")
+    (tmp_path / "real.py").write_text("import requests\n")
+    report = _scan(tmp_path)
+    assert _skipped(report) == {"model.py": "binary"}
+    assert _dependency_files(report, "pandas") == set()
+    assert [(lang.name, lang.files) for lang in report.languages] == [("Python", 1)]
+
+
+def test_link_loops_and_links_out_of_the_root_are_skipped(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "leak.py").write_text("import pandas\n")
+    (root / "main.py").write_text("import requests\n")
+    (root / "outside.py").symlink_to(outside / "leak.py")
+    (root / "outside_dir").symlink_to(outside)
+    (root / "loop").symlink_to(root / "loop")
+    (root / "nested").mkdir()
+    (root / "nested" / "back").symlink_to(root)
+    report = _scan(root)
+    assert _skipped(report) == {"outside.py": "link-outside-root", "outside_dir": "link-outside-root",
+                                "loop": "link-loop", "nested/back": "link-loop"}
+    assert _dependency_files(report, "pandas") == set()
+    assert _dependency_files(report, "requests") == {"main.py"}
+
+
+def test_an_empty_folder_gives_an_empty_report(tmp_path):
+    report = _scan(tmp_path)
+    assert (report.files.count, report.files.bytes, report.files.analysed) == (0, 0, 0)
+    assert report.languages == () and report.problems == () and report.files.data_files == ()
+
+
+def test_a_missing_path_is_a_scan_error_with_a_clear_message(tmp_path):
+    with pytest.raises(ScanError, match="does not exist"):
+        scan_project(tmp_path / "nope")
+
+
+def test_a_file_instead_of_a_folder_is_a_scan_error(tmp_path):
+    (tmp_path / "train.py").write_text("x = 1\n")
+    with pytest.raises(ScanError, match="is a file, not a folder"):
+        scan_project(tmp_path / "train.py")
+
+
+def test_a_truncated_notebook_lands_in_problems(tmp_path):
+    text = json.dumps({"cells": [{"cell_type": "code", "source": "import pandas", "outputs": []}],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    (tmp_path / "broken.ipynb").write_text(text[: len(text) // 2])
+    (tmp_path / "ok.py").write_text("import requests\n")
+    report = _scan(tmp_path)
+    (problem,) = report.problems
+    assert problem.file == "broken.ipynb" and "JSON" in problem.reason
+    assert _dependency_files(report, "requests") == {"ok.py"}
+
+
+@pytest.mark.slow
+def test_fifty_thousand_files(tmp_path):
+    for folder in range(100):
+        directory = tmp_path / f"pkg{folder:03d}"
+        directory.mkdir()
+        for index in range(500):
+            (directory / f"m{index:03d}.py").write_text("import requests\n")
+    started = time.monotonic()
+    report = _scan(tmp_path)
+    assert report.files.count == 50_000
+    assert [(lang.name, lang.files, lang.code_lines) for lang in report.languages] == [("Python", 50_000, 50_000)]
+    assert len(_dependency_files(report, "requests")) == 50_000
+    assert time.monotonic() - started < 300

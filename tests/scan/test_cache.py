@@ -1,0 +1,109 @@
+"""The per-root cache of per-file analyses: hits, misses, location, versions and corrupt files."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handoff_assistant.scan import cache as cache_module
+from handoff_assistant.scan.analysis import FileAnalysis
+from handoff_assistant.scan.cache import ScanCache
+from handoff_assistant.scan.files import FileEntry
+from handoff_assistant.scan.refs import ImportRef
+from handoff_assistant.scan.report import Finding
+
+CAP = 5_000_000
+ENTRY = FileEntry("src/train.py", 120, 1_700_000_000_000_000_000)
+ANALYSIS = FileAnalysis(
+    path="src/train.py", language="Python", code_lines=7, imports=(ImportRef("pandas", 1),),
+    findings=(Finding("path.user-home", "path", "high", "src/train.py", 3, "m", "f", snippet="'/Users/dana'"),),
+)
+
+
+def _saved(root, cache_dir, entries=((ENTRY, ANALYSIS),)):
+    cache = ScanCache(root, cache_dir, CAP)
+    for entry, analysis in entries:
+        cache.put(entry, analysis)
+    cache.save()
+    return cache
+
+
+def test_a_saved_analysis_is_found_by_path_size_and_mtime(tmp_path):
+    _saved(tmp_path / "proj", tmp_path / "cache")
+    cache = ScanCache(tmp_path / "proj", tmp_path / "cache", CAP)
+    assert cache.get(ENTRY) == ANALYSIS
+    assert cache.get(FileEntry(ENTRY.path, ENTRY.size + 1, ENTRY.mtime_ns)) is None
+    assert cache.get(FileEntry(ENTRY.path, ENTRY.size, ENTRY.mtime_ns + 1)) is None
+    assert cache.get(FileEntry("other.py", ENTRY.size, ENTRY.mtime_ns)) is None
+
+
+def test_one_file_per_root_in_the_cache_dir_never_in_the_project(tmp_path):
+    first = _saved(tmp_path / "a", tmp_path / "cache")
+    second = _saved(tmp_path / "b", tmp_path / "cache")
+    assert first.path.parent == second.path.parent == tmp_path / "cache" / "scans"
+    assert first.path != second.path and first.path.is_file() and second.path.is_file()
+    assert ScanCache(tmp_path / "b", tmp_path / "cache", CAP).get(ENTRY) == ANALYSIS
+    assert sorted(p.name for p in first.path.parent.iterdir()) == sorted([first.path.name, second.path.name])
+
+
+def test_the_cache_dir_comes_from_the_environment_when_not_given(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANDOFF_CACHE_DIR", str(tmp_path / "env-cache"))
+    cache = _saved(tmp_path / "proj", None)
+    assert cache.path.parent == tmp_path / "env-cache" / "scans"
+
+
+def test_the_default_cache_dir_is_the_platform_user_cache(monkeypatch):
+    monkeypatch.delenv("HANDOFF_CACHE_DIR")
+    assert "handoff-assistant" in cache_module.default_cache_dir().parts
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not a pickle", b"\x80\x05\x95garbage", b"\x80\x04K\x01."])
+def test_a_corrupt_cache_is_ignored_and_rewritten(tmp_path, garbage):
+    cache = ScanCache(tmp_path / "proj", tmp_path / "cache", CAP)
+    cache.path.parent.mkdir(parents=True)
+    cache.path.write_bytes(garbage)
+    fresh = ScanCache(tmp_path / "proj", tmp_path / "cache", CAP)
+    assert fresh.get(ENTRY) is None
+    fresh.put(ENTRY, ANALYSIS)
+    fresh.save()
+    assert ScanCache(tmp_path / "proj", tmp_path / "cache", CAP).get(ENTRY) == ANALYSIS
+
+
+@pytest.mark.parametrize("change", ["ANALYSIS_VERSION", "__version__", "cap"])
+def test_a_cache_from_another_version_or_cap_is_not_used(tmp_path, monkeypatch, change):
+    _saved(tmp_path / "proj", tmp_path / "cache")
+    cap = CAP
+    if change == "cap":
+        cap = CAP + 1
+    else:
+        monkeypatch.setattr(cache_module, change, "changed")
+    assert ScanCache(tmp_path / "proj", tmp_path / "cache", cap).get(ENTRY) is None
+
+
+def test_files_not_seen_by_the_last_scan_are_dropped(tmp_path):
+    gone = FileEntry("gone.py", 1, 1)
+    _saved(tmp_path / "p", tmp_path / "c", [(ENTRY, ANALYSIS), (gone, FileAnalysis(path="gone.py"))])
+    rescan = ScanCache(tmp_path / "p", tmp_path / "c", CAP)
+    assert rescan.get(ENTRY) == ANALYSIS
+    rescan.save()
+    after = ScanCache(tmp_path / "p", tmp_path / "c", CAP)
+    assert after.get(gone) is None and after.get(ENTRY) == ANALYSIS
+
+
+def test_an_unchanged_rescan_does_not_rewrite_the_file_and_leaves_no_temporary(tmp_path):
+    cache = _saved(tmp_path / "p", tmp_path / "c")
+    written = cache.path.stat().st_mtime_ns
+    rescan = ScanCache(tmp_path / "p", tmp_path / "c", CAP)
+    rescan.get(ENTRY)
+    rescan.save()
+    assert cache.path.stat().st_mtime_ns == written
+    assert [p.name for p in cache.path.parent.iterdir()] == [cache.path.name]
+
+
+def test_an_unwritable_cache_dir_does_not_fail_the_scan(tmp_path):
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("")
+    cache = ScanCache(tmp_path / "p", blocker, CAP)
+    cache.put(ENTRY, ANALYSIS)
+    cache.save()
+    assert not Path(cache.path).exists()

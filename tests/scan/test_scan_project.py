@@ -1,0 +1,144 @@
+"""scan_project as a whole: progress, cancel, cache, data files, git-aware listing, and read-only scanning."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import threading
+import time
+
+import git
+import pytest
+
+from handoff_assistant.scan import ScanOptions, scan_project
+from handoff_assistant.scan import analysis as analysis_module
+from handoff_assistant.tasks import Cancelled, CancelToken
+
+AUTHOR = git.Actor("Dana Scientist", "dana@example.com")
+
+
+def _tree_digest(folder):
+    """Names, sizes, mtimes and contents of every file and folder under ``folder``, .git included."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        stat = path.lstat()
+        digest.update(f"{path.relative_to(folder)}:{stat.st_mode}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _generate(root, count):
+    for index in range(count):
+        folder = root / f"pkg{index // 500:03d}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"m{index:05d}.py").write_text(f"import requests\nimport os\nx = {index}\n" * 20)
+
+
+def _without_time(report):
+    return dataclasses.replace(report, scanned_at="")
+
+
+def test_a_scan_writes_nothing_into_the_folder_or_its_git_directory(sample_copy):
+    files = [p.relative_to(sample_copy).as_posix() for p in sample_copy.rglob("*") if p.is_file()]
+    repo = git.Repo.init(sample_copy)
+    repo.index.add(files)
+    repo.index.commit("prototype", author=AUTHOR, committer=AUTHOR)
+    (sample_copy / "scratch.py").write_text("import requests\n")
+    os.utime(sample_copy / "README.md", (1_600_000_000, 1_600_000_000))  # tempts `git status` to write the index
+    before = _tree_digest(sample_copy)
+    cold = scan_project(sample_copy)
+    warm = scan_project(sample_copy)
+    assert _tree_digest(sample_copy) == before
+    assert cold.git.is_repo and cold.files.listing == "git" and "scratch.py" in cold.git.untracked
+    assert _without_time(warm) == _without_time(cold)
+
+
+def test_a_warm_rescan_takes_results_from_the_cache_and_notices_a_change(tmp_path, monkeypatch):
+    _generate(tmp_path, 30)
+    analysed = []
+    original = analysis_module.analyse_file
+
+    def counting(root, entry, max_text_bytes):
+        analysed.append(entry.path)
+        return original(root, entry, max_text_bytes)
+
+    monkeypatch.setattr("handoff_assistant.scan.analyse_file", counting)
+    cold = scan_project(tmp_path)
+    assert len(analysed) == 30
+    analysed.clear()
+    warm = scan_project(tmp_path)
+    assert analysed == [] and _without_time(warm) == _without_time(cold)
+    (tmp_path / "pkg000" / "m00003.py").write_text("import pandas\n")
+    changed = scan_project(tmp_path)
+    assert analysed == ["pkg000/m00003.py"]
+    assert "pandas" in {d.distribution for d in changed.dependencies}
+    analysed.clear()
+    scan_project(tmp_path, ScanOptions(use_cache=False))
+    assert len(analysed) == 30
+
+
+def test_the_cache_lives_in_the_user_cache_folder(tmp_path, isolated_user_dirs):
+    (tmp_path / "a.py").write_text("x = 1\n")
+    scan_project(tmp_path)
+    assert len(list((isolated_user_dirs / "cache" / "scans").glob("*.pickle"))) == 1
+    scan_project(tmp_path, ScanOptions(cache_dir=tmp_path.parent / "elsewhere"))
+    assert len(list((tmp_path.parent / "elsewhere" / "scans").glob("*.pickle"))) == 1
+
+
+def test_progress_arrives_as_it_goes_with_increasing_counts_and_file_names(tmp_path):
+    _generate(tmp_path, 40)
+    calls = []
+    scan_project(tmp_path, progress=lambda done, total, message: calls.append((done, total, message)))
+    counted = [(done, total, message) for done, total, message in calls if total]
+    dones = [done for done, _, _ in counted]
+    assert dones == sorted(dones) and dones[-1] == 40
+    assert {total for _, total, _ in counted} == {40}
+    assert counted[0] == (0, 40, "pkg000/m00000.py")
+
+
+def test_cancel_from_another_thread_stops_the_scan_within_a_second(tmp_path):
+    _generate(tmp_path, 3000)
+    token = CancelToken()
+    analysing = threading.Event()
+    outcome = {}
+
+    def progress(done, total, message):
+        if total:
+            analysing.set()
+
+    def run():
+        try:
+            outcome["report"] = scan_project(tmp_path, ScanOptions(use_cache=False), progress, token)
+        except Cancelled:
+            outcome["cancelled_at"] = time.monotonic()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert analysing.wait(60)
+    cancelled = time.monotonic()
+    token.cancel()
+    worker.join(10)
+    assert "report" not in outcome
+    assert outcome["cancelled_at"] - cancelled < 1.0
+
+
+def test_a_cancelled_listing_stops_before_analysis(tmp_path):
+    _generate(tmp_path, 5)
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        scan_project(tmp_path, cancel=token)
+
+
+def test_data_files_are_listed_in_the_summary(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "train.parquet").write_bytes(b"PAR1" + b"\0" * (2 * 1024 * 1024))
+    (tmp_path / "data" / "lookup.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "dump.sql").write_text("SELECT 1;\n" * 700_000)
+    report = scan_project(tmp_path, ScanOptions(max_text_bytes=5_000_000))
+    assert [(d.path, d.kind) for d in report.files.data_files] == [
+        ("data/train.parquet", "data"), ("dump.sql", "large")]
+    assert {s.path: s.reason for s in report.files.skipped} == {
+        "data/train.parquet": "binary", "dump.sql": "too-large"}
+    assert report.files.analysed == 1
