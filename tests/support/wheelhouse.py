@@ -20,6 +20,7 @@ class WheelSpec:
     version: str
     modules: dict[str, str] = field(default_factory=dict)  # "tiny_pandas/__init__.py" -> source
     requires: tuple[str, ...] = ()  # PEP 508 strings
+    top_level_txt: bool = True  # many modern wheels have none; importers must read RECORD instead
 
     @property
     def normalized(self) -> str:
@@ -44,7 +45,8 @@ def build_wheel(spec: WheelSpec, dest: Path) -> Path:
     files = dict(modules)
     files[f"{dist_info}/METADATA"] = metadata
     files[f"{dist_info}/WHEEL"] = "Wheel-Version: 1.0\nGenerator: handoff-tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    files[f"{dist_info}/top_level.txt"] = "\n".join(top_levels) + "\n"
+    if spec.top_level_txt:
+        files[f"{dist_info}/top_level.txt"] = "\n".join(top_levels) + "\n"
     record = [_record_line(path, text.encode()) for path, text in sorted(files.items())]
     record.append(f"{dist_info}/RECORD,,")
     files[f"{dist_info}/RECORD"] = "\n".join(record) + "\n"
