@@ -1,14 +1,53 @@
-"""``handoff-assistant [PATH]``: the desktop app.  (STUB — minimal window until the full GUI lands)"""
+"""``handoff-assistant [PATH]``: the desktop app for data scientists."""
 from __future__ import annotations
 
+import argparse
+import logging
 import sys
+from pathlib import Path
 from typing import Optional, Sequence
+
+from handoff_assistant import __version__
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="handoff-assistant",
+                                     description="Get a data-science prototype ready for production.")
+    parser.add_argument("path", nargs="?", type=Path, help="prototype folder to open")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser.parse_args(argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    from PySide6.QtWidgets import QApplication
 
-    app = QApplication(list(argv if argv is not None else sys.argv))
-    label = QLabel("Handoff Assistant")
-    label.show()
+    from handoff_assistant.gui.logging_setup import setup_logging
+    from handoff_assistant.gui.main_window import MainWindow
+    from handoff_assistant.gui.settings import AppSettings
+    from handoff_assistant.gui.theme import apply_theme
+
+    log_file = setup_logging()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Handoff Assistant")
+    app.setOrganizationName("handoff-assistant")
+    app.setApplicationVersion(__version__)
+    settings = AppSettings()
+    apply_theme(app, settings.theme)
+    window = MainWindow(settings)
+    window.show()
+    log.info("started %s, log file %s", __version__, log_file)
+    start_on(window, args.path, settings.recent_projects)
     return app.exec()
+
+
+def start_on(window, path: Optional[Path], recent: Sequence[str]) -> None:
+    """PATH from the command line wins; else the last project that still exists; else the welcome screen."""
+    if path is not None:
+        window.open_project(path)
+        return
+    last = next((Path(p) for p in recent if Path(p).is_dir()), None)
+    if last is not None:
+        window.open_project(last)

@@ -1,0 +1,1 @@
+"""Qt item models that adapt the core's dataclasses for views (no business rule here)."""

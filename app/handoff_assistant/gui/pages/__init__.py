@@ -1,0 +1,1 @@
+"""The welcome screen and the project's steps, one module per page."""

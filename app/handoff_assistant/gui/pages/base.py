@@ -1,0 +1,76 @@
+"""What every project step has: an id, a title, an icon, and a state for the step navigation."""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from handoff_assistant.gui.session import ProjectSession
+
+DONE = "done"
+ATTENTION = "attention"
+PENDING = "pending"
+
+
+class Page(QWidget):
+    page_id = ""
+    title = ""
+    icon_name = ""
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.session: Optional[ProjectSession] = None
+        self.setAccessibleName(f"{self.title} page")
+
+    def bind(self, session: ProjectSession) -> None:
+        """Show ``session``; pages refresh themselves on the session's signals."""
+        self.session = session
+        session.report_changed.connect(self.refresh)
+        session.project_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def state(self) -> str:
+        return PENDING
+
+    def state_hint(self) -> str:
+        """One line for the navigation's tooltip: why the step needs attention."""
+        return ""
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.35)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def page_layout(page: QWidget, title: str, explanation: str) -> QVBoxLayout:
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(16, 12, 16, 12)
+    layout.setSpacing(8)
+    layout.addWidget(heading(title))
+    layout.addWidget(hint(explanation))
+    return layout
+
+
+def empty_state(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    label.setMargin(24)
+    return label

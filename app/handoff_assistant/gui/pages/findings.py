@@ -1,0 +1,182 @@
+"""Findings: grouped by category, a code preview with the line highlighted, and what to do about each."""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTreeView, QVBoxLayout,
+                               QWidget)
+
+from handoff_assistant.gui.icons import icon
+from handoff_assistant.gui.messages import ask_text
+from handoff_assistant.gui.models.base import ROW_ROLE
+from handoff_assistant.gui.models.findings import FindingRow, FindingsModel
+from handoff_assistant.gui.models.tree import GROUP_ROLE
+from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, empty_state, page_layout
+from handoff_assistant.gui.widgets.code_preview import CodePreview, load_preview
+
+
+def open_in_editor(path: str) -> bool:
+    """Hand the file to the desktop's default editor."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def ask_suppression_reason(parent: QWidget, message: str) -> Optional[str]:
+    return ask_text(parent, "Suppress finding",
+                    f"{message}\n\nWhy is this fine for production? The reason is saved in handoff.yaml "
+                    "and shown to IT and reviewers.")
+
+
+class FindingsPage(Page):
+    page_id = "findings"
+    title = "Findings"
+    icon_name = "findings"
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        layout = page_layout(self, "Findings",
+                             "Things in the code that will break or leak on a server. Fix them in your editor and "
+                             "rescan (F5), or suppress one with a reason when it is fine as it is.")
+        self.model = FindingsModel(self)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setAccessibleName("Findings")
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_selected())
+        self.no_findings = empty_state("No findings: no hardcoded paths, hosts or credentials were found.")
+
+        self.title_label = QLabel()
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.fix_label = QLabel()
+        self.fix_label.setWordWrap(True)
+        self.fix_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.fix_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview_title = QLabel()
+        self.preview = CodePreview()
+
+        self.editor_button = self._button("editor", "Open in editor", "Open the file in your default editor")
+        self.suppress_button = self._button("suppress", "Suppress…", "Mark this finding as fine, with a reason")
+        self.copy_button = self._button("copy", "Copy fix", "Copy how to fix it to the clipboard")
+        self.editor_button.clicked.connect(self.open_selected)
+        self.suppress_button.clicked.connect(self.toggle_suppression)
+        self.copy_button.clicked.connect(self.copy_fix)
+        buttons = QHBoxLayout()
+        for button in (self.editor_button, self.suppress_button, self.copy_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+
+        detail = QWidget()
+        detail_box = QVBoxLayout(detail)
+        detail_box.setContentsMargins(0, 0, 0, 0)
+        detail_box.addWidget(self.title_label)
+        detail_box.addWidget(self.fix_label)
+        detail_box.addLayout(buttons)
+        detail_box.addWidget(self.preview_title)
+        detail_box.addWidget(self.preview, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
+        layout.addWidget(self.no_findings)
+        layout.addWidget(splitter, 1)
+        self._show_selected()
+
+    def _button(self, icon_name: str, text: str, tooltip: str) -> QPushButton:
+        button = QPushButton(icon(icon_name), text)
+        button.setToolTip(tooltip)
+        button.setAccessibleName(text.rstrip("…"))
+        return button
+
+    def refresh(self) -> None:
+        report = self.session.report if self.session else None
+        if report is None:
+            return
+        selected = self.selected_finding()
+        self.model.set_findings(report.findings, self.session.project.suppressions)
+        self.tree.expandAll()
+        self.splitter.setVisible(bool(report.findings))
+        self.no_findings.setVisible(not report.findings)
+        if selected is not None:
+            self.select(lambda row: row.finding.fingerprint == selected.finding.fingerprint
+                        and row.finding.line == selected.finding.line)
+        self._show_selected()
+
+    def select(self, predicate) -> bool:
+        index = self.model.find_child(predicate)
+        if not index.isValid():
+            return False
+        self.tree.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.tree.scrollTo(index)
+        return True
+
+    def selected_finding(self) -> Optional[FindingRow]:
+        index = self.tree.selectionModel().currentIndex()
+        if not index.isValid() or index.data(GROUP_ROLE):
+            return None
+        return self.model.index(index.row(), 0, index.parent()).data(ROW_ROLE)
+
+    def _show_selected(self) -> None:
+        row = self.selected_finding()
+        for button in (self.editor_button, self.suppress_button, self.copy_button):
+            button.setEnabled(row is not None)
+        if row is None:
+            self.title_label.setText("Select a finding to see where it is and how to fix it.")
+            self.fix_label.clear()
+            self.preview_title.clear()
+            self.preview.clear_preview()
+            return
+        f = row.finding
+        self.title_label.setText(f"{f.message}  ({f.severity}, {f.rule})")
+        suppressed = f"\nSuppressed: {row.suppressed_reason}" if row.suppressed_reason else ""
+        self.fix_label.setText(f"How to fix: {f.fix}{suppressed}")
+        self.suppress_button.setText("Unsuppress" if row.suppressed_reason else "Suppress…")
+        self.suppress_button.setEnabled(bool(f.fingerprint))
+        secrets = [x for x in self.session.report.findings if x.category == "secret"]
+        preview = load_preview(self.session.root, f, secrets)
+        self.preview_title.setText(preview.title)
+        self.preview.show_preview(preview)
+
+    def open_selected(self) -> None:
+        row = self.selected_finding()
+        if row is not None:
+            open_in_editor(str(self.session.root / row.finding.file))
+
+    def toggle_suppression(self) -> None:
+        row = self.selected_finding()
+        if row is None or not row.finding.fingerprint:
+            return
+        if row.suppressed_reason:
+            self.session.unsuppress(row.finding.fingerprint)
+            return
+        reason = ask_suppression_reason(self, row.finding.message)
+        if reason:
+            self.session.suppress(row.finding.fingerprint, reason)
+
+    def copy_fix(self) -> None:
+        row = self.selected_finding()
+        if row is not None:
+            QGuiApplication.clipboard().setText(row.finding.fix)
+
+    def state(self) -> str:
+        if not self.session or self.session.report is None:
+            return PENDING
+        return ATTENTION if any(group.open_count for group, _ in self.model.groups) else DONE
+
+    def state_hint(self) -> str:
+        count = sum(group.open_count for group, _ in self.model.groups)
+        return f"{count} findings are open" if count else ""

@@ -1,0 +1,439 @@
+"""The team lead's portfolio: every bundle and project below some folders, with history, review and export.
+
+A self-contained widget: mount it anywhere with ``PortfolioPage(parent)``. Loading runs on the thread
+pool and fills the table as records arrive; sorting and filtering use the core's ``RowFilter`` and
+column keys, the drill-down reads the history from the portfolio database.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMenu, QProgressBar, QPushButton, QSplitter, QStackedWidget,
+                               QTableView, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+
+from handoff_assistant.gui.messages import show_error
+from handoff_assistant.gui.models.portfolio_model import (PROJECT_COLUMN, SECTIONS_COLUMN, PortfolioFilterModel,
+                                                          PortfolioModel)
+from handoff_assistant.gui.pages.portfolio_parts import ReviewDialog, SectionBarsDelegate, SectionScores, TrendChart
+from handoff_assistant.gui.workers import TaskRunner
+from handoff_assistant.portfolio.build import history, refresh, rows_from_records
+from handoff_assistant.portfolio.bundles import ManifestReader
+from handoff_assistant.portfolio.export import to_csv, to_html
+from handoff_assistant.portfolio.model import APPROVED, BUNDLE, CHANGES_REQUESTED, History, Portfolio, Row
+from handoff_assistant.portfolio.projects import ProjectAssessor
+from handoff_assistant.portfolio.reviews import read_review
+from handoff_assistant.portfolio.store import Store, default_database_path
+from handoff_assistant.portfolio.table import RowFilter
+from handoff_assistant.readiness.model import NEEDS_WORK, NOT_READY, READY
+
+PARTIAL_INTERVAL = 0.25  # seconds between table updates while loading
+LEVEL_CHOICES = ("All levels", READY, NEEDS_WORK, NOT_READY, "Unreadable")
+BLOCKER_CHOICES = {"Blockers: any": None, "With blockers": True, "Without blockers": False}
+
+
+class _Partial(QObject):
+    """Carries rows from the loading thread to the GUI thread (queued signal)."""
+
+    rows = Signal(object)
+
+
+class PortfolioPage(QWidget):
+    loading_changed = Signal(bool)
+    rows_loaded = Signal(int)
+
+    def __init__(self, parent: Optional[QWidget] = None, *, database: Optional[Path] = None,
+                 reader: Optional[ManifestReader] = None, assessor: Optional[ProjectAssessor] = None,
+                 runner: Optional[TaskRunner] = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Portfolio page")
+        self._database = database or default_database_path()
+        self._reader, self._assessor = reader, assessor
+        self._runner = runner or TaskRunner(self)
+        self._worker = None
+        self._partial = _Partial(self)
+        self._partial.rows.connect(self._show_rows)
+        self.model = PortfolioModel(self)
+        self.proxy = PortfolioFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self._build_ui()
+        self._update_sources_menu()
+
+    # ---- public API -------------------------------------------------------------------------
+    def sources(self) -> list[str]:
+        with Store(self._database) as store:
+            return store.sources()
+
+    def add_source(self, path: Path | str) -> None:
+        with Store(self._database) as store:
+            store.add_source(str(Path(path).expanduser().resolve()))
+        self._update_sources_menu()
+        self.refresh()
+
+    def remove_source(self, path: str) -> None:
+        with Store(self._database) as store:
+            store.remove_source(path)
+        self._update_sources_menu()
+        self.refresh()
+
+    @property
+    def loading(self) -> bool:
+        return self._worker is not None
+
+    def refresh(self) -> None:
+        """Rescan every source on the thread pool; the table fills as bundles are read."""
+        if self._worker is not None:
+            self._worker.cancel()
+        sources = self.sources()
+        if not sources:
+            self.model.set_rows(())
+            self._update_empty_state()
+            return
+        self._set_loading(True)
+        self._worker = self._runner.start(self._refresh_call(sources), "reading the portfolio",
+                                          finished=self._loaded, failed=self._failed,
+                                          progress=self._progress, cancelled=self._cancelled)
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+
+    def select_project(self, project: str) -> bool:
+        for position in range(self.proxy.rowCount()):
+            if self.proxy.row_at(position).project == project:
+                self.table.selectRow(position)
+                return True
+        return False
+
+    def selected_row(self) -> Optional[Row]:
+        indexes = self.table.selectionModel().selectedRows()
+        return self.proxy.row_at(indexes[0].row()) if indexes else None
+
+    def export(self, path: Path, fmt: str) -> None:
+        """Write the rows as shown (filtered, sorted) as "csv" or "html"."""
+        portfolio = Portfolio(rows=self.proxy.visible_rows(), sources=tuple(self.sources()),
+                              generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        path.write_text(to_csv(portfolio) if fmt == "csv" else to_html(portfolio), encoding="utf-8")
+
+    def review_dialog(self, decision: str = APPROVED) -> Optional[ReviewDialog]:
+        """The review dialog for the selected bundle (shown, not executed, so tests can drive it)."""
+        row = self.selected_row()
+        if row is None or row.record.kind != BUNDLE or not row.record.readable:
+            return None
+        dialog = ReviewDialog(row.project, Path(row.record.path), self, decision)
+        dialog.accepted.connect(lambda: self._reviewed(row))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()
+        return dialog
+
+    # ---- loading ----------------------------------------------------------------------------
+    def _refresh_call(self, sources: list[str]) -> Callable:
+        database, reader, assessor, emit = self._database, self._reader, self._assessor, self._partial.rows.emit
+
+        def call(progress, cancel) -> Portfolio:
+            records, last = [], time.monotonic()
+            with Store(database) as store:
+                for record in refresh(sources, store, reader, assessor, progress, cancel):
+                    records.append(record)
+                    if time.monotonic() - last > PARTIAL_INTERVAL:
+                        emit(rows_from_records(records))
+                        last = time.monotonic()
+            return Portfolio(rows=rows_from_records(records), sources=tuple(sources),
+                             generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+        return call
+
+    def _show_rows(self, rows: tuple[Row, ...]) -> None:
+        selected = self.selected_row()
+        self.model.set_rows(rows)
+        self._update_owner_choices()
+        if selected is not None:
+            self.select_project(selected.project)
+        self._update_empty_state()
+
+    def _loaded(self, portfolio: Portfolio) -> None:
+        self._show_rows(portfolio.rows)
+        self._set_loading(False)
+        self.status.setText(f"{len(portfolio.rows)} rows · updated {datetime.now().strftime('%H:%M')}")
+        self.rows_loaded.emit(len(portfolio.rows))
+
+    def _failed(self, summary: str, details: str) -> None:
+        self._set_loading(False)
+        show_error(self, summary, details)
+
+    def _cancelled(self) -> None:
+        self._set_loading(False)
+        self.status.setText("Loading cancelled; the table may be incomplete.")
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setRange(0, max(total, 0))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{message} (%v of %m)" if total else message)
+
+    def _set_loading(self, loading: bool) -> None:
+        if not loading:
+            self._worker = None
+        self.progress.setVisible(loading)
+        self.cancel_button.setVisible(loading)
+        self.refresh_button.setEnabled(not loading)
+        self.loading_changed.emit(loading)
+
+    # ---- user interface ---------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        title = QLabel("Portfolio")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        layout.addLayout(self._toolbar())
+        layout.addLayout(self._filters())
+        self.progress = QProgressBar()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        loading = QHBoxLayout()
+        loading.addWidget(self.progress, 1)
+        loading.addWidget(self.cancel_button)
+        layout.addLayout(loading)
+        self._set_loading(False)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._table_stack())
+        splitter.addWidget(self._detail_panel())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self.status = QLabel("")
+        layout.addWidget(self.status)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+
+    def _toolbar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        add = QPushButton("Add folder…")
+        add.setToolTip("A folder where bundles land (e.g. a shared drive) or a project folder with handoff.yaml")
+        add.clicked.connect(self._choose_source)
+        self.sources_button = QToolButton()
+        self.sources_button.setText("Sources")
+        self.sources_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.sources_button.setMenu(QMenu(self.sources_button))
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Read every source again (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        export = QToolButton()
+        export.setText("Export")
+        export.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(export)
+        menu.addAction("CSV…", lambda: self._choose_export("csv"))
+        menu.addAction("HTML summary…", lambda: self._choose_export("html"))
+        export.setMenu(menu)
+        for widget in (add, self.sources_button, self.refresh_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(export)
+        return bar
+
+    def _filters(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search project, owner, section, path…")
+        self.search.setAccessibleName("Search")
+        self.search.setClearButtonEnabled(True)
+        self.level_filter = QComboBox()
+        self.level_filter.addItems(LEVEL_CHOICES)
+        self.level_filter.setAccessibleName("Level filter")
+        self.owner_filter = QComboBox()
+        self.owner_filter.addItem("All owners")
+        self.owner_filter.setAccessibleName("Owner filter")
+        self.blocker_filter = QComboBox()
+        self.blocker_filter.addItems(list(BLOCKER_CHOICES))
+        self.blocker_filter.setAccessibleName("Blocker filter")
+        self.search.textChanged.connect(self._apply_filter)
+        for combo in (self.level_filter, self.owner_filter, self.blocker_filter):
+            combo.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(self.search, 2)
+        for combo in (self.level_filter, self.owner_filter, self.blocker_filter):
+            bar.addWidget(combo)
+        return bar
+
+    def _table_stack(self) -> QStackedWidget:
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(PROJECT_COLUMN, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setItemDelegateForColumn(SECTIONS_COLUMN, SectionBarsDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.setAccessibleName("Projects")
+        self.table.selectionModel().selectionChanged.connect(self._show_detail)
+        self.empty = QLabel("Add the folder where bundles land (a shared drive) or a project folder "
+                            "to see every project's readiness here.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.table)
+        return self.stack
+
+    def _detail_panel(self) -> QWidget:
+        panel = QWidget()
+        layout = QHBoxLayout(panel)
+        layout.setContentsMargins(0, 6, 0, 0)
+        left = QVBoxLayout()
+        self.detail_title = QLabel("Select a project to see its history.")
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setTextFormat(Qt.TextFormat.RichText)
+        self.sections = SectionScores()
+        self.approve_button = QPushButton("Approve…")
+        self.approve_button.clicked.connect(lambda: self.review_dialog(APPROVED))
+        self.changes_button = QPushButton("Request changes…")
+        self.changes_button.clicked.connect(lambda: self.review_dialog(CHANGES_REQUESTED))
+        self.open_button = QPushButton("Open folder")
+        self.open_button.clicked.connect(self._open_folder)
+        buttons = QHBoxLayout()
+        for button in (self.approve_button, self.changes_button, self.open_button):
+            buttons.addWidget(button)
+        left.addWidget(self.detail_title)
+        left.addWidget(self.sections)
+        left.addStretch(1)
+        left.addLayout(buttons)
+        self.trend = TrendChart()
+        self.history_table = QTableWidget(0, 5)
+        self.history_table.setHorizontalHeaderLabels(["Created", "Version", "Score", "Level", "What changed"])
+        self.history_table.verticalHeader().hide()
+        self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_table.horizontalHeader().setStretchLastSection(True)
+        self.history_table.setAccessibleName("Bundle history")
+        layout.addLayout(left, 2)
+        layout.addWidget(self.trend, 2)
+        layout.addWidget(self.history_table, 3)
+        self._show_detail()
+        return panel
+
+    # ---- reactions --------------------------------------------------------------------------
+    def _apply_filter(self) -> None:
+        level = self.level_filter.currentText()
+        owner = self.owner_filter.currentText()
+        self.proxy.set_row_filter(RowFilter(
+            levels=frozenset() if level == LEVEL_CHOICES[0] else frozenset({level}),
+            owner="" if self.owner_filter.currentIndex() <= 0 else owner,
+            with_blockers=BLOCKER_CHOICES[self.blocker_filter.currentText()],
+            text=self.search.text()))
+
+    def _update_owner_choices(self) -> None:
+        current = self.owner_filter.currentText()
+        owners = sorted({row.record.owner for row in self.model.rows if row.record.owner})
+        if owners == [self.owner_filter.itemText(i) for i in range(1, self.owner_filter.count())]:
+            return
+        self.owner_filter.blockSignals(True)
+        self.owner_filter.clear()
+        self.owner_filter.addItems(["All owners", *owners])
+        self.owner_filter.setCurrentIndex(max(self.owner_filter.findText(current), 0))
+        self.owner_filter.blockSignals(False)
+
+    def _update_empty_state(self) -> None:
+        self.stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty)
+
+    def _update_sources_menu(self) -> None:
+        menu = self.sources_button.menu()
+        menu.clear()
+        sources = self.sources()
+        for source in sources:
+            menu.addAction(f"Remove {source}", lambda s=source: self.remove_source(s))
+        if not sources:
+            menu.addAction("No sources yet").setEnabled(False)
+        self.sources_button.setText(f"Sources ({len(sources)})")
+        self.sources_button.setToolTip("\n".join(sources) or "No sources yet")
+
+    def _show_detail(self, *args: object) -> None:
+        row = self.selected_row()
+        reviewable = row is not None and row.record.kind == BUNDLE and row.record.readable
+        for button in (self.approve_button, self.changes_button):
+            button.setEnabled(reviewable)
+        self.open_button.setEnabled(row is not None)
+        if row is None:
+            self.detail_title.setText("Select a project to see its history.")
+            self.sections.set_sections(())
+            self._show_history(History(project="", steps=()))
+            return
+        self.detail_title.setText(_detail_text(row))
+        self.sections.set_sections(row.record.sections)
+        with Store(self._database) as store:
+            self._show_history(history(row.project, store))
+
+    def _show_history(self, project_history: History) -> None:
+        self.trend.set_steps(project_history.steps)
+        steps = list(reversed(project_history.steps))  # newest first
+        self.history_table.setRowCount(len(steps))
+        for position, step in enumerate(steps):
+            record = step.record
+            change = "" if step.score_change is None else f" ({step.score_change:+.0f})"
+            cells = (record.created_at[:16].replace("T", " "), record.version,
+                     ("-" if record.score is None else f"{record.score:.0f}") + change, record.level,
+                     _changes_text(step))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(record.path if column < 2 else text)
+                self.history_table.setItem(position, column, item)
+        self.history_table.resizeColumnsToContents()
+
+    def _reviewed(self, row: Row) -> None:
+        updated = dataclasses.replace(row, review=read_review(Path(row.record.path)))
+        position = self.model.rows.index(row)
+        self.model.replace_row(position, updated)
+        self._show_detail()
+
+    def _choose_source(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder where bundles land, or a project folder")
+        if folder:
+            self.add_source(folder)
+
+    def _choose_export(self, fmt: str) -> None:
+        suffix = {"csv": "CSV files (*.csv)", "html": "HTML files (*.html)"}[fmt]
+        path, _ = QFileDialog.getSaveFileName(self, "Export the portfolio", f"portfolio.{fmt}", suffix)
+        if path:
+            try:
+                self.export(Path(path), fmt)
+            except OSError as error:
+                show_error(self, f"The portfolio was not exported: {error.strerror or error}. "
+                                 "Choose a folder you can write to.")
+
+    def _open_folder(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            path = Path(row.record.path)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path if path.is_dir() else path.parent)))
+
+
+def _detail_text(row: Row) -> str:
+    from html import escape
+
+    record = row.record
+    if record.error:
+        return f"<b>{escape(record.project)}</b><br>{escape(record.path)}<br><span style='color:#cc3b3b'>" \
+               f"{escape(record.error)}</span>"
+    review = row.review.state if record.kind == BUNDLE else "—"
+    if row.review.comment:
+        review += f": “{escape(row.review.comment)}” ({escape(row.review.by)})"
+    blockers = ", ".join(escape(b) for b in record.blockers) or "none"
+    return (f"<b>{escape(record.project)}</b> · {escape(record.owner or 'no owner named')}<br>"
+            f"{escape(record.kind)} {escape(record.version)} · {escape(record.created_at[:10])}<br>"
+            f"Blockers: {blockers}<br>IT verification: {escape(row.verification.state)} · Review: {review}")
+
+
+def _changes_text(step) -> str:
+    parts = [f"resolved {b}" for b in step.blockers_resolved] + [f"new blocker {b}" for b in step.blockers_added]
+    if step.level_changed:
+        parts.insert(0, f"{step.previous_level} → {step.record.level}")
+    return "; ".join(parts + list(step.changes))

@@ -1,0 +1,133 @@
+"""The portfolio page, offscreen: loading on the pool, sort/filter, drill-down, review, export."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+
+from handoff_assistant.gui.models.portfolio_model import (LEVEL_COLUMN, PROJECT_COLUMN, ROW_ROLE, SECTIONS_COLUMN,
+                                                          PortfolioModel)
+from handoff_assistant.gui.pages.portfolio_page import PortfolioPage
+from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED
+from tests.portfolio.conftest import build_landing, fixed_assessor, read_fixture_manifest
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def page(qtbot, tmp_path):
+    widget = PortfolioPage(database=tmp_path / "portfolio.sqlite3", reader=read_fixture_manifest,
+                           assessor=fixed_assessor)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 760)
+    widget.show()
+    yield widget
+    widget._runner.wait_for_done()
+
+
+@pytest.fixture
+def loaded(page, qtbot, tmp_path):
+    landing = build_landing(tmp_path / "landing")
+    with qtbot.waitSignal(page.rows_loaded, timeout=10000):
+        page.add_source(landing)
+    return page
+
+
+def projects(page):
+    return [page.proxy.row_at(i).project for i in range(page.proxy.rowCount())]
+
+
+def test_empty_page_says_what_to_add(page):
+    assert page.stack.currentWidget() is page.empty
+    assert "folder where bundles land" in page.empty.text()
+    assert page.sources_button.text() == "Sources (0)"
+
+
+def test_rows_load_on_the_pool_and_the_model_is_sound(loaded, qtmodeltester):
+    assert projects(loaded) == ["broken", "churn", "forecast", "fraud"]
+    assert loaded.stack.currentWidget() is loaded.table
+    assert loaded.sources_button.text() == "Sources (1)"
+    assert not loaded.progress.isVisible()
+    qtmodeltester.check(loaded.model)
+    qtmodeltester.check(loaded.proxy)
+    churn = loaded.proxy.index(1, LEVEL_COLUMN)
+    assert churn.data() == "Ready"
+    assert "Code 85" in loaded.proxy.index(1, SECTIONS_COLUMN).data(Qt.ItemDataRole.ToolTipRole)  # tooltip lists the sections
+
+
+def test_sort_and_filter_use_the_core_rules(loaded):
+    loaded.table.sortByColumn(LEVEL_COLUMN, Qt.SortOrder.AscendingOrder)
+    assert [loaded.proxy.row_at(i).level for i in range(4)] == ["Unreadable", "Needs work", "Needs work", "Ready"]
+    loaded.table.sortByColumn(PROJECT_COLUMN, Qt.SortOrder.AscendingOrder)
+    loaded.level_filter.setCurrentText("Needs work")
+    assert projects(loaded) == ["forecast", "fraud"]
+    loaded.owner_filter.setCurrentText("Cy Model")
+    assert projects(loaded) == ["fraud"]
+    loaded.level_filter.setCurrentIndex(0)
+    loaded.owner_filter.setCurrentIndex(0)
+    loaded.search.setText("zip")
+    assert projects(loaded) == ["broken"]
+    loaded.search.clear()
+    loaded.blocker_filter.setCurrentText("Without blockers")
+    assert "broken" in projects(loaded) and len(projects(loaded)) == 4
+
+
+def test_drill_down_shows_history_and_trend(loaded):
+    assert loaded.select_project("churn")
+    assert loaded.history_table.rowCount() == 3
+    assert loaded.history_table.item(0, 2).text() == "85 (+23)"
+    assert "Not ready → Ready" in loaded.history_table.item(0, 4).text()
+    points = loaded.trend.points()
+    assert len(points) == 3 and points[0].y() > points[1].y() > points[2].y()  # rising scores
+    assert "2026-10-01 40" in loaded.trend.accessibleDescription()
+    assert loaded.approve_button.isEnabled()
+    loaded.select_project("broken")
+    assert not loaded.approve_button.isEnabled() and "zip" in loaded.detail_title.text().lower()
+
+
+def test_review_round_trip_from_the_dialog(loaded, tmp_path):
+    loaded.select_project("fraud")
+    dialog = loaded.review_dialog(CHANGES_REQUESTED)
+    dialog.reviewer.setText("lead")
+    dialog.buttons.accepted.emit()
+    assert dialog.isVisible() and "comment is empty" in dialog.error.text()
+    dialog.comment.setPlainText("Add a smoke test")
+    dialog.buttons.accepted.emit()
+    assert not dialog.isVisible()
+    saved = json.loads((tmp_path / "landing" / "fraud-1.review.json").read_text())
+    assert (saved["decision"], saved["by"], saved["comment"]) == (CHANGES_REQUESTED, "lead", "Add a smoke test")
+    assert loaded.selected_row().review.state == CHANGES_REQUESTED
+    assert "Add a smoke test" in loaded.detail_title.text()
+
+
+def test_a_review_survives_a_refresh(loaded, qtbot):
+    loaded.select_project("churn")
+    dialog = loaded.review_dialog(APPROVED)
+    dialog.buttons.accepted.emit()
+    with qtbot.waitSignal(loaded.rows_loaded, timeout=10000):
+        loaded.refresh()
+    assert loaded.selected_row().project == "churn"
+    assert loaded.selected_row().review.state == APPROVED
+
+
+def test_export_writes_what_is_shown(loaded, tmp_path):
+    loaded.level_filter.setCurrentText("Needs work")
+    loaded.export(tmp_path / "p.csv", "csv")
+    lines = (tmp_path / "p.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["forecast", "fraud"]
+    loaded.export(tmp_path / "p.html", "html")
+    assert "<td>fraud</td>" in (tmp_path / "p.html").read_text() and "<td>churn</td>" not in \
+        (tmp_path / "p.html").read_text()
+
+
+def test_removing_the_source_empties_the_table(loaded, qtbot):
+    (source,) = loaded.sources()
+    loaded.remove_source(source)
+    assert loaded.model.rowCount() == 0 and loaded.stack.currentWidget() is loaded.empty
+
+
+def test_model_rows_carry_the_core_row(qtmodeltester):
+    model = PortfolioModel()
+    qtmodeltester.check(model)
+    assert model.columnCount() == SECTIONS_COLUMN + 1 and model.index(0, 0).data(ROW_ROLE) is None
