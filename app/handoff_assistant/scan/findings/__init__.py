@@ -40,13 +40,17 @@ def scan_text(text: str, *, file: str, language: Optional[str], cell: Optional[i
 def _one_per_rule_and_line(hits: list[Hit]) -> list[Hit]:
     """A line reported once per rule; a secret already reported by a specific rule is not reported again."""
     kept: dict[tuple[str, int], Hit] = {}
-    secret_masks: set[tuple[int, int, int]] = set()
+    secret_masks: list[tuple[int, int, int]] = []
     for hit in hits:
-        if hit.rule.category == "secret" and hit.masks and set(hit.masks) & secret_masks:
+        if any(_overlap(mask, seen) for mask in hit.masks for seen in secret_masks):
             continue
-        secret_masks |= set(hit.masks)
+        secret_masks += hit.masks
         kept.setdefault((hit.rule.id, hit.line), hit)
     return list(kept.values())
+
+
+def _overlap(first: tuple[int, int, int], second: tuple[int, int, int]) -> bool:
+    return first[0] == second[0] and first[1] < second[2] and second[1] < first[2]
 
 
 def notebook_findings(notebook, path: str) -> list[Finding]:

@@ -40,6 +40,9 @@ _URL = re.compile(r"(?<![\w+.-])(?P<scheme>[A-Za-z][\w+.-]*)://(?:[^\s/@'\"]*@)?
 _KEY = r"(?i)(?<![\w.])(?P<key>(?:[\w.-]*[_.-])?(?:host|hostname|server|addr|address|ip|data source))[\"']?"
 _KEYED_QUOTED = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"'](?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 _KEYED_ANY = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"']?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
+# ``Server=...;`` inside a connection string, whatever the language around it.
+_CONNECTION_KEY = re.compile(r"(?i)(?:^|(?<=[;'\"]))\s*(?:server|host|hostname|data source|address|addr)\s*=\s*"
+                             r"(?:tcp:)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 # Words that follow a host-like key without being a host ("server: production", "host: auto").
 _NOT_HOSTS = {"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "auto", "default", "any", "all",
               "production", "prod", "staging", "dev", "development", "test", "local", "remote", "self", "str",
@@ -85,7 +88,7 @@ def _segment_hits(segment: Segment, keyed: re.Pattern[str]) -> list[Hit]:
     for match in _URL.finditer(segment.text):
         if match.group("scheme").lower().split("+")[0] in _NETWORK_SCHEMES:
             _add(found, segment, match, classify_host(match.group("host")))
-    for match in keyed.finditer(segment.text):
+    for match in [*keyed.finditer(segment.text), *_CONNECTION_KEY.finditer(segment.text)]:
         if match.group("host").lower() not in _NOT_HOSTS:
             _add(found, segment, match, classify_host(match.group("host")))
     for match in _IP_PORT.finditer(segment.text):

@@ -193,12 +193,12 @@ class _PythonReader:
         """The name a string is assigned or passed to: ``name = "x"``, ``name: T = "x"``, ``"name": "x"``."""
         before = self._significant[max(0, index - 4):index]
         ops = [t.string if t.type == token.OP else None for t in before]
+        if len(before) >= 4 and ops[-1] == "=" and before[-2].type == token.NAME and ops[-3] == ":":
+            return before[-4].string if before[-4].type == token.NAME else ""
         if len(before) >= 2 and ops[-1] in ("=", ":") and before[-2].type in (token.NAME, token.STRING):
             if ops[-1] == ":" and before[-2].type == token.NAME:
                 return ""  # a slice, a lambda or an annotation without value
             return _unquote(before[-2].string)
-        if len(before) >= 4 and ops[-1] == "=" and before[-2].type == token.NAME and ops[-3] == ":":
-            return before[-4].string if before[-4].type == token.NAME else ""
         return ""
 
     def _dotted_before(self, index: int) -> tuple[str, bool]:

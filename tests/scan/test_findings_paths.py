@@ -1,0 +1,97 @@
+"""Hardcoded absolute paths: what is a finding (by class and severity) and what is not."""
+from __future__ import annotations
+
+import pytest
+
+from handoff_assistant.scan.findings import scan_text
+
+
+def path_findings(text: str, language: str | None = "Python") -> list:
+    return [f for f in scan_text(text, file="x", language=language) if f.category == "path"]
+
+
+@pytest.mark.parametrize(("language", "text", "rule", "severity"), [
+    ("Python", 'df = pd.read_csv("/Users/maria/data/customers.csv")', "path.user-home", "high"),
+    ("Python", "p = '/home/raj/projects/churn/model.pkl'", "path.user-home", "high"),
+    ("Python", 'p = Path("~/data/x.csv").expanduser()', "path.user-home", "high"),
+    ("Python", 'p = "~maria/data/x.csv"', "path.user-home", "high"),
+    ("Python", 'model = r"C:\\Users\\maria\\models\\churn.pkl"', "path.user-home", "high"),
+    ("Python", 'model = "C:\\\\Users\\\\maria\\\\churn.pkl"', "path.user-home", "high"),
+    ("Python", 'out = "C:/Users/maria/out.csv"', "path.user-home", "high"),
+    ("Python", 'data = r"D:\\data\\customers.csv"', "path.windows-drive", "high"),
+    ("Python", 'data = "D:/data/customers.csv"', "path.windows-drive", "high"),
+    ("Python", 'data = "D:\\\\data\\\\customers.csv"', "path.windows-drive", "high"),
+    ("Python", 'share = r"\\\\fileserver\\analytics\\churn"', "path.unc-share", "medium"),
+    ("Python", 'share = "\\\\\\\\fileserver\\\\analytics"', "path.unc-share", "medium"),
+    ("Python", 'df = pd.read_parquet("/mnt/datalake/churn/part-0.parquet")', "path.mount", "medium"),
+    ("Python", 'img = "/Volumes/USB/export.csv"', "path.mount", "medium"),
+    ("Python", 'img = "/media/maria/disk/export.csv"', "path.mount", "medium"),
+    ("Python", 'df.to_csv("/tmp/scores.csv")', "path.temp-dir", "low"),
+    ("Python", 'url = "file:///srv/data/customers.csv"', "path.file-url", "medium"),
+    ("Python", 'df = pd.read_csv(f"/Users/maria/{name}.csv")', "path.user-home", "high"),
+    ("Python", 'cmd = "cp /home/raj/x.csv data/"', "path.user-home", "high"),
+    ("R", 'df <- read.csv("/Users/maria/data/customers.csv")', "path.user-home", "high"),
+    ("R", "df <- readRDS('C:/data/model.rds')", "path.windows-drive", "high"),
+    ("SQL", "COPY customers FROM '/tmp/customers.csv' CSV HEADER;", "path.temp-dir", "low"),
+    ("Shell", "python score.py --input /home/raj/in.csv", "path.user-home", "high"),
+    ("YAML", "model_path: C:\\Users\\maria\\models\\churn.pkl", "path.user-home", "high"),
+    ("YAML", "data_dir: /mnt/shared/churn", "path.mount", "medium"),
+    (None, "DATA_DIR=/Users/maria/data", "path.user-home", "high"),
+    ("JSON", '{"model": "C:\\\\Users\\\\maria\\\\m.pkl"}', "path.user-home", "high"),
+])
+def test_flags_absolute_path_by_class(language, text, rule, severity):
+    found = path_findings(text, language)
+    assert [(f.rule, f.severity) for f in found] == [(rule, severity)]
+    assert found[0].line == 1 and found[0].fix.startswith(("Read this location", "Use tempfile"))
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("Python", '@app.route("/api/v1/score", methods=["POST"])\ndef score(): ...'),
+    ("Python", 'requests.post("https://api.example.com/home/user/score", json=payload)'),
+    ("Python", 'ROUTE = "/api/v1/users/<int:id>"'),
+    ("Python", 'pattern = re.compile(r"^/home/(\\w+)/")'),
+    ("Python", 'df["when"] = pd.to_datetime("2024/01/05")'),
+    ("Python", 'headers = {"Content-Type": "text/csv"}'),
+    ("Python", "ratio = total / count / 100"),
+    ("Python", 'def f():\n    """Load data, e.g. f("/Users/maria/data.csv")."""\n    return 1'),
+    ("Python", 'df = pd.read_csv("data/customers.csv")'),
+    ("Python", 'df = pd.read_csv("../data/customers.csv")'),
+    ("Python", "#!/usr/bin/env python\nimport os"),
+    ("Python", 'subprocess.run(["cmd"], stdout=open("/dev/null", "w"))'),
+    ("Python", '# old: /Users/maria/data.csv\nx = 1'),
+    ("Python", 'print("Q:\\n")'),
+    ("Python", 'url = "https://github.com/org/repo/blob/main/README.md"'),
+    ("Python", 'path = os.path.join(os.environ["HOME"], "data")'),
+    ("Python", 'MEDIA_URL = "/media/"'),
+    ("Shell", "#!/bin/bash\nset -e\n/usr/bin/python3 score.py > /dev/null"),
+    ("R", "# setwd('/Users/maria/churn')\nx <- 1"),
+    ("R", 'df <- read.csv(here::here("data", "customers.csv"))'),
+    ("SQL", "SELECT a / b AS ratio FROM t -- was /tmp/x.csv"),
+    ("YAML", "endpoint: http://models.example.com/api/v1/score"),
+    ("Markdown", "Run `python score.py --input /Users/me/in.csv`"),
+])
+def test_does_not_flag(language, text):
+    assert path_findings(text, language) == []
+
+
+def test_message_names_the_path_and_fix_points_to_configuration():
+    (finding,) = path_findings('LOCAL_CSV = "/Users/maria.lopez/Documents/churn/customers.csv"')
+    assert "/Users/maria.lopez/Documents/churn/customers.csv" in finding.message
+    assert "config.yaml" in finding.fix and "environment variable" in finding.fix
+
+
+def test_line_numbers_count_from_one_inside_multiline_strings():
+    text = 'x = 1\nSQL = """\nCOPY t FROM\n/tmp/load.csv\n"""\n'
+    (finding,) = path_findings(text)
+    assert finding.line == 4 and finding.snippet == "/tmp/load.csv"
+
+
+def test_python_that_does_not_tokenize_is_read_line_by_line():
+    text = 'print "loading"\ndf = load("/Users/maria/x.csv"\n'  # unbalanced: tokenize fails
+    (finding,) = path_findings(text)
+    assert finding.rule == "path.user-home" and finding.line == 2
+
+
+def test_notebook_magic_lines_are_read_as_shell():
+    found = path_findings("!ls /Users/maria/data\nx = 1", "Python")
+    assert [(f.rule, f.line) for f in found] == [("path.user-home", 1)]
