@@ -20,7 +20,7 @@ from handoff_assistant.scan.environment import probe_target
 from handoff_assistant.scan.files import data_files, list_files
 from handoff_assistant.scan.git_state import read_git_state
 from handoff_assistant.scan.options import ScanOptions
-from handoff_assistant.scan.python_imports import local_module_names
+from handoff_assistant.scan.python_imports import LocalModules
 from handoff_assistant.scan.report import FileSummary, LanguageStat, ScanReport, SEVERITIES
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
@@ -60,9 +60,10 @@ def scan_project(
     imports = [(a.path, ref) for a in analyses for ref in a.imports]
     pip_installs = [(a.path, ref) for a in analyses for ref in a.pip_installs]
     dependencies = resolve_dependencies(
-        imports, pip_installs, declared, probe.distributions, local_module_names(paths),
+        imports, pip_installs, declared, probe.distributions, LocalModules.from_paths(paths),
         probe.target.python_version,
     )
+    r_summary = r_packages.summarise(analyses, root, paths)
     skipped = inventory.skipped + tuple(a.skipped for a in analyses if a.skipped)
     report_progress(len(analyses), len(analyses), "Reading git state")
     return ScanReport(
@@ -81,12 +82,13 @@ def scan_project(
         ),
         languages=_language_stats(analyses),
         dependencies=dependencies,
-        r_packages=r_packages.summarise(analyses, root, paths),
+        r_packages=r_summary.packages,
         findings=tuple(sorted((f for a in analyses for f in a.findings),
                               key=lambda f: (SEVERITIES.index(f.severity), f.file, f.cell or 0, f.line))),
         notebooks=tuple(a.notebook for a in analyses if a.notebook),
         git=read_git_state(root),
-        problems=inventory.problems + declared.problems + tuple(p for a in analyses for p in a.problems),
+        problems=inventory.problems + declared.problems + r_summary.problems
+                 + tuple(p for a in analyses for p in a.problems),
         declared_files=declared.files,
         lock_files=declared.lock_files,
     )

@@ -11,7 +11,7 @@ from handoff_assistant.scan.findings import notebook_findings, scan_text
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import Finding, NotebookInfo, Problem, SkippedFile
 
-ANALYSIS_VERSION = 1  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 2  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)
@@ -70,34 +70,44 @@ def _analyse_notebook(path: str, text: str) -> FileAnalysis:
         return FileAnalysis(
             path=path, language=languages.JUPYTER_PYTHON, problems=(Problem(path, str(error)),)
         )
-    imports: list[ImportRef] = []
-    pips: list[PipInstallRef] = []
-    r_refs: list[RPackageRef] = []
-    findings: list[Finding] = list(notebook_findings(notebook, path))
-    code_lines = 0
-    for cell in notebook.code_cells():
-        if notebook.is_python:
-            prepared = notebooks.prepare_python_cell(cell.source)
-            scanned = python_imports.find_imports(prepared.python_source)
-            imports += [ImportRef(i.module, i.line, cell.index, i.optional) for i in scanned.imports]
-            pips += [PipInstallRef(req, line, cell.index) for req, line in prepared.pip_installs]
-            code_language = languages.PYTHON if prepared.cell_magic is None else None
-        elif notebook.is_r:
-            r_refs += [RPackageRef(r.name, r.line, cell.index)
-                       for r in r_packages.find_r_packages(cell.source, languages.R)]
-            code_language = languages.R
-        else:
-            code_language = None
-        findings += scan_text(cell.source, file=path, language=code_language, cell=cell.index)
-        code_lines += languages.count_code_lines(code_language or languages.PYTHON, cell.source)
+    cells = [_analyse_cell(path, notebook, cell) for cell in notebook.code_cells()]
+    python2 = [f for c in cells for f in c.findings if f.rule == python_imports.NOT_PYTHON3.id][:1]
     return FileAnalysis(
         path=path,
         language=languages.JUPYTER_R if notebook.is_r else languages.JUPYTER_PYTHON
         if notebook.is_python else languages.JUPYTER_OTHER,
-        code_lines=code_lines,
-        imports=tuple(imports),
-        pip_installs=tuple(pips),
-        r_packages=tuple(r_refs),
-        findings=tuple(findings),
+        code_lines=sum(c.code_lines for c in cells),
+        imports=tuple(ref for c in cells for ref in c.imports),
+        pip_installs=tuple(ref for c in cells for ref in c.pip_installs),
+        r_packages=tuple(ref for c in cells for ref in c.r_packages),
+        findings=tuple(notebook_findings(notebook, path)) + tuple(python2) + tuple(
+            f for c in cells for f in c.findings if f.rule != python_imports.NOT_PYTHON3.id),
         notebook=notebooks.notebook_info(notebook, path),
+    )
+
+
+def _analyse_cell(path: str, notebook: notebooks.Notebook, cell: notebooks.Cell) -> FileAnalysis:
+    """One code cell: a Python notebook's cell magic (%%bash, %%R, %%sql) decides the language of its body."""
+    if notebook.is_python:
+        prepared = notebooks.prepare_python_cell(cell.source)
+        language, code = prepared.language, prepared.body
+    else:
+        prepared, language, code = None, languages.R if notebook.is_r else None, cell.source
+    imports: list[ImportRef] = []
+    findings: list[Finding] = []
+    if prepared is not None and prepared.is_python:
+        scanned = python_imports.find_imports(prepared.python_source)
+        imports = [ImportRef(i.module, i.line, cell.index, i.optional) for i in scanned.imports]
+        findings = python_imports.python2_findings(scanned, path, cell=cell.index)
+        code = cell.source  # the text detectors know IPython's magics and shell lines
+    r_refs = [RPackageRef(r.name, r.line, cell.index)
+              for r in r_packages.find_r_packages(code, languages.R)] if language == languages.R else []
+    return FileAnalysis(
+        path=path,
+        code_lines=languages.count_code_lines(language or languages.PYTHON, code),
+        imports=tuple(imports),
+        pip_installs=tuple(PipInstallRef(req, line, cell.index) for req, line in
+                           (prepared.pip_installs if prepared else ())),
+        r_packages=tuple(r_refs),
+        findings=tuple(findings + scan_text(code, file=path, language=language, cell=cell.index)),
     )
