@@ -55,6 +55,8 @@ def _overlap(first: tuple[int, int, int], second: tuple[int, int, int]) -> bool:
 
 def notebook_findings(notebook, path: str) -> list[Finding]:
     """Hygiene and output findings of a parsed notebook (see ``findings.notebooks``)."""
-    from handoff_assistant.scan.findings import notebooks
+    return _notebooks.notebook_findings(notebook, path)
 
-    return notebooks.notebook_findings(notebook, path)
+
+# Registers the notebook rules, so renderers can describe them even for a report read back from JSON.
+from handoff_assistant.scan.findings import notebooks as _notebooks  # noqa: E402  (it imports scan_text)
