@@ -1,0 +1,302 @@
+"""The hash-pinned lockfile: requirements.in from the scan, requirements.txt from pip-tools, uv or the target env.
+
+pip-tools and uv run in a subprocess and honour the user's pip configuration (a private index); nothing here
+adds index flags. The ``installed`` engine is for machines with no index at all: it pins what the target
+environment has, follows the installed metadata for the transitive closure, and cannot give hashes.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping, Optional
+
+from packaging.markers import Marker, default_environment
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from handoff_assistant.bundle.options import LockError
+from handoff_assistant.bundle.process import run_command
+from handoff_assistant.scan.environment import InstalledDistribution
+from handoff_assistant.scan.report import UNKNOWN, Dependency, TargetEnvironment
+from handoff_assistant.tasks import CancelToken
+
+COMPILE_COMMAND = "handoff bundle"  # shown in the lockfile header instead of a temp folder's command line
+_PLATFORM_SYSTEM = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}
+
+
+@dataclass(frozen=True)
+class LockedDistribution:
+    name: str
+    version: str
+    marker: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class UnlockedDependency:
+    """A dependency that is not in the lockfile, and why (the runbook and manifest list these)."""
+
+    name: str  # distribution, or the import names when unknown
+    reason: str
+
+
+@dataclass(frozen=True)
+class DirectRequirements:
+    lines: tuple[str, ...]  # PEP 508 strings for requirements.in
+    unlocked: tuple[UnlockedDependency, ...]
+
+
+@dataclass(frozen=True)
+class LockResult:
+    engine: str
+    requirements_in: str
+    requirements_txt: str
+    locked: tuple[LockedDistribution, ...]
+    hashed: bool
+    unlocked: tuple[UnlockedDependency, ...]
+
+
+def direct_requirements(dependencies: Iterable[Dependency]) -> DirectRequirements:
+    """Used and declared distributions, pinned to the installed version where known, with their markers.
+
+    Unknown import names cannot be locked (nobody knows which distribution provides them) and optional
+    imports missing from the target environment are left out; both are returned as ``unlocked``.
+    """
+    lines: dict[str, str] = {}
+    unlocked = []
+    for dep in dependencies:
+        if dep.distribution is None or dep.status == UNKNOWN:
+            unlocked.append(UnlockedDependency(", ".join(dep.import_names) or "?",
+                                               "unknown import: no known distribution provides it, so it "
+                                               "cannot be locked (name it under resolutions in handoff.yaml)"))
+            continue
+        if dep.optional and not dep.installed_version:
+            unlocked.append(UnlockedDependency(dep.distribution, "optional import not installed in the target "
+                                                                 "environment: left out of the lock"))
+            continue
+        line = _requirement_line(dep)
+        try:
+            Requirement(line)
+        except InvalidRequirement as error:
+            unlocked.append(UnlockedDependency(dep.distribution, f"its requirement {line!r} is not valid: {error}"))
+            continue
+        lines.setdefault(canonicalize_name(dep.distribution), line)
+    return DirectRequirements(tuple(lines[name] for name in sorted(lines)), tuple(unlocked))
+
+
+def _requirement_line(dep: Dependency) -> str:
+    spec = f"=={dep.installed_version}" if dep.installed_version else (dep.declared_spec or "")
+    return f"{dep.distribution}{spec}" + (f"; {dep.marker}" if dep.marker else "")
+
+
+def requirements_in_text(direct: DirectRequirements, project_name: str) -> str:
+    header = [f"# Direct dependencies of {project_name or 'the project'}, written by handoff bundle.",
+              "# Pinned to the versions installed in the target environment where known."]
+    header += [f"# Not locked: {u.name} ({u.reason})" for u in direct.unlocked]
+    return "\n".join(header + list(direct.lines)) + "\n"
+
+
+def lock_with_pip_tools(workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]] = None,
+                        python: str = sys.executable) -> str:
+    """``pip-compile`` workdir/requirements.in into workdir/requirements.txt and return its text."""
+    args = [python, "-m", "piptools", "compile", "--generate-hashes", "--allow-unsafe", "--strip-extras",
+            "--no-emit-index-url", "--no-emit-find-links", "--quiet", "--output-file=requirements.txt", "requirements.in"]
+    return _compile(args, workdir, cancel, env)
+
+
+def lock_with_uv(workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]] = None,
+                 target_python: Optional[str] = None, target_platform: Optional[str] = None) -> str:
+    uv = shutil.which("uv")
+    if uv is None:
+        raise LockError("The uv engine was chosen but uv is not installed; install uv or use --engine pip-tools.")
+    return _compile(uv_compile_args(uv, target_python, target_platform), workdir, cancel, env)
+
+
+def uv_compile_args(uv: str, target_python: Optional[str], target_platform: Optional[str]) -> list[str]:
+    args = [uv, "pip", "compile", "requirements.in", "--generate-hashes", "--quiet",
+            "--output-file", "requirements.txt", "--custom-compile-command", COMPILE_COMMAND]
+    if target_python:
+        args += ["--python-version", target_python]
+    if target_platform:
+        args += ["--python-platform", target_platform]
+    return args
+
+
+def _compile(args: list[str], workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]]) -> str:
+    run_env = dict(env) if env is not None else None
+    if run_env is not None:
+        run_env["CUSTOM_COMPILE_COMMAND"] = COMPILE_COMMAND
+    result = run_command(args, workdir, run_env, cancel)
+    output = workdir / "requirements.txt"
+    if result.returncode != 0 or not output.exists():
+        raise LockError(conflict_message(result.stderr + "\n" + result.stdout))
+    return output.read_text(encoding="utf-8")
+
+
+_RESOLUTION_CAUSE = re.compile(
+    r"requirement=\w+Requirement\('(?P<req>[^']+)'\), parent=(?:None|\w+\('(?P<parent>[^']+)'\))")
+_CONFLICT_LINES = (
+    re.compile(r"Could not find a version that matches (?P<what>.+)"),
+    re.compile(r"No matching distribution found for (?P<what>.+)"),
+    re.compile(r"^\s*(?P<what>.+ depends on .+)$"),
+    re.compile(r"^\s*(?P<what>The user requested .+)$"),
+    re.compile(r"Because (?P<what>.+)"),  # uv
+)
+
+
+def conflict_message(output: str) -> str:
+    """One readable sentence naming the requirements that cannot be satisfied together."""
+    found = _resolution_causes(output) or _conflict_lines(output)
+    if not found:
+        last = [line.strip() for line in output.splitlines() if line.strip()][-2:]
+        return "The dependencies could not be locked: " + (" ".join(last) or "the lock tool gave no reason") + "."
+    return ("The dependencies could not be locked because these requirements cannot be satisfied together: "
+            + "; ".join(found) + ". Relax or correct one of them in the project's requirements and build again.")
+
+
+def _resolution_causes(output: str) -> list[str]:
+    causes = []
+    for match in _RESOLUTION_CAUSE.finditer(output):
+        parent = match.group("parent")
+        who = "asked for by the project" if parent is None else f"needed by {_candidate_name(parent)}"
+        cause = f"{match.group('req')} ({who})"
+        if cause not in causes:
+            causes.append(cause)
+    return causes
+
+
+def _candidate_name(link: str) -> str:
+    """``file:///x/tiny_app-0.3.0-py3-none-any.whl`` -> ``tiny_app 0.3.0``."""
+    filename = link.rsplit("/", 1)[-1]
+    parts = filename.split("-")
+    return f"{parts[0]} {parts[1]}" if len(parts) >= 2 else filename
+
+
+def _conflict_lines(output: str) -> list[str]:
+    found: list[str] = []
+    for line in output.splitlines():
+        for pattern in _CONFLICT_LINES:
+            match = pattern.search(line)
+            if match and match.group("what").strip().rstrip(".") not in found:
+                found.append(match.group("what").strip().rstrip("."))
+                break
+    return found
+
+
+def marker_environment(target: TargetEnvironment, target_python: Optional[str] = None) -> dict[str, str]:
+    """PEP 508 marker values of the *target* interpreter, not of the app's own."""
+    environment = dict(default_environment())
+    version = target_python or target.python_version
+    if version:
+        environment["python_full_version"] = version
+        environment["python_version"] = ".".join(version.split(".")[:2])
+    if target.platform:
+        environment["sys_platform"] = target.platform
+        environment["platform_system"] = _PLATFORM_SYSTEM.get(target.platform, environment["platform_system"])
+        environment["os_name"] = "nt" if target.platform == "win32" else "posix"
+    if target.machine:
+        environment["platform_machine"] = target.machine
+    return environment
+
+
+def lock_from_installed(direct: DirectRequirements, installed: Iterable[InstalledDistribution],
+                        environment: Mapping[str, str]) -> tuple[str, tuple[UnlockedDependency, ...]]:
+    """Pins of the direct requirements and everything they need, as the target environment has them."""
+    by_name = {canonicalize_name(d.name): d for d in installed}
+    pins: dict[str, InstalledDistribution] = {}
+    missing: list[UnlockedDependency] = []
+    queue = [Requirement(line) for line in direct.lines]
+    while queue:
+        requirement = queue.pop(0)
+        if requirement.marker and not requirement.marker.evaluate(dict(environment, extra="")):
+            continue
+        name = canonicalize_name(requirement.name)
+        if name in pins:
+            continue
+        dist = by_name.get(name)
+        if dist is None:
+            missing.append(UnlockedDependency(requirement.name, "not installed in the target environment, "
+                                                                "so the installed engine cannot pin it"))
+            continue
+        pins[name] = dist
+        queue += [_parsed(req) for req in dist.requires if _parsed(req) is not None]
+    lines = [f"{pins[name].name}=={pins[name].version}" for name in sorted(pins)]
+    header = ["# Pinned by handoff bundle from the target environment (engine: installed).",
+              "# NO HASHES: no package index was used, so pip cannot check the downloaded files.",
+              "# Install with: pip install -r requirements.txt"]
+    return "\n".join(header + lines) + "\n", tuple(sorted(set(missing), key=lambda u: u.name))
+
+
+def _parsed(text: str) -> Optional[Requirement]:
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement:
+        return None
+    if requirement.marker and "extra" in str(requirement.marker):
+        return None  # only needed with an extra that nobody asked for
+    return requirement
+
+
+def parse_locked(requirements_txt: str) -> tuple[LockedDistribution, ...]:
+    """The ``name==version`` pins of a lockfile (hash options and comments ignored)."""
+    logical = re.sub(r"\\\n", " ", requirements_txt)
+    locked = []
+    for line in logical.splitlines():
+        text = line.split("#", 1)[0].split(" --hash", 1)[0].strip()
+        if not text or text.startswith("-"):
+            continue
+        requirement = Requirement(text)
+        pins = [spec.version for spec in requirement.specifier if spec.operator in ("==", "===")]
+        if pins:
+            locked.append(LockedDistribution(requirement.name, pins[0],
+                                             str(requirement.marker) if requirement.marker else None))
+    return tuple(sorted(locked, key=lambda d: canonicalize_name(d.name)))
+
+
+def download_wheels(workdir: Path, dest: Path, cancel: CancelToken, hashed: bool,
+                    env: Optional[Mapping[str, str]] = None, target_python: Optional[str] = None,
+                    target_platform: Optional[str] = None, python: str = sys.executable) -> None:
+    """Every locked wheel for the target into ``dest`` so a server without internet installs with --no-index."""
+    args = [python, "-m", "pip", "download", "--only-binary=:all:", "--no-deps", "-r", "requirements.txt",
+            "-d", str(dest)]
+    if hashed:
+        args.insert(5, "--require-hashes")
+    if target_platform:
+        args += ["--platform", target_platform]
+    if target_python:
+        args += ["--python-version", target_python]
+    result = run_command(args, workdir, env, cancel)
+    if result.returncode != 0:
+        reason = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+        raise LockError("The locked wheels could not be downloaded for the target: "
+                        + (reason[-1] if reason else "pip gave no reason") + ".")
+
+
+@dataclass(frozen=True)
+class LockRequest:
+    engine: str  # "pip-tools", "uv", "installed"
+    target: TargetEnvironment
+    target_python: Optional[str] = None
+    target_platform: Optional[str] = None
+    installed: tuple[InstalledDistribution, ...] = ()  # the target environment's, for the installed engine
+    env: Optional[Mapping[str, str]] = None  # for the subprocesses; None = inherit (the user's pip config)
+
+
+def lock_dependencies(direct: DirectRequirements, requirements_in: str, workdir: Path, request: LockRequest,
+                      cancel: CancelToken) -> LockResult:
+    """Write requirements.in and requirements.txt into ``workdir`` with the chosen engine."""
+    (workdir / "requirements.in").write_text(requirements_in, encoding="utf-8")
+    unlocked = direct.unlocked
+    if request.engine == "installed":
+        text, missing = lock_from_installed(direct, request.installed,
+                                            marker_environment(request.target, request.target_python))
+        (workdir / "requirements.txt").write_text(text, encoding="utf-8")
+        unlocked += missing
+    elif request.engine == "uv":
+        text = lock_with_uv(workdir, cancel, request.env, request.target_python, request.target_platform)
+    else:
+        text = lock_with_pip_tools(workdir, cancel, request.env)
+    return LockResult(request.engine, requirements_in, text, parse_locked(text), request.engine != "installed",
+                      unlocked)

@@ -1,0 +1,51 @@
+"""What a bundle build is asked for, what it returns, and the errors it raises with a sentence for the user."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+ENGINES = ("pip-tools", "uv", "installed")
+
+
+@dataclass(frozen=True)
+class BundleOptions:
+    output_dir: Path
+    zip: bool = True
+    engine: str = "pip-tools"  # one of ENGINES
+    target_python: Optional[str] = None  # "3.11"; None = the scanned interpreter's version
+    target_platform: Optional[str] = None  # "linux", "x86_64-manylinux_2_28", ...; None = the scanned one
+    with_wheels: bool = False  # download every locked wheel into env/wheels/
+    allow_not_ready_reason: Optional[str] = None  # why a "Not ready" project is handed over anyway
+    policy_path: Optional[Path] = None  # team policy file for the assessment
+    python: Optional[str] = None  # the target interpreter the scan asks (path or command)
+    pip_env: Optional[Mapping[str, str]] = None  # environment of pip / pip-compile / uv; None = inherit (user's pip config)
+
+
+@dataclass(frozen=True)
+class BundleResult:
+    path: Path  # the bundle folder or .zip
+    size: int  # bytes (the zip's size, or the sum of the folder's files)
+    level: str  # the readiness level recorded in the manifest
+    warnings: tuple[str, ...] = ()  # sentences for the user: unlocked dependencies, no hashes, ...
+
+
+class BundleError(Exception):
+    """The bundle cannot be built; the message says what to do."""
+
+
+class NotReadyError(BundleError):
+    """The project's level is "Not ready" and no reason to hand it over anyway was given."""
+
+
+class LockError(BundleError):
+    """The dependencies cannot be locked; the message names the conflicting requirements."""
+
+
+class UnsafeBundleError(BundleError):
+    """A bundle archive has a member that could write outside the chosen folder, a link, or is too big."""
+
+    def __init__(self, member: str, reason: str) -> None:
+        super().__init__(f"Refused to open the bundle: member {member!r} {reason}.")
+        self.member = member
+        self.reason = reason

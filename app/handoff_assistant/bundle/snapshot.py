@@ -1,0 +1,120 @@
+"""The code snapshot: which project files travel in ``code/``, which are secrets left behind, which are data.
+
+The listing is the scan's (git-aware: tracked plus untracked-not-ignored files in a repository). Secret files
+never travel; data files (by format, or anything larger than ``LARGE_FILE_BYTES``) stay behind and are listed
+in the manifest with size and SHA-256 so IT can check the copy they are given.
+"""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from handoff_assistant.scan.files import list_files
+from handoff_assistant.tasks import CancelToken
+
+LARGE_FILE_BYTES = 5 * 1024 * 1024
+SECRET_FILE_PATTERNS = (
+    ".env", ".env.*", "*.env", ".netrc", "_netrc", ".pgpass", ".git-credentials", ".pypirc", ".npmrc",
+    "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.kdbx", "*.ppk",
+    "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*",
+    "credentials*.json", "*credentials.json", "client_secret*.json", "*service-account*.json",
+    "*service_account*.json", "secrets.yaml", "secrets.yml", "secrets.json", "secrets.toml",
+)
+# Templates that name keys without values are not secrets: they help IT.
+SECRET_FILE_EXCEPTIONS = (".env.example", ".env.sample", ".env.template", "*.env.example")
+DATA_SUFFIXES = frozenset({
+    ".csv", ".tsv", ".parquet", ".feather", ".arrow", ".orc", ".avro", ".xlsx", ".xls", ".json.gz",
+    ".pkl", ".pickle", ".joblib", ".h5", ".hdf5", ".npy", ".npz", ".mat", ".sav", ".dta", ".sas7bdat",
+    ".rds", ".rdata", ".rda", ".db", ".sqlite", ".sqlite3", ".duckdb", ".zip", ".gz", ".bz2", ".xz", ".tar",
+    ".7z", ".onnx", ".pt", ".pth", ".ckpt", ".safetensors", ".bin", ".model",
+})
+
+
+@dataclass(frozen=True)
+class SnapshotFile:
+    path: str  # posix, relative to the project root (and to code/)
+    size: int
+    executable: bool
+
+
+@dataclass(frozen=True)
+class DataReference:
+    path: str
+    size: int
+    sha256: str
+    reason: str  # "data format" or "larger than 5 MiB"
+
+
+@dataclass(frozen=True)
+class SnapshotPlan:
+    files: tuple[SnapshotFile, ...]
+    secret_files: tuple[str, ...]  # left behind; only their names are recorded
+    data_references: tuple[DataReference, ...]
+    links: tuple[str, ...] = ()  # symbolic links are not followed into a bundle
+
+
+def is_secret_file(path: str) -> bool:
+    name = PurePosixPath(path).name
+    if any(fnmatch.fnmatch(name, pattern) for pattern in SECRET_FILE_EXCEPTIONS):
+        return False
+    return any(fnmatch.fnmatch(name, pattern) for pattern in SECRET_FILE_PATTERNS)
+
+
+def data_reason(path: str, size: int) -> str:
+    """Why a file is data that stays behind, or "" when it is code that travels."""
+    lower = path.lower()
+    if any(lower.endswith(suffix) for suffix in DATA_SUFFIXES):
+        return "data format"
+    if size > LARGE_FILE_BYTES:
+        return f"larger than {LARGE_FILE_BYTES // (1024 * 1024)} MiB"
+    return ""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def plan_snapshot(root: Path, cancel: CancelToken, exclude: Iterable[Path] = ()) -> SnapshotPlan:
+    """Sort every listed file into code, secret (left behind) or data (referenced by hash)."""
+    excluded = [p.resolve() for p in exclude]
+    files, secrets, data, links = [], [], [], []
+    for entry in list_files(root, cancel).entries:
+        cancel.raise_if_cancelled()
+        full = root / entry.path
+        if any(_is_within(full, folder) for folder in excluded):
+            continue
+        if full.is_symlink():
+            links.append(entry.path)
+        elif is_secret_file(entry.path):
+            secrets.append(entry.path)
+        elif reason := data_reason(entry.path, entry.size):
+            data.append(DataReference(entry.path, entry.size, sha256_file(full), reason))
+        else:
+            files.append(SnapshotFile(entry.path, entry.size, os.access(full, os.X_OK)))
+    return SnapshotPlan(tuple(files), tuple(secrets), tuple(data), tuple(links))
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def copy_snapshot(root: Path, plan: SnapshotPlan, dest: Path, cancel: CancelToken) -> None:
+    """Copy the planned files into ``dest`` (bytes only: no timestamps or owners, so builds are reproducible)."""
+    for item in plan.files:
+        cancel.raise_if_cancelled()
+        target = dest / item.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((root / item.path).read_bytes())
+        target.chmod(0o755 if item.executable else 0o644)

@@ -1,0 +1,130 @@
+"""``verify_bundle(path) -> VerificationResult``: every file against SHA256SUMS, and the manifest against both.
+
+A zip is checked in place (nothing is extracted); an archive member that is not safe fails verification.
+In a folder, what IT creates next to the bundle (.venv, the filled-in config, caches, logs) is not "extra".
+"""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from handoff_assistant.bundle.manifest import MANIFEST_NAME, SUMS_NAME, parse_sums
+from handoff_assistant.bundle.options import BundleError, UnsafeBundleError
+from handoff_assistant.bundle.reader import checked_members, open_zip, read_member
+
+# Files IT creates in an installed bundle folder (docs/bundle-format.md).
+LOCAL_FILES = (".venv/*", "config/config.yaml", "config/.env", "logs/*", "*/__pycache__/*", "__pycache__/*",
+               ".pytest_cache/*", "*/.pytest_cache/*")
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    path: str
+    ok: bool
+    checked: int  # files whose hash matched
+    mismatched: tuple[str, ...] = ()  # content differs from SHA256SUMS
+    missing: tuple[str, ...] = ()  # listed but absent
+    extra: tuple[str, ...] = ()  # present but listed nowhere
+    problems: tuple[str, ...] = ()  # sentences: unsafe member, manifest and SHA256SUMS disagree, unreadable
+    project: str = ""
+    created_at: str = ""
+    level: str = ""
+
+
+def verify_bundle(path: Path | str) -> VerificationResult:
+    source = Path(path)
+    try:
+        actual = _zip_hashes(source) if source.is_file() else _folder_hashes(source)
+    except UnsafeBundleError as error:
+        return VerificationResult(str(source), False, 0, problems=(str(error),))
+    except BundleError as error:
+        return VerificationResult(str(source), False, 0, problems=(str(error),))
+    return _compare(str(source), actual)
+
+
+@dataclass(frozen=True)
+class _Contents:
+    hashes: dict[str, str]
+    sums_text: Optional[str]
+    manifest_text: Optional[str]
+    links: tuple[str, ...] = ()
+
+
+def _zip_hashes(source: Path) -> _Contents:
+    hashes, texts = {}, {}
+    with open_zip(source) as archive:
+        for member in checked_members(archive):
+            digest = hashlib.sha256()
+            data = bytearray() if member.path in (SUMS_NAME, MANIFEST_NAME) else None
+            for block in read_member(archive, member):
+                digest.update(block)
+                if data is not None:
+                    data += block
+            hashes[member.path] = digest.hexdigest()
+            if data is not None:
+                texts[member.path] = bytes(data).decode("utf-8", "replace")
+    return _Contents(hashes, texts.get(SUMS_NAME), texts.get(MANIFEST_NAME))
+
+
+def _folder_hashes(source: Path) -> _Contents:
+    if not source.is_dir():
+        raise BundleError(f"{source} does not exist. Choose a bundle folder or a .zip.")
+    hashes, links = {}, []
+    for path in sorted(source.rglob("*")):
+        relative = path.relative_to(source).as_posix()
+        if any(fnmatch.fnmatch(relative, pattern) for pattern in LOCAL_FILES):
+            continue
+        if path.is_symlink():
+            links.append(relative)
+        elif path.is_file():
+            hashes[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _Contents(hashes, _text(source / SUMS_NAME), _text(source / MANIFEST_NAME), tuple(links))
+
+
+def _text(path: Path) -> Optional[str]:
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else None
+
+
+def _compare(where: str, contents: _Contents) -> VerificationResult:
+    problems = [f"{link} is a symbolic link; a bundle has none" for link in contents.links]
+    if contents.sums_text is None:
+        problems.append(f"{SUMS_NAME} is missing, so no file can be checked")
+    sums = parse_sums(contents.sums_text or "")
+    manifest, manifest_problem = _manifest(contents.manifest_text)
+    if manifest_problem:
+        problems.append(manifest_problem)
+    hashes = contents.hashes
+    mismatched = sorted(p for p, digest in sums.items() if p in hashes and hashes[p] != digest)
+    missing = sorted(p for p in sums if p not in hashes)
+    extra = sorted(p for p in hashes if p not in sums and p != SUMS_NAME)
+    if contents.sums_text is not None and MANIFEST_NAME not in sums:
+        problems.append(f"{SUMS_NAME} does not list {MANIFEST_NAME}")
+    listed = {entry.get("path"): entry.get("sha256") for entry in (manifest or {}).get("files", [])
+              if isinstance(entry, dict)}
+    problems += [f"{p} is in the manifest but not in {SUMS_NAME}" for p in sorted(listed) if p not in sums]
+    problems += [f"the manifest and {SUMS_NAME} disagree on {p}" for p in sorted(listed)
+                 if p in sums and sums[p] != listed[p]]
+    problems += [f"{p} is in {SUMS_NAME} but not in the manifest" for p in sorted(sums)
+                 if p not in listed and p != MANIFEST_NAME]
+    checked = sum(1 for p, digest in sums.items() if hashes.get(p) == digest)
+    ok = not (mismatched or missing or extra or problems)
+    project = manifest or {}
+    return VerificationResult(where, ok, checked, tuple(mismatched), tuple(missing), tuple(extra), tuple(problems),
+                              str((project.get("project") or {}).get("name") or ""), str(project.get("created_at", "")),
+                              str((project.get("assessment") or {}).get("level", "")))
+
+
+def _manifest(text: Optional[str]) -> tuple[Optional[dict[str, Any]], Optional[str]]:
+    if text is None:
+        return None, f"{MANIFEST_NAME} is missing"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return None, f"{MANIFEST_NAME} is not valid JSON ({error})"
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        return None, f"{MANIFEST_NAME} has no file list"
+    return data, None

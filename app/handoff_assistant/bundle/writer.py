@@ -1,0 +1,209 @@
+"""Build a handoff bundle: ``build_bundle(project_root, options, progress, cancel) -> BundleResult``.
+
+The bundle is assembled in a temporary folder inside the output folder and moved into place in one rename,
+so a failure or a cancel never leaves a half-written bundle. The same input gives the same bytes: files are
+written in sorted order, the zip has fixed timestamps and modes, and ``created_at`` comes from the input
+(SOURCE_DATE_EPOCH, else the commit date of a clean repository, else the newest file's modification time).
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional
+
+from handoff_assistant import __version__
+from handoff_assistant.bundle import config_templates, harness, lock, manifest, r_env, runbook, schedule, snapshot
+from handoff_assistant.bundle.entry_points import plan_entry_points, slugify
+from handoff_assistant.bundle.options import BundleError, BundleOptions, BundleResult, NotReadyError
+from handoff_assistant.readiness.model import NOT_READY, Assessment, ProjectFile
+from handoff_assistant.scan.environment import InstalledDistribution
+from handoff_assistant.scan.report import ScanReport
+from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+STEPS = 7
+
+
+@dataclass(frozen=True)
+class BundleInputs:
+    """What a bundle is made from: the scan, the project file, the assessment and the rendered report."""
+
+    root: Path
+    report: ScanReport
+    project: ProjectFile
+    assessment: Assessment
+    render_report_html: Callable[[ScanReport], str]  # report.html from the (date-fixed) scan report
+    installed: tuple[InstalledDistribution, ...] = ()  # the target environment's, for the installed engine
+
+
+def build_bundle(project_root: Path | str, options: BundleOptions, progress: Optional[ProgressCallback] = None,
+                 cancel: Optional[CancelToken] = None) -> BundleResult:
+    """Scan, assess and write the bundle of ``project_root`` (never modified) into ``options.output_dir``."""
+    from handoff_assistant.bundle.inputs import gather_inputs
+
+    cancel = ensure_cancel(cancel)
+    inputs = gather_inputs(Path(project_root), options, ensure_progress(progress), cancel)
+    return write_bundle(inputs, options, progress, cancel)
+
+
+def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optional[ProgressCallback] = None,
+                 cancel: Optional[CancelToken] = None) -> BundleResult:
+    report_progress, cancel = ensure_progress(progress), ensure_cancel(cancel)
+    reason = (options.allow_not_ready_reason or "").strip() or None
+    if inputs.assessment.level == NOT_READY and reason is None:
+        blockers = ", ".join(inputs.assessment.blockers) or "see the checklist"
+        raise NotReadyError(f"The project is Not ready (blocking: {blockers}). Fix the blocking items, or hand "
+                            "it over anyway with a reason (--allow-not-ready REASON); the reason is recorded.")
+    output_dir = Path(options.output_dir).resolve()
+    output_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{slugify(inputs.project.name or inputs.root.name)}-handoff"
+    staging = Path(tempfile.mkdtemp(prefix=".handoff-partial-", dir=output_dir))
+    try:
+        warnings = _assemble(inputs, options, staging / name, reason, report_progress, cancel)
+        cancel.raise_if_cancelled()
+        report_progress(STEPS, STEPS, "Moving the bundle into place")
+        final = _move_into_place(staging, name, output_dir, options.zip)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BundleResult(final, _size(final), inputs.assessment.level, warnings)
+
+
+def _assemble(inputs: BundleInputs, options: BundleOptions, dest: Path, reason: Optional[str],
+              report_progress: ProgressCallback, cancel: CancelToken) -> tuple[str, ...]:
+    root, report, project = inputs.root.resolve(), inputs.report, inputs.project
+    project_name = project.name or root.name
+    report_progress(0, STEPS, "Copying the code")
+    plan = snapshot.plan_snapshot(root, cancel, exclude=[Path(options.output_dir)])
+    snapshot.copy_snapshot(root, plan, dest / "code", cancel)
+    entry_points, samples, warnings = plan_entry_points(project.entry_points, root)
+    for sample in samples:
+        _write(dest / sample.target, (root / sample.source).read_bytes())
+
+    report_progress(1, STEPS, f"Locking the dependencies ({options.engine})")
+    python_version = _python_version(report, options)
+    lock_result = _lock(inputs, options, dest / "env", project_name, cancel)
+    _write(dest / "env" / "python-version", python_version + "\n")
+    _write(dest / "env" / "r-packages.txt", r_env.r_packages_text(report.r_packages, project_name))
+    if options.with_wheels:
+        report_progress(2, STEPS, "Downloading the locked wheels")
+        lock.download_wheels(dest / "env", dest / "env" / "wheels", cancel, lock_result.hashed, options.pip_env,
+                             options.target_python, options.target_platform)
+
+    report_progress(3, STEPS, "Writing configuration templates, scripts and the harness")
+    keys = config_templates.collect_config_keys(project.config_keys, report.findings, project.suppressions)
+    generated = {"config/config.example.yaml": config_templates.render_config_example(keys, project_name),
+                 "config/.env.example": config_templates.render_env_example(keys, project_name)}
+    generated |= harness.script_files(project_name, python_version, lock_result.hashed, entry_points)
+    generated |= harness.harness_files(project_name)
+    generated |= schedule.schedule_files(entry_points, slugify(project_name))
+    created_at = _created_at(root, report, plan)
+    generated["report.html"] = inputs.render_report_html(dataclasses.replace(report, scanned_at=created_at))
+    for path, text in sorted(generated.items()):
+        _write(dest / path, text, executable=path in harness.EXECUTABLE_SCRIPTS)
+
+    report_progress(4, STEPS, "Writing the runbook and the manifest")
+    warnings = _warnings(warnings, lock_result, plan, python_version, options, reason)
+    parts = manifest.ManifestParts(
+        __version__, created_at, report, project, inputs.assessment, lock_result, python_version,
+        options.target_platform or report.target.platform, options.with_wheels, plan, entry_points, keys, reason,
+        warnings)
+    _write(dest / runbook.RUNBOOK_NAME, runbook.render_runbook(manifest.manifest_data(parts, ()), dest.name))
+    records = manifest.record_files(dest)
+    _write(dest / manifest.MANIFEST_NAME, manifest.manifest_json(manifest.manifest_data(parts, records)))
+    _write(dest / manifest.SUMS_NAME, manifest.sums_text(manifest.record_files(dest, exclude=(manifest.SUMS_NAME,))))
+    return warnings
+
+
+def _lock(inputs: BundleInputs, options: BundleOptions, env_dir: Path, project_name: str,
+          cancel: CancelToken) -> lock.LockResult:
+    env_dir.mkdir(parents=True, exist_ok=True)
+    direct = lock.direct_requirements(inputs.report.dependencies)
+    request = lock.LockRequest(options.engine, inputs.report.target, options.target_python, options.target_platform,
+                               inputs.installed, options.pip_env)
+    return lock.lock_dependencies(direct, lock.requirements_in_text(direct, project_name), env_dir, request, cancel)
+
+
+def _python_version(report: ScanReport, options: BundleOptions) -> str:
+    version = options.target_python or report.target.python_version or "%d.%d" % sys.version_info[:2]
+    return ".".join(version.split(".")[:2])
+
+
+def _warnings(planned: tuple[str, ...], lock_result: lock.LockResult, plan: snapshot.SnapshotPlan,
+              python_version: str, options: BundleOptions, reason: Optional[str]) -> tuple[str, ...]:
+    warnings = list(planned)
+    if reason:
+        warnings.insert(0, f"Handed over while Not ready: {reason}")
+    if not lock_result.hashed:
+        warnings.append("The lockfile has no hashes (engine installed): pip cannot check the downloaded files.")
+    app_python = "%d.%d" % sys.version_info[:2]
+    if options.engine == "pip-tools" and python_version != app_python:
+        warnings.append(f"pip-tools resolved with Python {app_python} but the target is Python {python_version}; "
+                        "use --engine uv to lock for another Python version.")
+    warnings += [f"Not locked: {u.name} ({u.reason})." for u in lock_result.unlocked]
+    if plan.secret_files:
+        warnings.append(f"Secret files left out of the bundle: {', '.join(plan.secret_files)}.")
+    if plan.links:
+        warnings.append(f"Symbolic links left out of the bundle: {', '.join(plan.links)}.")
+    return tuple(warnings)
+
+
+def _created_at(root: Path, report: ScanReport, plan: snapshot.SnapshotPlan) -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).isoformat(timespec="seconds")
+    git = report.git
+    if git.is_repo and git.last_commit_date and not (git.dirty or git.untracked):
+        return git.last_commit_date
+    newest = max((int((root / f.path).stat().st_mtime) for f in plan.files), default=0)
+    return datetime.fromtimestamp(newest, timezone.utc).isoformat(timespec="seconds")
+
+
+def _write(path: Path, content: str | bytes, executable: bool = False) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8", newline="\n")
+    else:
+        path.write_bytes(content)
+    path.chmod(0o755 if executable else 0o644)
+
+
+def write_zip(folder: Path, archive: Path) -> None:
+    """A reproducible zip: sorted members, fixed dates, Unix modes 644/755, no directory entries."""
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle_zip:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the mode below is honoured
+            info.external_attr = (0o100755 if os.access(path, os.X_OK) else 0o100644) << 16
+            bundle_zip.writestr(info, path.read_bytes())
+
+
+def _move_into_place(staging: Path, name: str, output_dir: Path, as_zip: bool) -> Path:
+    if as_zip:
+        built = staging / f"{name}.zip"
+        write_zip(staging / name, built)
+        final = output_dir / built.name
+        os.replace(built, final)
+        return final
+    final = output_dir / name
+    if final.exists():
+        old = staging / "previous"
+        os.rename(final, old)  # the old bundle is removed with the staging folder
+    os.rename(staging / name, final)
+    return final
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+__all__ = ["BundleError", "BundleInputs", "build_bundle", "write_bundle", "write_zip"]
