@@ -1,7 +1,8 @@
 """Bundles and project folders for portfolio tests.
 
-``make_bundle`` writes a manifest-only bundle (folder or zip) with SHA256SUMS, shaped like
-docs/bundle-format.md; ``read_fixture_manifest`` reads it until the real bundle reader is wired in.
+``make_bundle`` writes a small bundle (manifest, runbook, SHA256SUMS; folder or zip) in the format of
+bundle/manifest.py, read by the real bundle reader. Building real bundles takes a scan and a lock per
+version, so only test_real_bundles.py does that.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 
 from handoff_assistant.portfolio.model import PROJECT_FOLDER, Record, SectionValue
 
+RUNBOOK = b"# Runbook\n"
 SECTIONS = ("code", "environment", "portability", "security", "testing", "operations")
 
 
@@ -23,6 +25,7 @@ def manifest(project: str, created_at: str, score: float, level: str, blockers: 
     scores = section_scores or {s: score for s in SECTIONS}
     weakest = min(scores, key=lambda s: scores[s])
     return {
+        "format": "handoff-bundle",
         "schema_version": 1,
         "tool_version": "0.1.0",
         "created_at": created_at,
@@ -31,11 +34,12 @@ def manifest(project: str, created_at: str, score: float, level: str, blockers: 
         "assessment": {"score": score, "level": level, "weakest_section": weakest, "blockers": list(blockers),
                        "sections": [{"id": s, "title": s.title(), "score": scores[s], "weight": 1.0}
                                     for s in SECTIONS]},
+        "files": [{"path": "RUNBOOK.md", "size": len(RUNBOOK), "sha256": hashlib.sha256(RUNBOOK).hexdigest()}],
     }
 
 
 def make_bundle(parent: Path, name: str, data: dict, as_zip: bool = True) -> Path:
-    files = {"handoff-manifest.json": json.dumps(data, indent=2).encode(), "RUNBOOK.md": b"# Runbook\n"}
+    files = {"handoff-manifest.json": json.dumps(data, indent=2).encode(), "RUNBOOK.md": RUNBOOK}
     sums = "".join(f"{hashlib.sha256(body).hexdigest()}  {path}\n" for path, body in sorted(files.items()))
     files["SHA256SUMS"] = sums.encode()
     parent.mkdir(parents=True, exist_ok=True)
@@ -52,13 +56,6 @@ def make_bundle(parent: Path, name: str, data: dict, as_zip: bool = True) -> Pat
     return target
 
 
-def read_fixture_manifest(path: Path) -> dict:
-    if path.is_dir():
-        return json.loads((path / "handoff-manifest.json").read_text(encoding="utf-8"))
-    with zipfile.ZipFile(path) as archive:
-        return json.loads(archive.read("handoff-manifest.json"))
-
-
 def fixed_assessor(root: Path) -> Record:
     """Stands in for scan + assess of a project folder: the score is read from a file the test wrote."""
     score = float((root / "score.txt").read_text())
@@ -70,8 +67,11 @@ def fixed_assessor(root: Path) -> Record:
 
 @pytest.fixture
 def landing(tmp_path) -> Path:
+    return build_landing(tmp_path / "landing")
+
+
+def build_landing(drop: Path) -> Path:
     """A shared drive: three bundles of churn, one of fraud (verified), a corrupt zip, a project folder."""
-    drop = tmp_path / "landing"
     make_bundle(drop / "churn", "churn-1", manifest("churn", "2026-10-01T09:00:00+00:00", 40, "Not ready",
                                                   blockers=("no-hardcoded-credentials", "owner-named")))
     make_bundle(drop / "churn", "churn-2", manifest("churn", "2026-10-15T09:00:00+00:00", 62, "Not ready",

@@ -6,17 +6,18 @@ from pathlib import Path
 import pytest
 
 from handoff_assistant.portfolio.build import build_portfolio, history, refresh, rows_from_records
+from handoff_assistant.portfolio.bundles import default_manifest_reader
 from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, FAILED, NOT_RUN, PASSED, PROJECT_FOLDER,
                                                UNREADABLE, UNREVIEWED)
 from handoff_assistant.portfolio.reviews import save_review
 from handoff_assistant.portfolio.store import Store, default_database_path
 from handoff_assistant.tasks import CancelToken, Cancelled
-from tests.portfolio.conftest import fixed_assessor, make_bundle, manifest, read_fixture_manifest
+from tests.portfolio.conftest import fixed_assessor, make_bundle, manifest
 
 
 def build(sources, store=None):
     store = store or Store()
-    return build_portfolio(sources, store, reader=read_fixture_manifest, assessor=fixed_assessor)
+    return build_portfolio(sources, store, assessor=fixed_assessor)
 
 
 def by_project(portfolio):
@@ -66,10 +67,14 @@ def test_a_missing_source_is_a_row_not_an_exception(tmp_path):
 
 def test_malformed_manifest_is_a_row_with_the_reason(tmp_path):
     bundle = make_bundle(tmp_path, "odd", manifest("odd", "2026-01-01T00:00:00+00:00", 50, "Needs work"), False)
-    (bundle / "handoff-manifest.json").write_text('{"project": {"name": "odd"}, "assessment": {"score": "high"}}')
+    (bundle / "handoff-manifest.json").write_text(
+        '{"files": [], "project": {"name": "odd"}, "assessment": {"score": "high"}}')
     (row,) = build([tmp_path]).rows
     assert row.level == UNREADABLE
     assert "malformed field" in row.record.error
+    (bundle / "handoff-manifest.json").write_text('{"project": {"name": "odd"}}')
+    (row,) = build([tmp_path]).rows
+    assert "no file list" in row.record.error
 
 
 def test_history_is_ordered_by_creation_with_changes(landing):
@@ -111,10 +116,11 @@ def by_project_rows(rows):
 
 def test_refresh_reuses_the_store_until_a_bundle_changes(landing):
     calls: list[Path] = []
+    real_reader = default_manifest_reader()
 
     def counting_reader(path: Path) -> dict:
         calls.append(path)
-        return read_fixture_manifest(path)
+        return real_reader(path)
 
     with Store() as store:
         list(refresh([landing], store, counting_reader, fixed_assessor))
@@ -141,13 +147,13 @@ def test_a_deleted_bundle_leaves_the_store(landing):
 def test_progress_is_reported_and_cancel_stops(landing):
     seen = []
     with Store() as store:
-        build_portfolio([landing], store, read_fixture_manifest, fixed_assessor,
+        build_portfolio([landing], store, assessor=fixed_assessor,
                         progress=lambda done, total, message: seen.append((done, total)))
         assert seen[-1] == (6, 6)
         token = CancelToken()
         token.cancel()
         with pytest.raises(Cancelled):
-            build_portfolio([landing], store, read_fixture_manifest, fixed_assessor, cancel=token)
+            build_portfolio([landing], store, assessor=fixed_assessor, cancel=token)
 
 
 def test_failed_and_unreadable_verification(landing):

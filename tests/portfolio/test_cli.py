@@ -8,12 +8,11 @@ import json
 import pytest
 
 from handoff_assistant.cli import main
-from tests.portfolio.conftest import fixed_assessor, read_fixture_manifest
+from tests.portfolio.conftest import fixed_assessor
 
 
 @pytest.fixture(autouse=True)
-def fixture_readers(monkeypatch):
-    monkeypatch.setattr("handoff_assistant.portfolio.build.default_manifest_reader", lambda: read_fixture_manifest)
+def fixed_project_assessor(monkeypatch):
     monkeypatch.setattr("handoff_assistant.cli.portfolio_command.default_project_assessor",
                         lambda policy=None: fixed_assessor)
 

@@ -13,14 +13,14 @@ from handoff_assistant.portfolio.export import to_csv, to_html, to_json
 from handoff_assistant.portfolio.model import CHANGES_REQUESTED
 from handoff_assistant.portfolio.reviews import save_review
 from handoff_assistant.portfolio.store import Store
-from tests.portfolio.conftest import fixed_assessor, read_fixture_manifest
+from tests.portfolio.conftest import fixed_assessor
 
 
 @pytest.fixture
 def portfolio(landing):
     save_review(landing / "fraud-1.zip", CHANGES_REQUESTED, "Add a smoke test <b>now</b>", by="lead")
     with Store() as store:
-        return build_portfolio([landing], store, read_fixture_manifest, fixed_assessor)
+        return build_portfolio([landing], store, assessor=fixed_assessor)
 
 
 def test_csv_has_one_line_per_row_with_sections_and_review(portfolio):

@@ -6,13 +6,13 @@ import pytest
 from handoff_assistant.portfolio.build import build_portfolio
 from handoff_assistant.portfolio.store import Store
 from handoff_assistant.portfolio.table import COLUMN_IDS, RowFilter, column, filter_rows, sort_rows
-from tests.portfolio.conftest import fixed_assessor, read_fixture_manifest
+from tests.portfolio.conftest import fixed_assessor
 
 
 @pytest.fixture
 def rows(landing):
     with Store() as store:
-        return build_portfolio([landing], store, read_fixture_manifest, fixed_assessor).rows
+        return build_portfolio([landing], store, assessor=fixed_assessor).rows
 
 
 def names(rows):

@@ -1,35 +1,36 @@
 """Turn one bundle's manifest into a portfolio ``Record``; anything unreadable becomes a record with the reason.
 
-The manifest itself is read by the bundle package (``bundle.reader``); this module only picks the
-fields the portfolio shows, so the portfolio never has a second idea of the bundle format.
+The manifest itself is read and checked by the bundle package (``bundle.reader``: member safety checks,
+JSON, file list); this module only picks the fields the portfolio shows, so the portfolio never has a
+second idea of the bundle format (docs/bundle-format.md).
 """
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from handoff_assistant.portfolio.model import BUNDLE, Record, SectionValue
+from handoff_assistant.portfolio.sources import MANIFEST_NAME
 
 ManifestReader = Callable[[Path], dict]
 
 
 def default_manifest_reader() -> ManifestReader:
-    """The bundle package's reader: the manifest of a bundle folder or zip as a dict."""
-    from handoff_assistant.bundle.reader import open_bundle
+    """The bundle package's manifest reader, applied to the manifest alone (a zip is never extracted whole)."""
+    from handoff_assistant.bundle.reader import checked_members, open_zip, read_manifest, read_member
 
     def read(path: Path) -> dict:
-        return _as_dict(open_bundle(path))
+        if path.is_dir():
+            return read_manifest(path / MANIFEST_NAME)
+        with open_zip(path) as archive, tempfile.TemporaryDirectory(prefix="handoff-portfolio-") as folder:
+            member = next((m for m in checked_members(archive) if m.path == MANIFEST_NAME), None)
+            target = Path(folder) / MANIFEST_NAME
+            if member is not None:
+                target.write_bytes(b"".join(read_member(archive, member)))
+            return read_manifest(target)
 
     return read
-
-
-def _as_dict(opened: Any) -> dict:
-    manifest = getattr(opened, "manifest", opened)
-    if hasattr(manifest, "to_dict"):
-        manifest = manifest.to_dict()
-    if not isinstance(manifest, dict):
-        raise ValueError("the manifest is not a JSON object")
-    return manifest
 
 
 def read_bundle_record(path: Path, reader: ManifestReader) -> Record:

@@ -79,11 +79,9 @@ def _walk(folder: Path, depth: int, inside_project: bool, cancel: CancelToken) -
 
 
 def looks_like_bundle_zip(path: Path) -> bool:
-    """True for a zip holding a manifest at its root (or one folder down) and for a zip too damaged to tell."""
+    """True for a zip holding a manifest at its root, and for a zip too damaged to tell."""
     try:
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
+            return MANIFEST_NAME in archive.namelist()
     except (zipfile.BadZipFile, OSError):
         return True
-    return any(name == MANIFEST_NAME or (name.endswith("/" + MANIFEST_NAME) and name.count("/") == 1)
-               for name in names)
