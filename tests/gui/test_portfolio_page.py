@@ -10,15 +10,14 @@ from handoff_assistant.gui.models.portfolio_model import (LEVEL_COLUMN, PROJECT_
                                                           PortfolioModel)
 from handoff_assistant.gui.pages.portfolio_page import PortfolioPage
 from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED
-from tests.portfolio.conftest import build_landing, fixed_assessor, read_fixture_manifest
+from tests.portfolio.conftest import build_landing, fixed_assessor
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def page(qtbot, tmp_path):
-    widget = PortfolioPage(database=tmp_path / "portfolio.sqlite3", reader=read_fixture_manifest,
-                           assessor=fixed_assessor)
+    widget = PortfolioPage(database=tmp_path / "portfolio.sqlite3", assessor=fixed_assessor)
     qtbot.addWidget(widget)
     widget.resize(1200, 760)
     widget.show()
