@@ -1,21 +1,40 @@
-"""The target environment: the data scientist's interpreter, asked in a subprocess.  (STUB)
+"""The target environment: the data scientist's interpreter, asked in a subprocess.
 
-Only its version, platform and installed distributions are asked for; no project code is imported.
+Which interpreter: the one named with ``--python`` when given (an explicit choice wins); else a
+venv or conda env inside the project (``.venv``, ``venv``, ``env``, ``.conda``, a folder with
+``conda-meta/``); else ``python3`` on PATH. The app's own interpreter is never assumed.
+
+It is run with ``-I`` from a temporary folder, so the project is not on its ``sys.path``, and is
+asked only for its version, platform and installed distributions (see ``probe_script``). Answers
+are cached per interpreter and invalidated when it or any folder on its ``sys.path`` changes.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
-from handoff_assistant.scan.report import TargetEnvironment
+import platformdirs
+from packaging.utils import canonicalize_name
+
+from handoff_assistant.scan.probe_script import PROBE_SOURCE
+from handoff_assistant.scan.report import Problem, TargetEnvironment
+
+PROJECT_ENV_DIRS = (".venv", "venv", "env", ".conda")
+CONDA_ENV_GLOBS = ("*/conda-meta", "envs/*/conda-meta")
+INTERPRETERS_IN_ENV = ("bin/python", "bin/python3", "Scripts/python.exe", "python.exe")
+DEFAULT_TIMEOUT = 60.0
+_ASK_FOR_ANOTHER = "Give the path to the prototype's Python 3.8+ interpreter with --python (for example .venv/bin/python)."
 
 
 class EnvironmentProbeError(Exception):
-    """The named interpreter cannot be asked (missing, not Python, crashed)."""
+    """The interpreter cannot be asked (missing, not Python, crashed, too slow); the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -24,37 +43,182 @@ class InstalledDistribution:
     version: str
     top_level: tuple[str, ...] = ()  # importable top-level names it provides
     requires: tuple[str, ...] = ()  # PEP 508 requirement strings
+    modules: tuple[str, ...] = ()  # shallowest regular packages/modules: "numpy", "google.cloud.bigquery"
+    namespaces: tuple[str, ...] = ()  # namespace-package folders above them: "google", "google.cloud"
 
 
 @dataclass(frozen=True)
 class TargetProbe:
     target: TargetEnvironment
     distributions: tuple[InstalledDistribution, ...] = ()
+    problems: tuple[Problem, ...] = ()  # e.g. a broken project venv that was passed over
 
 
-_PROBE = r"""
-import json, sys, platform
-from importlib import metadata
-dists = []
-for d in metadata.distributions():
-    top = (d.read_text("top_level.txt") or "").split()
-    dists.append({"name": d.metadata["Name"], "version": d.version, "top_level": top, "requires": d.requires or []})
-print(json.dumps({"version": platform.python_version(), "platform": sys.platform,
-                  "machine": platform.machine(), "executable": sys.executable, "dists": dists}))
-"""
+def probe_target(root: Path, python: Optional[str] = None, *, timeout: float = DEFAULT_TIMEOUT,
+                 use_cache: bool = True) -> TargetProbe:
+    """Find the target interpreter for the project at ``root`` and ask it what it is.
+
+    A ``python`` that is missing, not Python or does not answer raises ``EnvironmentProbeError``;
+    a broken project environment or PATH interpreter is reported in ``problems`` instead.
+    """
+    if python:
+        return _ask(_named_interpreter(python), "--python", timeout, use_cache)
+    problems: list[Problem] = []
+    local = _project_interpreter(root, problems)
+    if local is not None:
+        try:
+            return _with_problems(_ask(local, "project-env", timeout, use_cache), problems)
+        except EnvironmentProbeError as error:
+            problems.append(Problem(_shown(local, root), f"{error} Used python3 on PATH instead."))
+    on_path = shutil.which("python3") or shutil.which("python")
+    if on_path is not None:
+        try:
+            return _with_problems(_ask(Path(on_path), "PATH", timeout, use_cache), problems)
+        except EnvironmentProbeError as error:
+            problems.append(Problem(on_path, str(error)))
+    return TargetProbe(TargetEnvironment("", "", "", "", "none"), problems=tuple(problems))
 
 
-def probe_target(root: Path, python: Optional[str] = None) -> TargetProbe:
-    interpreter = python or shutil.which("python3") or shutil.which("python")
-    if interpreter is None:
-        return TargetProbe(TargetEnvironment("", "", "", "", "none"))
-    result = subprocess.run([interpreter, "-I", "-c", _PROBE], capture_output=True, text=True, timeout=60,
-                            cwd=str(Path.home()))
-    if result.returncode != 0:
-        raise EnvironmentProbeError(f"{interpreter} did not answer: {result.stderr.strip()[-300:]}")
-    data = json.loads(result.stdout)
-    dists = tuple(InstalledDistribution(d["name"], d["version"], tuple(d["top_level"]), tuple(d["requires"]))
-                  for d in data["dists"])
-    target = TargetEnvironment(data["version"], data["platform"], data["machine"], data["executable"],
-                               "--python" if python else "PATH", len(dists))
-    return TargetProbe(target, dists)
+def find_project_interpreter(root: Path) -> Optional[Path]:
+    """The interpreter of a venv or conda env inside the project, or None."""
+    return _project_interpreter(root, [])
+
+
+def _project_interpreter(root: Path, problems: list[Problem]) -> Optional[Path]:
+    for env_dir in _project_env_dirs(root):
+        for relative in INTERPRETERS_IN_ENV:
+            candidate = env_dir / relative
+            if candidate.is_file() and os.access(candidate, os.X_OK):
+                return candidate.absolute()
+            if candidate.is_symlink():
+                problems.append(Problem(_shown(candidate, root), "this environment's python points to an interpreter "
+                                        "that no longer exists; recreate the environment, or give one with --python"))
+    return None
+
+
+def _project_env_dirs(root: Path) -> list[Path]:
+    found = [root / name for name in PROJECT_ENV_DIRS]
+    for pattern in CONDA_ENV_GLOBS:
+        found += sorted(meta.parent for meta in root.glob(pattern))
+    return [d for i, d in enumerate(found) if d.is_dir() and d not in found[:i]]
+
+
+def _named_interpreter(python: str) -> Path:
+    candidate = Path(python).expanduser()
+    if candidate.is_dir():
+        inside = [candidate / rel for rel in INTERPRETERS_IN_ENV if (candidate / rel).is_file()]
+        candidate = inside[0] if inside else candidate
+    elif not candidate.exists() and "/" not in python and os.sep not in python:
+        found = shutil.which(python)
+        candidate = Path(found) if found else candidate
+    if not candidate.is_file():
+        raise EnvironmentProbeError(f"The interpreter '{python}' given with --python was not found. {_ASK_FOR_ANOTHER}")
+    return candidate.absolute()
+
+
+def _with_problems(probe: TargetProbe, problems: list[Problem]) -> TargetProbe:
+    return TargetProbe(probe.target, probe.distributions, tuple(problems) + probe.problems)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _ask(interpreter: Path, source: str, timeout: float, use_cache: bool) -> TargetProbe:
+    cache = _cache_file(interpreter) if use_cache else None
+    answer = _cached_answer(interpreter, cache) if cache else None
+    if answer is None:
+        answer = _run_probe(interpreter, timeout)
+        if cache and "error" not in answer and _runs_itself(interpreter, answer):
+            _store_answer(interpreter, cache, answer)
+    return _to_probe(interpreter, source, answer)
+
+
+def _runs_itself(interpreter: Path, answer: dict[str, Any]) -> bool:
+    """False for launchers (pyenv shims, py.exe) whose real interpreter may change without the cache noticing."""
+    try:
+        return Path(answer.get("executable") or "").resolve() == interpreter.resolve()
+    except OSError:
+        return False
+
+
+def _run_probe(interpreter: Path, timeout: float) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="handoff-probe-") as outside_project:
+        try:
+            result = subprocess.run(
+                [str(interpreter), "-I", "-c", PROBE_SOURCE], capture_output=True, text=True, encoding="utf-8",
+                errors="replace", timeout=timeout, cwd=outside_project,
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+            )
+        except subprocess.TimeoutExpired as error:
+            raise EnvironmentProbeError(f"{interpreter} did not answer within {timeout:g} s. Check that it starts "
+                                        f"when run by hand, or give another interpreter with --python.") from error
+        except OSError as error:
+            raise EnvironmentProbeError(f"{interpreter} cannot be run ({error.strerror or error}). "
+                                        f"{_ASK_FOR_ANOTHER}") from error
+    try:
+        answer = json.loads(result.stdout)
+    except ValueError:
+        answer = None
+    if result.returncode != 0 or not isinstance(answer, dict) or "version" not in answer:
+        said = (result.stderr.strip().splitlines() or result.stdout.strip().splitlines() or ["nothing"])[-1]
+        raise EnvironmentProbeError(f"{interpreter} did not answer as a Python interpreter (it said: {said[:200]}). "
+                                    f"{_ASK_FOR_ANOTHER}")
+    return answer
+
+
+def _to_probe(interpreter: Path, source: str, answer: dict[str, Any]) -> TargetProbe:
+    dists = tuple(sorted(
+        (InstalledDistribution(d["name"], d["version"], tuple(d["top_level"]), tuple(d["requires"]),
+                               tuple(d["modules"]), tuple(d["namespaces"])) for d in answer.get("dists", ())),
+        key=lambda dist: canonicalize_name(dist.name),
+    ))
+    problems = tuple(Problem(str(interpreter), f"an installed distribution could not be read ({text})")
+                     for text in answer.get("unreadable", ()))
+    if answer.get("error") == "too-old":
+        problems += (Problem(str(interpreter), f"Python {answer['version']} is older than 3.8, so its installed "
+                                               f"distributions were not read; dependencies come from the import map "
+                                               f"only. Give a newer interpreter with --python for a full answer."),)
+    target = TargetEnvironment(answer["version"], answer["platform"], answer["machine"],
+                               answer.get("executable") or str(interpreter), source, len(dists))
+    return TargetProbe(target, dists, problems)
+
+
+def _cache_file(interpreter: Path) -> Path:
+    base = os.environ.get("HANDOFF_CACHE_DIR") or platformdirs.user_cache_dir("handoff-assistant", appauthor=False)
+    key = hashlib.sha256(str(interpreter).encode()).hexdigest()[:32]
+    return Path(base) / "targets" / f"{key}.json"
+
+
+def _fingerprint(interpreter: Path, paths: list[str]) -> Optional[dict[str, Any]]:
+    """Modification times that change when the interpreter is replaced or a distribution is (un)installed."""
+    try:
+        return {"interpreter": [interpreter.lstat().st_mtime_ns, interpreter.stat().st_mtime_ns],
+                "paths": {p: os.stat(p).st_mtime_ns for p in paths}}
+    except OSError:
+        return None
+
+
+def _cached_answer(interpreter: Path, cache: Path) -> Optional[dict[str, Any]]:
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+        fresh = _fingerprint(interpreter, stored["answer"]["paths"])
+        return stored["answer"] if fresh is not None and fresh == stored["fingerprint"] else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _store_answer(interpreter: Path, cache: Path, answer: dict[str, Any]) -> None:
+    fingerprint = _fingerprint(interpreter, answer.get("paths", []))
+    if fingerprint is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"fingerprint": fingerprint, "answer": answer}), encoding="utf-8")
+        temporary.replace(cache)
+    except OSError:
+        pass  # the cache only saves time; a scan never fails for it
