@@ -86,6 +86,9 @@ class ItemResult:
     fix: str = ""
     why: str = ""
     note: str = ""  # the user's attestation / N/A note, or a suppression summary
+    check: str = ""  # "automatic", "project-file" or "manual" (how the item is decided)
+    risk: str = ""  # "critical", "high", "medium", "low" (the weight's name)
+    source: str = ""  # where the item comes from: "ML Test Score (Infra 1)", "OpenSSF Scorecard (License)"
 
 
 @dataclass(frozen=True)
