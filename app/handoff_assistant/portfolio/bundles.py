@@ -38,7 +38,8 @@ def read_bundle_record(path: Path, reader: ManifestReader) -> Record:
     try:
         manifest = reader(path)
     except Exception as error:  # noqa: BLE001 - any failure to read one bundle is that bundle's row
-        return Record(path=str(path), kind=BUNDLE, project=_name_from_path(path), error=_reason(error))
+        reason = _reason(error).replace(str(path), path.name)  # the row already shows where it is
+        return Record(path=str(path), kind=BUNDLE, project=_name_from_path(path), error=reason)
     try:
         return record_from_manifest(path, manifest)
     except (AttributeError, KeyError, TypeError, ValueError) as error:

@@ -314,6 +314,7 @@ class PortfolioPage(QWidget):
         self.history_table.verticalHeader().hide()
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_table.horizontalHeader().setStretchLastSection(True)
+        self.history_table.setWordWrap(True)
         self.history_table.setAccessibleName("Bundle history")
         layout.addLayout(left, 2)
         layout.addWidget(self.trend, 2)
@@ -386,7 +387,9 @@ class PortfolioPage(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(record.path if column < 2 else text)
                 self.history_table.setItem(position, column, item)
-        self.history_table.resizeColumnsToContents()
+        for column in range(4):
+            self.history_table.resizeColumnToContents(column)
+        self.history_table.resizeRowsToContents()
 
     def _reviewed(self, row: Row) -> None:
         updated = dataclasses.replace(row, review=read_review(Path(row.record.path)))

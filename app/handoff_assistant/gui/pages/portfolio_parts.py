@@ -17,6 +17,7 @@ from handoff_assistant.portfolio.reviews import Review, ReviewError, save_review
 from handoff_assistant.readiness.model import READY
 
 BAR_WIDTH = 9
+READY_LINE = 80  # the default policy's Ready threshold, drawn as a guide
 BAR_GAP = 3
 
 
@@ -35,6 +36,13 @@ class SectionBarsDelegate(QStyledItemDelegate):
         if style is not None:
             style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
         row = index.data(ROW_ROLE)
+        if row is not None and row.record.error:
+            painter.save()
+            painter.setPen(QColor(LEVEL_COLOURS["Not ready"]))
+            text = option.fontMetrics.elidedText(row.record.error, Qt.TextElideMode.ElideRight, option.rect.width() - 8)
+            painter.drawText(option.rect.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, text)
+            painter.restore()
+            return
         if row is None or not row.record.sections:
             return
         painter.save()
@@ -170,9 +178,11 @@ class TrendChart(QWidget):
             painter.setPen(text)
             painter.drawText(QRectF(0, y - 8, plot.left() - 6, 16),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, str(value))
-        ready_y = plot.bottom() - plot.height() * 0.8
+        ready_y = plot.bottom() - plot.height() * READY_LINE / 100
         painter.setPen(QPen(QColor(LEVEL_COLOURS[READY]), 1, Qt.PenStyle.DashLine))
         painter.drawLine(QPointF(plot.left(), ready_y), QPointF(plot.right(), ready_y))
+        painter.drawText(QRectF(plot.left() + 4, ready_y - self.fontMetrics().height() - 1, plot.width(),
+                                self.fontMetrics().height()), Qt.AlignmentFlag.AlignLeft, f"{READY} ({READY_LINE})")
 
     def _paint_dates(self, painter: QPainter, points: list[QPointF], steps: list[HistoryStep], text: QColor) -> None:
         painter.setPen(text)
