@@ -25,6 +25,7 @@ _V3_MIME_TYPES = {"text": "text/plain", "png": "image/png", "jpeg": "image/jpeg"
                   "javascript": "application/javascript", "pdf": "application/pdf"}
 _OUTPUT_KEYS = frozenset({"output_type", "metadata", "prompt_number", "execution_count", "name", "stream"})
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}) ", re.MULTILINE)
 
 # Cell magics whose body is still Python (they time, capture or profile the code), and the others' languages.
@@ -172,7 +173,7 @@ def out_of_order_cells(notebook: Notebook) -> list[Cell]:
 def skipped_cells(notebook: Notebook) -> list[Cell]:
     """Non-empty code cells never run although a later cell was: the saved results did not need them."""
     code = notebook.code_cells()
-    last_run = max((i for i, cell in enumerate(code) if cell.execution_count is not None), default=-1)
+    last_run = max((i for i, cell in enumerate(code) if cell.execution_count is not None), default=0)
     return [cell for cell in code[:last_run] if cell.execution_count is None and cell.source.strip()]
 
 
@@ -185,12 +186,19 @@ def _load_json(text: str) -> Any:
         if _CONFLICT_MARKER.search(text):
             raise NotebookError("not a readable notebook: it contains unresolved git merge conflict markers; "
                                 "resolve the conflict (nbdime can help) and save it again") from error
-        if error.pos >= len(text.rstrip()) - 1:
+        if _ends_early(text):
             raise NotebookError(f"not a readable notebook: the JSON stops early at line {error.lineno} (the file "
                                 "looks truncated); restore it from version control or save it again "
                                 "from Jupyter") from error
         raise NotebookError(f"not a readable notebook: invalid JSON at line {error.lineno}, column {error.colno} "
                             f"({error.msg}); open it in Jupyter or restore it from version control") from error
+
+
+def _ends_early(text: str) -> bool:
+    """Whether the text stops inside a string or before closing every bracket: a truncated file."""
+    outside_strings = _JSON_STRING.sub("", text)
+    opened = outside_strings.count("{") + outside_strings.count("[")
+    return '"' in outside_strings or opened > outside_strings.count("}") + outside_strings.count("]")
 
 
 def _raw_cells(data: dict) -> tuple[list[dict], int]:
@@ -335,8 +343,11 @@ def _pip_installs(command: str, line: int) -> Iterator[tuple[str, int]]:
             words = shlex.split(part, comments=True)
         except ValueError:  # unbalanced quotes: take the words as they are
             words = part.split()
+        while words and re.match(r"^\w+=", words[0]):  # VAR=value pip install x
+            words = words[1:]
         for i, word in enumerate(words[1:], 1):
-            if word == "install" and _PIP_PROGRAM.search(words[i - 1]):
+            runs_pip = i == 1 or words[i - 2] in ("-m", "uv", "sudo")
+            if word == "install" and runs_pip and _PIP_PROGRAM.search(words[i - 1]):
                 yield from ((req, line) for req in _requirement_words(words[i + 1:]))
                 break
 

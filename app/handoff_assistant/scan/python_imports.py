@@ -75,9 +75,11 @@ def find_imports(source: str) -> PythonImportScan:
     except SyntaxError as error:
         return PythonImportScan(_fallback_imports(source), python3=False,
                                 syntax_error=_syntax_problem(source, error.lineno, error.msg))
-    except (ValueError, RecursionError, MemoryError) as error:  # null bytes, absurdly deep nesting
+    except ValueError as error:  # null bytes: Python refuses the file too
         return PythonImportScan(_fallback_imports(source), python3=False,
-                                syntax_error=_syntax_problem(source, 1, str(error) or type(error).__name__))
+                                syntax_error=_syntax_problem(source, 1, str(error)))
+    except (RecursionError, MemoryError):  # too deeply nested for this parser, which says nothing of the code
+        return PythonImportScan(_fallback_imports(source), python3=False)
     found = sorted(set(_walk_imports(tree)), key=lambda ref: (ref.line, ref.module, ref.optional))
     return PythonImportScan(tuple(found))
 

@@ -66,9 +66,10 @@ def find_r_packages(source: str, language: str) -> list[RPackageRef]:
     """Packages the R code in ``source`` loads or calls into, with 1-based lines, in order of appearance."""
     code = r_code(source, language)
     tokens = list(_tokens(code))
-    newlines = [i for i, char in enumerate(code) if char == "\n"]
-    found = [(position, name) for position, name in _package_uses(tokens) if _PACKAGE_NAME.match(name)]
-    return [RPackageRef(name, bisect.bisect_left(newlines, position) + 1) for position, name in sorted(found)]
+    newlines = [match.start() for match in re.finditer("\n", code)]
+    found = sorted(((position, name) for position, name in _package_uses(tokens) if _PACKAGE_NAME.match(name)),
+                   key=lambda use: use[0])  # stable: a call's packages stay in argument order
+    return [RPackageRef(name, bisect.bisect_left(newlines, position) + 1) for position, name in found]
 
 
 def r_code(source: str, language: str) -> str:
