@@ -15,7 +15,7 @@ from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Segment,
 
 _FIX = ("Read the host (or the whole URL) from configuration: a key in config.yaml or an environment variable "
         "such as DB_HOST, so IT can point it at the production service.")
-LOOPBACK = Rule("host.loopback", "host", "medium", "localhost address",
+LOOPBACK = Rule("host.loopback", "host", "medium", "Localhost address",
                 "Hardcoded local address ({detail}); on the server it points at the server itself, where this "
                 "service is probably not running.", _FIX)
 PRIVATE_IP = Rule("host.private-ip", "host", "medium", "Private network address",
