@@ -83,7 +83,7 @@ def _parse_all(texts: Iterable[str], path: str, lines: _Lines, after: int, group
         try:
             found.append(parse_requirement(text, path, number, group))
         except ValueError as error:
-            problems.append(Problem(f"{path}:{number}", str(error)))
+            problems.append(Problem(path, f"line {number}: {error}"))
     return found
 
 
@@ -133,7 +133,7 @@ def _poetry(poetry: dict, path: str, lines: _Lines, problems: list[Problem]) -> 
                 try:
                     found.append(_poetry_requirement(name, entry, path, number, group))
                 except ValueError as error:
-                    problems.append(Problem(f"{path}:{number}", f"{name}: {error}"))
+                    problems.append(Problem(path, f"line {number}: {name}: {error}"))
     return found
 
 
@@ -172,7 +172,7 @@ def read_pipfile(path: str, text: str) -> FileDeclarations:
             try:
                 found.append(_pipfile_requirement(name, value, path, number, group))
             except ValueError as error:
-                problems.append(Problem(f"{path}:{number}", f"{name}: {error}"))
+                problems.append(Problem(path, f"line {number}: {name}: {error}"))
     return FileDeclarations(tuple(found), tuple(problems), "packages" in data or "dev-packages" in data)
 
 
@@ -255,15 +255,15 @@ def _setup_list(node: ast.expr, names: dict[str, ast.expr], path: str, group: st
                 problems: list[Problem]) -> list[DeclaredRequirement]:
     items = _literal_items(node, names)
     if items is None or not all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items):
-        problems.append(Problem(f"{path}:{node.lineno}", "the requirements are computed when setup.py runs, so they "
-                                                         "were not read; list them in requirements.txt or pyproject"))
+        problems.append(Problem(path, f"line {node.lineno}: the requirements are computed when setup.py runs, "
+                                      f"so they were not read; list them in requirements.txt or pyproject.toml"))
         return []
     found = []
     for item in items:
         try:
             found.append(parse_requirement(item.value, path, item.lineno, group))
         except ValueError as error:
-            problems.append(Problem(f"{path}:{item.lineno}", str(error)))
+            problems.append(Problem(path, f"line {item.lineno}: {error}"))
     return found
 
 
@@ -271,7 +271,8 @@ def _setup_extras(node: ast.expr, names: dict[str, ast.expr], path: str,
                   problems: list[Problem]) -> list[DeclaredRequirement]:
     node = names.get(node.id, node) if isinstance(node, ast.Name) else node
     if not isinstance(node, ast.Dict):
-        problems.append(Problem(f"{path}:{node.lineno}", "extras_require is computed when setup.py runs; not read"))
+        problems.append(Problem(path, f"line {node.lineno}: extras_require is computed when setup.py runs, "
+                                      f"so it was not read"))
         return []
     found = []
     for key, value in zip(node.keys, node.values):
@@ -312,7 +313,7 @@ def _add_conda(text: str, path: str, line: int, into: RequirementsRead) -> None:
     try:
         name, spec = conda_spec(text)
     except ValueError as error:
-        into.problems.append(Problem(f"{path}:{line}", str(error)))
+        into.problems.append(Problem(path, f"line {line}: {error}"))
         return
     name = CONDA_TO_PYPI.get(name.lower(), name)
     if name.lower() in CONDA_NOT_PYTHON or name.lower().startswith("r-") or CONDA_SYSTEM_LIBRARY.match(name):

@@ -30,7 +30,8 @@ PROJECT_ENV_DIRS = (".venv", "venv", "env", ".conda")
 CONDA_ENV_GLOBS = ("*/conda-meta", "envs/*/conda-meta")
 INTERPRETERS_IN_ENV = ("bin/python", "bin/python3", "Scripts/python.exe", "python.exe")
 DEFAULT_TIMEOUT = 60.0
-_ASK_FOR_ANOTHER = "Give the path to the prototype's Python 3.8+ interpreter with --python (for example .venv/bin/python)."
+_ASK_FOR_ANOTHER = ("Give the path to the prototype's Python 3.8+ interpreter with --python "
+                    "(for example .venv/bin/python).")
 
 
 class EnvironmentProbeError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Optional
 
 from handoff_assistant.scan.report import Problem
 from handoff_assistant.scan.requirement_specs import DeclaredRequirement, parse_requirement
@@ -30,8 +30,8 @@ class RequirementsRead:
 
 
 def read_requirements_file(path: str, read: Reader, into: RequirementsRead, kind: str = "requirements",
-                           included_from: str = "") -> None:
-    """Read ``path`` and everything it includes into ``into``."""
+                           included_from: Optional[tuple[str, int]] = None) -> None:
+    """Read ``path`` and everything it includes into ``into``; a bad include is reported where it is written."""
     if path in into.visited:
         return
     into.visited.add(path)
@@ -39,8 +39,11 @@ def read_requirements_file(path: str, read: Reader, into: RequirementsRead, kind
         text = read(path)
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
-        where = f" (included from {included_from})" if included_from else ""
-        into.problems.append(Problem(path, f"cannot read{where}: {reason}"))
+        if included_from:
+            into.problems.append(Problem(included_from[0], f"line {included_from[1]}: includes {path}, "
+                                                           f"which cannot be read: {reason}"))
+        else:
+            into.problems.append(Problem(path, f"cannot read: {reason}"))
         return
     into.files.append((path, kind))
     read_requirement_lines(path, logical_lines(text), read, into, kind)
@@ -83,17 +86,16 @@ def _add(text: str, path: str, number: int, target: list[DeclaredRequirement], p
     try:
         target.append(parse_requirement(text, path, number))
     except ValueError as error:
-        problems.append(Problem(f"{path}:{number}", str(error)))
+        problems.append(Problem(path, f"line {number}: {error}"))
 
 
 def _follow(path: str, number: int, included: str, constraint: bool, read: Reader, into: RequirementsRead) -> None:
-    where = f"{path}:{number}"
     if "://" in included:
-        into.problems.append(Problem(where, f"includes {included} from the network; it was not read"))
+        into.problems.append(Problem(path, f"line {number}: includes {included} from the network; it was not read"))
         return
     resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), included))
     if resolved.startswith("../") or resolved == ".." or posixpath.isabs(included):
-        into.problems.append(Problem(where, f"includes {included}, which is outside the project folder; "
-                                            f"copy it into the project so the handoff can use it"))
+        into.problems.append(Problem(path, f"line {number}: includes {included}, which is outside the project "
+                                           f"folder; copy it into the project so the handoff can use it"))
         return
-    read_requirements_file(resolved, read, into, "constraints" if constraint else "requirements", where)
+    read_requirements_file(resolved, read, into, "constraints" if constraint else "requirements", (path, number))
