@@ -199,3 +199,14 @@ def test_not_local_modules(local, module, importing_file):
 def test_top_level_membership_is_what_every_file_sees(local):
     assert "churn" in local and "mylib" in local and "helpers" in local
     assert "selenium" not in local and "requests" not in local and "plotting" not in local
+
+
+def test_parseable_code_importing_a_python2_only_module_is_python2():
+    [finding] = python2_findings(find_imports("import os\nimport urllib2\nfrom StringIO import StringIO\n"), "a.py")
+    assert (finding.rule, finding.line, finding.snippet) == ("code.not-python3", 2, "import urllib2")
+    assert "urllib2" in finding.message
+
+
+def test_python2_module_as_an_optional_fallback_is_fine():
+    source = "try:\n    import cPickle as pickle\nexcept ImportError:\n    import pickle\n"
+    assert python2_findings(find_imports(source), "a.py") == []

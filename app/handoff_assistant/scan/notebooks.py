@@ -182,6 +182,8 @@ def _load_json(text: str) -> Any:
         raise NotebookError("not a readable notebook: the file is empty")
     try:
         return json.loads(text)
+    except RecursionError as error:
+        raise NotebookError("not a readable notebook: its JSON is nested too deeply to be a notebook") from error
     except json.JSONDecodeError as error:
         if _CONFLICT_MARKER.search(text):
             raise NotebookError("not a readable notebook: it contains unresolved git merge conflict markers; "

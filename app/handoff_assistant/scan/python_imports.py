@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -24,6 +25,15 @@ from handoff_assistant.scan.findings.base import Rule, make_finding, make_snippe
 from handoff_assistant.scan.refs import ImportRef
 from handoff_assistant.scan.report import Finding
 
+# Standard-library modules of Python 2 that Python 3 renamed or removed: importing one means Python 2 code.
+_PYTHON2_MODULES = frozenset({  # generic names (commands, exceptions, new) are left out: often local modules
+    "urllib2", "urlparse", "StringIO", "cStringIO", "cPickle", "ConfigParser", "Queue", "Tkinter", "tkMessageBox",
+    "httplib", "HTMLParser", "htmlentitydefs", "__builtin__", "dummy_thread", "SocketServer", "SimpleHTTPServer",
+    "BaseHTTPServer", "CGIHTTPServer", "Cookie", "cookielib", "xmlrpclib", "SimpleXMLRPCServer", "anydbm",
+    "dbhash", "whichdb", "robotparser", "UserDict", "UserList", "UserString", "copy_reg", "popen2", "mimetools",
+    "rfc822",
+})
+_APP_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 _OPTIONAL_HANDLERS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
 
@@ -46,8 +56,9 @@ NOT_PYTHON3 = Rule(
 )
 SYNTAX_ERROR = Rule(
     id="code.syntax-error", category="code", severity="medium", title="Python syntax error",
-    message="This file does not parse as Python 3 ({detail}); it cannot run as it is.",
-    fix="Fix the syntax error (run `python -m py_compile FILE` to see it) or remove the file from the handoff.",
+    message=f"This file does not parse with Python {_APP_PYTHON} ({{detail}}); it cannot run as it is.",
+    fix="Fix the syntax error (`python -m py_compile FILE` shows it) or remove the file from the handoff; if it "
+        "needs a newer Python, write that version down for the server.",
 )
 register(NOT_PYTHON3, SYNTAX_ERROR)
 
@@ -87,11 +98,15 @@ def find_imports(source: str) -> PythonImportScan:
 def python2_findings(scanned: PythonImportScan, path: str, cell: Optional[int] = None) -> list[Finding]:
     """A not-Python-3 finding for Python 2 code; a syntax-error finding for other unparseable files.
 
+    Code that parses is Python 2 when it needs a module only Python 2 has (``import urllib2``), unless it copes
+    without it (an optional import: the usual ``try: import cPickle except ImportError: import pickle``).
     Notebook cells (``cell`` given) only report Python 2: other parse failures in a cell are usually IPython
     syntax the cell preparation does not know, not a defect worth a finding.
     """
     problem = scanned.syntax_error
-    if scanned.python3 or problem is None:
+    if scanned.python3:
+        return _python2_module_findings(scanned, path, cell)
+    if problem is None:
         return []
     sign = _python2_sign(problem.text)
     if sign is None and cell is not None:
@@ -100,6 +115,16 @@ def python2_findings(scanned: PythonImportScan, path: str, cell: Optional[int] =
         SYNTAX_ERROR, f"line {problem.line}: {problem.message}")
     return [make_finding(rule, file=path, line=problem.line, snippet=make_snippet(problem.text), cell=cell,
                          detail=detail)]
+
+
+def _python2_module_findings(scanned: PythonImportScan, path: str, cell: Optional[int]) -> list[Finding]:
+    old = next((ref for ref in scanned.imports
+                if not ref.optional and ref.module.split(".")[0] in _PYTHON2_MODULES), None)
+    if old is None:
+        return []
+    top = old.module.split(".")[0]
+    return [make_finding(NOT_PYTHON3, file=path, line=old.line, snippet=f"import {old.module}", cell=cell,
+                         detail=f"line {old.line}: it imports {top}, a module only Python 2 has")]
 
 
 def _syntax_problem(source: str, lineno: Optional[int], message: str) -> SyntaxProblem:
