@@ -165,10 +165,16 @@ def _run_probe(interpreter: Path, timeout: float) -> dict[str, Any]:
     except ValueError:
         answer = None
     if result.returncode != 0 or not isinstance(answer, dict) or "version" not in answer:
-        said = (result.stderr.strip().splitlines() or result.stdout.strip().splitlines() or ["nothing"])[-1]
-        raise EnvironmentProbeError(f"{interpreter} did not answer as a Python interpreter (it said: {said[:200]}). "
-                                    f"{_ASK_FOR_ANOTHER}")
+        raise EnvironmentProbeError(f"{interpreter} did not answer as a Python interpreter (it said: "
+                                    f"{_gist(result.stderr or result.stdout)}). {_ASK_FOR_ANOTHER}")
     return answer
+
+
+def _gist(output: str) -> str:
+    """One short line of what a failed interpreter printed: a traceback's last line, else the first line."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()] or ["nothing"]
+    line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
+    return line if len(line) <= 120 else line[:117] + "..."
 
 
 def _to_probe(interpreter: Path, source: str, answer: dict[str, Any]) -> TargetProbe:
