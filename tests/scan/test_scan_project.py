@@ -63,7 +63,7 @@ def test_a_warm_rescan_takes_results_from_the_cache_and_notices_a_change(tmp_pat
         analysed.append(entry.path)
         return original(root, entry, max_text_bytes)
 
-    monkeypatch.setattr("handoff_assistant.scan.analyse_file", counting)
+    monkeypatch.setattr("handoff_assistant.scan.per_file.analyse_file", counting)
     cold = scan_project(tmp_path)
     assert len(analysed) == 30
     analysed.clear()
@@ -142,3 +142,26 @@ def test_data_files_are_listed_in_the_summary(tmp_path):
     assert {s.path: s.reason for s in report.files.skipped} == {
         "data/train.parquet": "binary", "dump.sql": "too-large"}
     assert report.files.analysed == 1
+
+
+def test_worker_processes_give_the_same_report_as_one_process(tmp_path):
+    _generate(tmp_path, 60)
+    (tmp_path / "broken.ipynb").write_text('{"cells": [')
+    serial = scan_project(tmp_path, ScanOptions(use_cache=False, workers=1))
+    parallel = scan_project(tmp_path, ScanOptions(use_cache=False, workers=2))
+    assert _without_time(parallel) == _without_time(serial)
+    assert [p.file for p in parallel.problems] == ["broken.ipynb"]
+
+
+def test_a_detector_that_crashes_costs_one_file_not_the_scan(tmp_path, monkeypatch):
+    (tmp_path / "a.py").write_text("import requests\n")
+    (tmp_path / "b.R").write_text("library(dplyr)\n")
+
+    def crash(text, language):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("handoff_assistant.scan.r_packages.find_r_packages", crash)
+    report = scan_project(tmp_path, ScanOptions(use_cache=False, workers=1))
+    assert [(p.file, p.reason.split(" (")[0]) for p in report.problems] == [("b.R", "could not be analysed")]
+    assert "RecursionError" in report.problems[0].reason
+    assert "requests" in {d.distribution for d in report.dependencies}

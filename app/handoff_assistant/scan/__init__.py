@@ -4,7 +4,6 @@ Read-only: nothing is written into the scanned folder and none of its code is im
 """
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Optional
 
 from handoff_assistant import __version__
 from handoff_assistant.scan import r_packages
-from handoff_assistant.scan.analysis import FileAnalysis, analyse_file
+from handoff_assistant.scan.analysis import FileAnalysis
 from handoff_assistant.scan.cache import ScanCache
 from handoff_assistant.scan.declared import read_declared
 from handoff_assistant.scan.distributions import resolve_dependencies
@@ -20,14 +19,12 @@ from handoff_assistant.scan.environment import probe_target
 from handoff_assistant.scan.files import data_files, list_files
 from handoff_assistant.scan.git_state import read_git_state
 from handoff_assistant.scan.options import ScanOptions
+from handoff_assistant.scan.per_file import analyse_entries
 from handoff_assistant.scan.python_imports import LocalModules
 from handoff_assistant.scan.report import FileSummary, LanguageStat, ScanReport, SEVERITIES
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
 __all__ = ["ScanError", "ScanOptions", "ScanReport", "scan_project"]
-
-
-_PROGRESS_INTERVAL = 0.1  # seconds
 
 
 class ScanError(Exception):
@@ -51,7 +48,7 @@ def scan_project(
     probe = probe_target(root, options.python)
 
     cache = ScanCache(root, options.cache_dir, options.max_text_bytes) if options.use_cache else None
-    analyses = _analyse_all(root, inventory.entries, options, cache, report_progress, cancel)
+    analyses = analyse_entries(root, inventory.entries, options, cache, report_progress, cancel)
     if cache is not None:
         cache.save()
 
@@ -100,28 +97,6 @@ def _checked_root(root: Path) -> Path:
     if not root.is_dir():
         raise ScanError(f"{root} is a file, not a folder. Choose the folder that contains the prototype.")
     return root.resolve()
-
-
-def _analyse_all(root, entries, options, cache, report_progress, cancel) -> list[FileAnalysis]:
-    """Analyse every file (or take it from the cache), checking the cancel token before each one and
-    reporting progress at most every ``_PROGRESS_INTERVAL`` seconds (a GUI needs no more)."""
-    analyses = []
-    total = len(entries)
-    last_report = 0.0
-    for done, entry in enumerate(entries):
-        cancel.raise_if_cancelled()
-        now = time.monotonic()
-        if now - last_report >= _PROGRESS_INTERVAL:
-            report_progress(done, total, entry.path)
-            last_report = now
-        analysis = cache.get(entry) if cache else None
-        if analysis is None:
-            analysis = analyse_file(root, entry, options.max_text_bytes)
-            if cache:
-                cache.put(entry, analysis)
-        analyses.append(analysis)
-    report_progress(total, total, "Files analysed")
-    return analyses
 
 
 def _language_stats(analyses: list[FileAnalysis]) -> tuple[LanguageStat, ...]:

@@ -14,3 +14,4 @@ class ScanOptions:
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES  # text analysis cap per file; larger files are data
     use_cache: bool = True  # per-file results cached by path, size and mtime
     cache_dir: Optional[Path] = None  # None = the user's cache folder
+    workers: Optional[int] = None  # processes for the per-file pass; None = CPU count for big cold scans
