@@ -284,3 +284,9 @@ def test_analysis_of_a_truncated_notebook_is_a_problem_not_an_exception(tmp_path
     analysis = analyse_file(tmp_path, FileEntry("nb.ipynb", path.stat().st_size, path.stat().st_mtime_ns), 5_000_000)
     [problem] = analysis.problems
     assert problem.file == "nb.ipynb" and "truncated" in problem.reason and analysis.imports == ()
+
+
+def test_loading_an_ipython_extension_imports_its_module():
+    prepared = prepare_python_cell("%load_ext autoreload\n%autoreload 2\n%load_ext rpy2.ipython\n%reload_ext sql\n")
+    imports = find_imports(prepared.python_source).imports
+    assert [(i.module, i.line) for i in imports] == [("rpy2.ipython", 3), ("sql", 4)]

@@ -45,6 +45,8 @@ _HELP_LINE = re.compile(r"^\s*(\?{1,2}[\w.*]+|[\w.*\[\]()]+\?{1,2})\s*$")
 _SHELL_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*(?P<command>[!%].*)$")
 _LINE_MAGIC = re.compile(r"^%(?P<name>[A-Za-z_]\w*)(?P<rest>.*)$")
 _SHELL_MAGICS = frozenset({"sx", "system"})
+_LOAD_EXTENSION = re.compile(r"^(?P<indent>\s*)%(?:re)?load_ext\s+(?P<module>[A-Za-z_][\w.]*)\s*$")
+_IPYTHON_EXTENSIONS = frozenset({"autoreload", "storemagic"})  # ship inside IPython itself
 _PIP_PROGRAM = re.compile(r"(^|/)pip(\d+(\.\d+)?)?$")
 _PIP_OPTIONS_WITH_VALUE = frozenset({
     "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url", "--extra-index-url",
@@ -133,6 +135,7 @@ def prepare_python_cell(source: str) -> PreparedCell:
     A cell magic on the first line decides the body's language: ``%%time``/``%%timeit``/``%%capture`` bodies are
     Python, ``%%bash``/``%%R``/``%%sql`` bodies are not. Line magics, ``!`` shell lines, ``x = !ls`` and ``obj?``
     help lines become blank (or ``pass`` when indented), so the AST's line numbers are the cell's.
+    ``%load_ext rpy2.ipython`` imports its module, so it becomes ``import rpy2.ipython``.
     """
     lines = _LINE_NEWLINES.split(source)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -309,6 +312,10 @@ def _prepare_python_lines(lines: list[str], magic: Optional[str]) -> PreparedCel
             found = _ipython_command(line)
             if found is None:
                 kept.append("" if _HELP_LINE.match(line) else line)
+                continue
+            extension = _LOAD_EXTENSION.match(line)
+            if extension and extension.group("module") not in _IPYTHON_EXTENSIONS:
+                kept.append(f"{extension.group('indent')}import {extension.group('module')}")
                 continue
             indent = line[: len(line) - len(line.lstrip())]
             kept.append(f"{indent}pass" if indent else "")
