@@ -68,8 +68,8 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
     try:
         warnings = _assemble(inputs, options, staging / name, reason, report_progress, cancel)
         cancel.raise_if_cancelled()
-        report_progress(STEPS, STEPS, "Moving the bundle into place")
-        final = _move_into_place(staging, name, output_dir, options.zip)
+        report_progress(STEPS, STEPS, "Writing the zip" if options.zip else "Moving the bundle into place")
+        final = _move_into_place(staging, name, output_dir, options.zip, cancel)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BundleResult(final, _size(final), inputs.assessment.level, warnings)
@@ -174,10 +174,12 @@ def _write(path: Path, content: str | bytes, executable: bool = False) -> None:
     path.chmod(0o755 if executable else 0o644)
 
 
-def write_zip(folder: Path, archive: Path) -> None:
+def write_zip(folder: Path, archive: Path, cancel: Optional[CancelToken] = None) -> None:
     """A reproducible zip: sorted members, fixed dates, Unix modes 644/755, no directory entries."""
+    cancel = ensure_cancel(cancel)
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle_zip:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            cancel.raise_if_cancelled()
             info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the mode below is honoured
@@ -185,10 +187,10 @@ def write_zip(folder: Path, archive: Path) -> None:
             bundle_zip.writestr(info, path.read_bytes())
 
 
-def _move_into_place(staging: Path, name: str, output_dir: Path, as_zip: bool) -> Path:
+def _move_into_place(staging: Path, name: str, output_dir: Path, as_zip: bool, cancel: CancelToken) -> Path:
     if as_zip:
         built = staging / f"{name}.zip"
-        write_zip(staging / name, built)
+        write_zip(staging / name, built, cancel)
         final = output_dir / built.name
         os.replace(built, final)
         return final
