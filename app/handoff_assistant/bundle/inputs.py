@@ -19,13 +19,14 @@ from handoff_assistant.tasks import CancelToken, ProgressCallback
 def gather_inputs(root: Path, options: BundleOptions, progress: ProgressCallback, cancel: CancelToken) -> BundleInputs:
     try:
         policy = load_policy(options.policy_path)
-        project = load_project_file(root) or ProjectFile(name=root.resolve().name)
+        loaded = load_project_file(root)
         report = scan_project(root, ScanOptions(python=options.python), progress, cancel)
         installed = probe_target(Path(report.root), options.python).distributions if options.engine == "installed" \
             else ()
     except (ScanError, EnvironmentProbeError, ProjectFileError, PolicyError) as error:
         raise BundleError(str(error)) from error
-    assessment = assess(report, project, policy)
+    assessment = assess(report, loaded, policy)  # "no handoff.yaml" is evidence the checklist weighs
+    project = loaded or ProjectFile(name=root.resolve().name)
     return BundleInputs(Path(report.root), report, project, assessment,
                         partial(_render_html, assessment=assessment, project=project), installed)
 

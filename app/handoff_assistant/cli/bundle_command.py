@@ -1,0 +1,61 @@
+"""``handoff bundle PATH -o OUT [--zip] [--engine pip-tools|uv|installed] [--target-python X.Y]
+[--target-platform P] [--with-wheels] [--allow-not-ready REASON] [--policy P] [--python PY]``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from handoff_assistant.bundle import BundleError, BundleOptions, BundleResult, build_bundle
+from handoff_assistant.bundle.options import ENGINES, NotReadyError
+from handoff_assistant.cli.output import TerminalProgress
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("bundle", help="write the handoff bundle: code, lockfile, runbook, config "
+                                                  "templates and a test harness")
+    parser.add_argument("path", help="the prototype's folder (never modified)")
+    parser.add_argument("-o", "--output", required=True, help="folder to write the bundle into")
+    parser.add_argument("--zip", action="store_true", help="write one .zip instead of a folder")
+    parser.add_argument("--engine", choices=ENGINES, default="pip-tools",
+                        help="how to lock: pip-tools (default), uv (can lock for another Python/platform), "
+                             "installed (no index reachable: pins from the target environment, no hashes)")
+    parser.add_argument("--target-python", metavar="X.Y", help="the server's Python version (default: the scanned one)")
+    parser.add_argument("--target-platform", metavar="P", help="the server's platform, e.g. x86_64-manylinux_2_28")
+    parser.add_argument("--with-wheels", action="store_true",
+                        help="download every locked wheel into env/wheels/ for a server without internet")
+    parser.add_argument("--allow-not-ready", metavar="REASON",
+                        help="hand over a project whose level is Not ready; the reason is recorded")
+    parser.add_argument("--policy", help="a team policy YAML for the assessment")
+    parser.add_argument("--python", help="the target interpreter (default: the project's venv, else python3 on PATH)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from handoff_assistant.cli import EXIT_FAILED_CHECK, UsageError
+
+    if args.allow_not_ready is not None and not args.allow_not_ready.strip():
+        raise UsageError("--allow-not-ready needs a reason, e.g. --allow-not-ready \"pilot agreed with IT\"")
+    options = BundleOptions(Path(args.output), zip=args.zip, engine=args.engine, target_python=args.target_python,
+                            target_platform=args.target_platform, with_wheels=args.with_wheels,
+                            allow_not_ready_reason=args.allow_not_ready,
+                            policy_path=Path(args.policy) if args.policy else None, python=args.python)
+    progress = TerminalProgress()
+    try:
+        result = build_bundle(Path(args.path), options, progress)
+    except NotReadyError as error:
+        print(f"handoff bundle: {error}", file=sys.stderr)
+        return EXIT_FAILED_CHECK
+    except BundleError as error:
+        raise UsageError(str(error)) from error
+    finally:
+        progress.finish()
+    print(render_result(result))
+    return 0
+
+
+def render_result(result: BundleResult) -> str:
+    lines = [f"Wrote {result.path} ({result.size} bytes); readiness: {result.level}"]
+    lines += [f"  warning: {warning}" for warning in result.warnings]
+    lines.append(f"Check it with: handoff verify {result.path}")
+    return "\n".join(lines)
