@@ -18,9 +18,8 @@ def _run(qtbot, call):
                           failed=lambda s, d: outcome.setdefault("failed", (s, d)),
                           cancelled=lambda: outcome.setdefault("cancelled", True),
                           progress=lambda *a: outcome.setdefault("progress", []).append(a))
-    with qtbot.waitSignal(worker.signals.done, timeout=5000):
-        pass
-    qtbot.waitUntil(lambda: not runner.busy)
+    assert worker.activity == "testing"
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
     return outcome
 
 

@@ -15,6 +15,9 @@ from handoff_assistant.gui.environments import interpreter_in
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.logging_setup import log_dir
 from handoff_assistant.gui.messages import ask_yes_no, show_error
+from handoff_assistant.gui.pages.bundle import BundlePage
+from handoff_assistant.gui.pages.checklist import ChecklistPage
+from handoff_assistant.gui.pages.details import DetailsPage
 from handoff_assistant.gui.pages.dependencies import DependenciesPage
 from handoff_assistant.gui.pages.findings import FindingsPage
 from handoff_assistant.gui.pages.overview import OverviewPage
@@ -22,6 +25,8 @@ from handoff_assistant.gui.pages.welcome import WelcomePage
 from handoff_assistant.gui.project_view import ProjectView
 from handoff_assistant.gui.session import ProjectSession
 from handoff_assistant.gui.settings import AppSettings, user_data_dir
+from handoff_assistant.readiness.facts import project_facts
+from handoff_assistant.readiness.policy import PolicyError, load_policy
 from handoff_assistant.readiness.project_file import ProjectFileError
 from handoff_assistant.gui.workers import TaskRunner, Worker
 from handoff_assistant.scan import ScanOptions, scan_project
@@ -29,8 +34,17 @@ from handoff_assistant.scan import ScanOptions, scan_project
 log = logging.getLogger(__name__)
 
 
-def build_pages() -> list:
-    return [OverviewPage(), DependenciesPage(), FindingsPage()]
+def build_pages(runner: TaskRunner, settings: AppSettings) -> list:
+    return [OverviewPage(), DependenciesPage(), FindingsPage(), ChecklistPage(), DetailsPage(),
+            BundlePage(runner, settings)]
+
+
+def scan_for_assessment(root: Path, options: ScanOptions, progress, cancel):
+    """Scan, then read the folder facts the checklist needs, so assessing on the GUI thread stays instant."""
+    report = scan_project(root, options, progress, cancel)
+    progress(0, 0, "Reading what the checklist needs")
+    project_facts(report)
+    return report
 
 
 def ask_save_changes(parent: QWidget, name: str) -> QMessageBox.StandardButton:
@@ -90,6 +104,8 @@ class MainWindow(QMainWindow):
                                           "Scan the project again (keeps your place)")
         self.save_action = self._action("&Save Handoff Details", self.save_project, QKeySequence.StandardKey.Save,
                                         "save", "Write your changes into handoff.yaml")
+        self.build_action = self._action("&Build Bundle", self.build_bundle, "Ctrl+B", "build",
+                                         "Build the handoff bundle for IT")
         self.close_project_action = self._action("&Close Project", self.close_project, QKeySequence.StandardKey.Close)
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.log_action = self._action("Open &Log Folder", self.open_log_folder)
@@ -108,6 +124,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         self.project_menu = self.menuBar().addMenu("&Project")
         self.project_menu.addAction(self.rescan_action)
+        self.project_menu.addAction(self.build_action)
         view_menu = self.menuBar().addMenu("&View")
         for theme in ("system", "light", "dark"):
             view_menu.addAction(f"{theme.title()} Colours", lambda t=theme: self.set_theme(t))
@@ -119,7 +136,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.open_action, self.rescan_action, self.save_action):
+        for action in (self.open_action, self.rescan_action, self.save_action, self.build_action):
             toolbar.addAction(action)
         self.toolbar = toolbar
 
@@ -134,6 +151,7 @@ class MainWindow(QMainWindow):
         scanning = self.scan_worker is not None
         self.rescan_action.setEnabled(has_project and not scanning)
         self.close_project_action.setEnabled(has_project)
+        self.build_action.setEnabled(has_project and not scanning)
         self.save_action.setEnabled(has_project and self.session.dirty)
 
     # Opening ---------------------------------------------------------------------------------------
@@ -167,7 +185,7 @@ class MainWindow(QMainWindow):
         root = path.resolve()
         self.session = ProjectSession(root, self)
         self.session.dirty_changed.connect(lambda _: self._update_actions())
-        view = ProjectView(build_pages())
+        view = ProjectView(build_pages(self.runner, self.settings))
         view.page_changed.connect(self._remember_page)
         view.bind(self.session)
         self._connect_pages(view)
@@ -182,6 +200,7 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_project(str(root))
         self.welcome.set_recent(self.settings.recent_projects)
         self._load_project_file(self.session)
+        self._apply_policy()
         self.start_scan()
 
     def _load_project_file(self, session: ProjectSession) -> None:
@@ -197,6 +216,9 @@ class MainWindow(QMainWindow):
         overview.choose_interpreter_requested.connect(self.choose_interpreter)
         overview.choose_environment_requested.connect(self.choose_environment)
         overview.default_interpreter_requested.connect(lambda: self.set_interpreter(None))
+        view.page("checklist").policy_requested.connect(self.choose_policy)
+        view.page("details").save_requested.connect(self.save_project)
+        view.page("bundle").save_first = self.save_before_build
 
     def _remember_page(self, page_id: str) -> None:
         self.settings.last_page = page_id
@@ -225,7 +247,7 @@ class MainWindow(QMainWindow):
         options = ScanOptions(python=self.settings.interpreter_for(str(session.root)))
         view.progress.begin(f"Scanning {session.root.name}…")
         self.scan_worker = self.runner.start(
-            lambda progress, cancel: scan_project(session.root, options, progress, cancel),
+            lambda progress, cancel: scan_for_assessment(session.root, options, progress, cancel),
             "scanning the project",
             finished=lambda report: self._scan_finished(session, report),
             failed=lambda summary, details: self._scan_failed(session, summary, details),
@@ -281,6 +303,8 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None:
             return False
+        for page in self.project_view.pages:
+            page.commit_pending()
         if session.changed_on_disk() and not ask_yes_no(
                 self, "handoff.yaml changed on disk",
                 f"{session.project_file_path} was changed outside the app since it was opened. "
@@ -295,6 +319,23 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path}", 10000)
         return True
 
+    def save_before_build(self) -> bool:
+        """The bundle is built from handoff.yaml on disk, so unsaved details are saved first (after asking)."""
+        for page in self.project_view.pages:
+            page.commit_pending()
+        if self.session is None or not self.session.dirty:
+            return True
+        if not ask_yes_no(self, "Save before building?",
+                          "The bundle is built from handoff.yaml. Save your changes to the handoff details first?"):
+            return False
+        return self.save_project()
+
+    def build_bundle(self) -> None:
+        if self.project_view is None:
+            return
+        self.project_view.show_page("bundle")
+        self.project_view.page("bundle").build()
+
     def confirm_discard(self) -> bool:
         """Before the open project goes away: save, discard or stay."""
         if self.session is None or not self.session.dirty:
@@ -303,6 +344,26 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Save:
             return self.save_project()
         return answer == QMessageBox.StandardButton.Discard
+
+    # Team policy -----------------------------------------------------------------------------------
+    def choose_policy(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose your team's readiness policy", str(Path.home()),
+                                              "Policy files (*.yaml *.yml);;All files (*)")
+        if path:
+            self.settings.policy_path = path
+            self._apply_policy()
+
+    def _apply_policy(self) -> None:
+        if self.session is None:
+            return
+        try:
+            policy = load_policy(self.settings.policy_path)
+        except PolicyError as error:
+            self.settings.policy_path = None
+            show_error(self, f"The team policy cannot be used: {error}. Ask your team lead for a corrected file; "
+                             "the shipped checklist is used until then.")
+            policy = load_policy(None)
+        self.session.set_policy(policy)
 
     # Target interpreter ------------------------------------------------------------------------------
     def choose_interpreter(self) -> None:

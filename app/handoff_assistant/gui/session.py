@@ -14,7 +14,9 @@ from typing import Optional
 
 from PySide6.QtCore import QObject, Signal
 
+from handoff_assistant.readiness.assess import assess
 from handoff_assistant.readiness.model import Assessment, Attestation, ProjectFile
+from handoff_assistant.readiness.policy import Policy, default_policy
 from handoff_assistant.readiness.project_file import PROJECT_FILE_NAME, load_project_file, save_project_file
 from handoff_assistant.scan.report import ScanReport
 
@@ -32,6 +34,8 @@ class ProjectSession(QObject):
         self.project = ProjectFile(name=root.name)
         self.assessment: Optional[Assessment] = None
         self.dirty = False
+        self.policy: Policy = default_policy()
+        self.last_bundle: Optional[Path] = None
         self._stamp: Optional[tuple[int, str]] = None
 
     @property
@@ -102,7 +106,19 @@ class ProjectSession(QObject):
             self.dirty = dirty
             self.dirty_changed.emit(dirty)
 
+    def bundle_built(self, path: Path) -> None:
+        self.last_bundle = path
+        self.assessment_changed.emit()
+
+    def set_policy(self, policy: Policy) -> None:
+        self.policy = policy
+        self._reassess()
+
     def _reassess(self) -> None:
+        """The core decides; the header, the checklist and the step states show what it said."""
+        if self.report is None:
+            return
+        self.assessment = assess(self.report, self.project, self.policy)
         self.assessment_changed.emit()
 
 

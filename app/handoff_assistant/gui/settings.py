@@ -74,6 +74,18 @@ class AppSettings:
     def theme(self, value: str) -> None:
         self._store.setValue("window/theme", value)
 
+    @property
+    def policy_path(self) -> Optional[str]:
+        value = self._store.value("readiness/policy")
+        return str(value) if value else None
+
+    @policy_path.setter
+    def policy_path(self, value: Optional[str]) -> None:
+        if value:
+            self._store.setValue("readiness/policy", value)
+        else:
+            self._store.remove("readiness/policy")
+
     # Per-project options -----------------------------------------------------------------------
     def interpreter_for(self, root: str) -> Optional[str]:
         value = self._store.value(f"interpreters/{_key(root)}")

@@ -95,7 +95,7 @@ class FindingsModel(TwoLevelModel):
             return (f.message, f.severity, row.location,
                     f"suppressed: {row.suppressed_reason}" if row.suppressed_reason else "open")[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{f.message}\nRule: {f.rule}\nHow to fix: {f.fix}"
+            return f"{f.message}\nWhere: {row.location}\nRule: {f.rule}\nHow to fix: {f.fix}"
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             return QColor(SEVERITY_COLOURS.get(f.severity, "#8a94a3"))
         if role == Qt.ItemDataRole.DecorationRole and column == 0 and row.suppressed_reason:

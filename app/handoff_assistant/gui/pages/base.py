@@ -27,12 +27,19 @@ class Page(QWidget):
     def bind(self, session: ProjectSession) -> None:
         """Show ``session``; pages refresh themselves on the session's signals."""
         self.session = session
-        session.report_changed.connect(self.refresh)
-        session.project_changed.connect(self.refresh)
+        for signal in self.refresh_signals(session):
+            signal.connect(self.refresh)
         self.refresh()
+
+    def refresh_signals(self, session: ProjectSession):
+        """The session signals after which this page shows new data."""
+        return session.report_changed, session.project_changed
 
     def refresh(self) -> None:
         raise NotImplementedError
+
+    def commit_pending(self) -> None:
+        """Hand edits still being typed to the session (before a save or a build)."""
 
     def state(self) -> str:
         return PENDING

@@ -46,8 +46,10 @@ class FindingsPage(Page):
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(2, 250)
         header.setStretchLastSection(False)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_selected())
         self.no_findings = empty_state("No findings: no hardcoded paths, hosts or credentials were found.")

@@ -1,0 +1,264 @@
+"""Bundle: choose how to package the project, build it off the GUI thread, then open what was built."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Callable, Optional
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
+                               QTextBrowser, QVBoxLayout, QWidget)
+
+from handoff_assistant.bundle.options import ENGINES, BundleOptions, BundleResult
+from handoff_assistant.bundle.writer import build_bundle
+from handoff_assistant.gui.icons import icon
+from handoff_assistant.gui.messages import ask_text, show_error
+from handoff_assistant.gui.pages.base import DONE, PENDING, Page, page_layout
+from handoff_assistant.gui.pages.overview import human_size
+from handoff_assistant.gui.settings import AppSettings
+from handoff_assistant.gui.workers import TaskRunner, Worker
+from handoff_assistant.readiness.model import NOT_READY
+
+ENGINE_TEXT = {
+    "pip-tools": "pip-tools — resolve and hash-pin from the package index",
+    "uv": "uv — faster; can lock for another Python or platform",
+    "installed": "installed — pin what the target interpreter has now",
+}
+
+
+def ask_not_ready_reason(parent: QWidget, blockers: str) -> Optional[str]:
+    return ask_text(parent, "Hand over a project that is Not ready?",
+                    f"The checklist says Not ready (blocking: {blockers}).\nIf it must go to IT anyway, say why; "
+                    "the reason is recorded in the bundle for IT and reviewers.")
+
+
+def open_path(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def read_runbook(bundle: Path) -> str:
+    if bundle.is_dir():
+        return (bundle / "RUNBOOK.md").read_text(encoding="utf-8")
+    with zipfile.ZipFile(bundle) as archive:
+        return archive.read("RUNBOOK.md").decode("utf-8")
+
+
+class BundlePage(Page):
+    page_id = "bundle"
+    title = "Bundle"
+    icon_name = "bundle"
+
+    def __init__(self, runner: TaskRunner, settings: AppSettings, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.settings = settings
+        self.save_first: Callable[[], bool] = lambda: True  # the window saves handoff.yaml before a build
+        self.worker: Optional[Worker] = None
+        self.result: Optional[BundleResult] = None
+        layout = page_layout(self, "Handoff bundle",
+                             "One file for IT: a snapshot of the code, a hash-pinned lockfile, a runbook, "
+                             "configuration templates and a test harness. Your project folder is not changed.")
+        layout.addWidget(self._options_box())
+
+        self.build_button = QPushButton(icon("build"), "Build bundle")
+        self.build_button.setToolTip("Build the bundle (Ctrl+B)")
+        self.build_button.setAccessibleName("Build bundle")
+        self.build_button.clicked.connect(self.build)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Build progress")
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton(icon("cancel"), "Cancel")
+        self.cancel_button.setAccessibleName("Cancel build")
+        self.cancel_button.clicked.connect(self.cancel)
+        for button in (self.build_button, self.cancel_button):
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        row = QHBoxLayout()
+        row.addWidget(self.build_button)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        row.addStretch()
+        layout.addLayout(row)
+
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setAccessibleName("Build log")
+        self.log.setPlaceholderText("The build log appears here.")
+        self.log.setMaximumBlockCount(2000)
+        layout.addWidget(self.log, 1)
+        layout.addWidget(self._result_box())
+        self._set_running(False)
+
+    def _options_box(self) -> QGroupBox:
+        box = QGroupBox("Options")
+        form = QFormLayout(box)
+        self.output_edit = QLineEdit(self.settings.bundle_option("output_dir", str(Path.home() / "handoff-bundles")))
+        self.output_edit.setAccessibleName("Output folder")
+        browse = QPushButton("Browse…")
+        browse.setAccessibleName("Choose output folder")
+        browse.clicked.connect(self._choose_output)
+        output_row = QHBoxLayout()
+        output_row.addWidget(self.output_edit, 1)
+        output_row.addWidget(browse)
+        self.zip_check = QCheckBox("Single .zip file (otherwise a folder)")
+        self.zip_check.setChecked(self.settings.bundle_option("zip", True))
+        self.engine_combo = QComboBox()
+        self.engine_combo.setAccessibleName("Lock engine")
+        for engine in ENGINES:
+            self.engine_combo.addItem(ENGINE_TEXT.get(engine, engine), engine)
+        self.engine_combo.setCurrentIndex(max(0, ENGINES.index(self.settings.bundle_option("engine", ENGINES[0]))
+                                              if self.settings.bundle_option("engine", ENGINES[0]) in ENGINES else 0))
+        self.python_edit = QLineEdit(self.settings.bundle_option("target_python", ""))
+        self.python_edit.setAccessibleName("Target Python version")
+        self.python_edit.setPlaceholderText("same as the scanned interpreter")
+        self.platform_edit = QLineEdit(self.settings.bundle_option("target_platform", ""))
+        self.platform_edit.setAccessibleName("Target platform")
+        self.platform_edit.setPlaceholderText("same as the scanned interpreter (e.g. linux, x86_64-manylinux_2_28)")
+        self.wheels_check = QCheckBox("Include wheels, for servers without internet access")
+        self.wheels_check.setChecked(self.settings.bundle_option("with_wheels", False))
+        form.addRow("Output folder:", output_row)
+        form.addRow("", self.zip_check)
+        form.addRow("Lock engine:", self.engine_combo)
+        form.addRow("Target Python:", self.python_edit)
+        form.addRow("Target platform:", self.platform_edit)
+        form.addRow("", self.wheels_check)
+        return box
+
+    def _result_box(self) -> QGroupBox:
+        self.result_box = QGroupBox("Built")
+        box = QVBoxLayout(self.result_box)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_folder_button = QPushButton(icon("folder"), "Open folder")
+        self.open_runbook_button = QPushButton(icon("details"), "Open runbook")
+        self.open_folder_button.clicked.connect(lambda: self.result and open_path(self.result.path.parent))
+        self.open_runbook_button.clicked.connect(self.show_runbook)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_folder_button)
+        buttons.addWidget(self.open_runbook_button)
+        buttons.addStretch()
+        box.addWidget(self.result_label)
+        box.addLayout(buttons)
+        self.result_box.hide()
+        return self.result_box
+
+    def _choose_output(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Where should the bundle go?", self.output_edit.text())
+        if folder:
+            self.output_edit.setText(folder)
+
+    def refresh(self) -> None:
+        report = self.session.report if self.session else None
+        if report is not None and report.target.python_version:
+            self.python_edit.setPlaceholderText(f"same as the scanned interpreter ({report.target.python_version})")
+
+    def options(self, reason: Optional[str]) -> BundleOptions:
+        return BundleOptions(
+            output_dir=Path(self.output_edit.text().strip() or Path.home() / "handoff-bundles").expanduser(),
+            zip=self.zip_check.isChecked(), engine=self.engine_combo.currentData(),
+            target_python=self.python_edit.text().strip() or None,
+            target_platform=self.platform_edit.text().strip() or None,
+            with_wheels=self.wheels_check.isChecked(), allow_not_ready_reason=reason,
+            policy_path=Path(self.settings.policy_path) if self.settings.policy_path else None,
+            python=self.settings.interpreter_for(str(self.session.root)))
+
+    def _remember_options(self) -> None:
+        for name, value in (("output_dir", self.output_edit.text().strip()), ("zip", self.zip_check.isChecked()),
+                            ("engine", self.engine_combo.currentData()),
+                            ("target_python", self.python_edit.text().strip()),
+                            ("target_platform", self.platform_edit.text().strip()),
+                            ("with_wheels", self.wheels_check.isChecked())):
+            self.settings.set_bundle_option(name, value)
+
+    # Building ------------------------------------------------------------------------------------------
+    def build(self) -> None:
+        if self.session is None or self.worker is not None or not self.save_first():
+            return
+        reason = None
+        assessment = self.session.assessment
+        if assessment is not None and assessment.level == NOT_READY:
+            reason = ask_not_ready_reason(self, ", ".join(assessment.blockers) or "see the checklist")
+            if reason is None:
+                return
+        options = self.options(reason)
+        self._remember_options()
+        root = self.session.root
+        self.log.clear()
+        self._log(f"Building the bundle of {root} into {options.output_dir}")
+        self.result = None
+        self.result_box.hide()
+        self.worker = self.runner.start(
+            lambda progress, cancel: build_bundle(root, options, progress, cancel), "building the bundle",
+            finished=self._finished, failed=self._failed, cancelled=self._cancelled, progress=self._progress)
+        self._set_running(True)
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self._log("Cancelling…")
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        if message:
+            self._log(message)
+
+    def _finished(self, result: BundleResult) -> None:
+        self._end()
+        self.result = result
+        warnings = "".join(f"\n⚠ {w}" for w in result.warnings)
+        self.result_label.setText(f"{result.path}\n{human_size(result.size)} · readiness: {result.level}{warnings}")
+        self.result_box.show()
+        self._log(f"Done: {result.path} ({human_size(result.size)})")
+        self.session.bundle_built(result.path)
+
+    def _failed(self, summary: str, details: str) -> None:
+        self._end()
+        self._log(f"Failed: {summary}")
+        show_error(self, summary, details)
+
+    def _cancelled(self) -> None:
+        self._end()
+        self._log("Cancelled: nothing was written.")
+
+    def _end(self) -> None:
+        self.worker = None
+        self._set_running(False)
+
+    def _set_running(self, running: bool) -> None:
+        self.build_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.progress.setVisible(running)
+        if running:
+            self.progress.setRange(0, 0)
+
+    def _log(self, line: str) -> None:
+        self.log.appendPlainText(line)
+
+    def show_runbook(self) -> None:
+        if self.result is None:
+            return
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Runbook")
+        dialog.resize(760, 640)
+        browser = QTextBrowser()
+        browser.setMarkdown(read_runbook(self.result.path))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        box = QVBoxLayout(dialog)
+        box.addWidget(browser)
+        box.addWidget(buttons)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.runbook_dialog = dialog
+
+    def state(self) -> str:
+        return DONE if self.session is not None and self.session.last_bundle else PENDING
+
+    def state_hint(self) -> str:
+        return f"built {self.session.last_bundle.name}" if self.session and self.session.last_bundle else ""

@@ -1,0 +1,167 @@
+"""Checklist, handoff details and bundle steps: live score, attest/N-A/save round trips, a real bundle build."""
+from __future__ import annotations
+
+import os
+import zipfile
+
+import pytest
+import yaml
+from PySide6.QtWidgets import QTextBrowser
+
+from handoff_assistant.gui.models.checklist import BLOCKERS_ID
+from handoff_assistant.readiness.model import ATTESTED, NOT_APPLICABLE, NOT_READY
+from tests.bundle.helpers import make_project, make_wheelhouse
+from tests.gui.conftest import open_and_scan
+from tests.support.wheelhouse import offline_pip_env
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def opened(qtbot, window, sample_copy):
+    open_and_scan(qtbot, window, sample_copy)
+    return window
+
+
+def _first_manual_item(assessment):
+    return next(i for i in assessment.items if i.check == "manual" and i.status == "unknown")
+
+
+def test_checklist_shows_sections_and_blockers_first(opened):
+    page = opened.project_view.page("checklist")
+    assessment = opened.session.assessment
+    assert assessment.level == NOT_READY and assessment.blockers
+    first_group = page.model.index(0, 0).data()
+    assert page.model.groups[0][0].id == BLOCKERS_ID and first_group == "Blocking the handoff"
+    assert {item.id for item in page.model.groups[0][1]} == set(assessment.blockers)
+    section_titles = [group.title for group, _ in page.model.groups[1:]]
+    assert section_titles == [s.title for s in assessment.sections]
+    assert opened.project_view.header.level_label.text() == NOT_READY
+    assert opened.project_view.header.score_label.text() == f"{assessment.score:.0f}"
+
+
+def test_attest_and_not_applicable_update_the_score_live_and_save(qtbot, opened, monkeypatch, sample_copy):
+    page = opened.project_view.page("checklist")
+    header = opened.project_view.header
+    item = _first_manual_item(opened.session.assessment)
+    before = opened.session.assessment.score
+    assert page.select(item.id)
+    monkeypatch.setattr("handoff_assistant.gui.pages.checklist.ask_note",
+                        lambda parent, title, label: "Reviewed with the data protection officer")
+    page.attest_button.click()
+    after = opened.session.assessment
+    assert next(i for i in after.items if i.id == item.id).status == ATTESTED
+    assert after.score > before and header.score_label.text() == f"{after.score:.0f}"
+    assert page.selected_item().id == item.id, "the attested item stays selected"
+    assert page.withdraw_button.isEnabled()
+
+    other = _first_manual_item(after)
+    assert page.select(other.id)
+    page.na_button.click()
+    assert next(i for i in opened.session.assessment.items if i.id == other.id).status == NOT_APPLICABLE
+
+    assert opened.save_project()
+    saved = yaml.safe_load((sample_copy / "handoff.yaml").read_text())
+    assert saved["attestations"][item.id]["status"] == "attested"
+    assert saved["attestations"][item.id]["note"] == "Reviewed with the data protection officer"
+    assert saved["attestations"][other.id]["status"] == "n/a"
+
+
+def test_handoff_details_form_validates_previews_cron_and_saves(qtbot, opened, sample_copy):
+    opened.project_view.show_page("details")
+    page = opened.project_view.page("details")
+    assert "Name the owner" in page.problems_label.text()
+    page.owner_name.setText("Ana Lopez")
+    page.owner_email.setText("ana@example")
+    page.owner_email.textEdited.emit("ana@example")
+    page.commit()
+    assert "is not an address" in page.problems_label.text()
+    page.owner_email.setText("ana@example.com")
+    page.owner_email.textEdited.emit("ana@example.com")
+    page.add_entry_button.click()
+    for edit, value in ((page.entry_name, "nightly-scoring"), (page.entry_command, "python -m churn.score"),
+                        (page.entry_schedule, "0 6 * * 1-5"), (page.entry_runtime, "15m"),
+                        (page.entry_sample, "data/sample_customers.csv")):
+        edit.setText(value)
+        edit.textEdited.emit(value)
+    assert page.schedule_preview.text() == "At 06:00, Monday through Friday."
+    qtbot.waitUntil(lambda: opened.session.project.owner is not None
+                    and opened.session.project.entry_points[0].schedule == "0 6 * * 1-5", timeout=3000)
+    assert page.problems_label.text() == "All handoff details are filled in."
+    page.entry_schedule.setText("0 25 * * *")
+    assert "hour must be between 0 and 23" in page.schedule_preview.text()
+    page.entry_schedule.setText("0 6 * * 1-5")
+    page.entry_schedule.textEdited.emit("0 6 * * 1-5")
+
+    opened.save_action.trigger()
+    saved = yaml.safe_load((sample_copy / "handoff.yaml").read_text())
+    assert saved["owner"]["name"] == "Ana Lopez" and saved["owner"]["email"] == "ana@example.com"
+    assert saved["entry_points"][0]["command"] == "python -m churn.score"
+    assert saved["entry_points"][0]["schedule"] == "0 6 * * 1-5"
+    assert not opened.session.dirty
+
+
+def test_saving_asks_before_overwriting_changes_made_outside_the_app(qtbot, opened, monkeypatch, sample_copy):
+    opened.session.resolve("acme", "acme-tools")
+    (sample_copy / "handoff.yaml").write_text("name: edited in vim\n")
+    questions = []
+    monkeypatch.setattr("handoff_assistant.gui.main_window.ask_yes_no",
+                        lambda parent, title, question: questions.append(question) or False)
+    assert not opened.save_project()
+    assert "changed outside the app" in questions[0]
+    assert (sample_copy / "handoff.yaml").read_text() == "name: edited in vim\n"
+    monkeypatch.setattr("handoff_assistant.gui.main_window.ask_yes_no", lambda *a: True)
+    assert opened.save_project()
+    assert yaml.safe_load((sample_copy / "handoff.yaml").read_text())["resolutions"] == {"acme": "acme-tools"}
+
+
+@pytest.fixture
+def offline_pip(tmp_path_factory, monkeypatch):
+    wheelhouse = make_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
+    for name in [k for k in os.environ if k.startswith("PIP_")]:
+        monkeypatch.delenv(name)
+    for name, value in offline_pip_env(wheelhouse).items():
+        if name.startswith("PIP_"):
+            monkeypatch.setenv(name, value)
+
+
+@pytest.mark.slow
+def test_build_a_bundle_from_the_gui_and_find_it_on_disk(qtbot, window, tmp_path, offline_pip, monkeypatch):
+    project = make_project(tmp_path / "tiny-scorer")
+    open_and_scan(qtbot, window, project)
+    page = window.project_view.page("bundle")
+    page.output_edit.setText(str(tmp_path / "out"))
+    reasons = []
+    monkeypatch.setattr("handoff_assistant.gui.pages.bundle.ask_not_ready_reason",
+                        lambda parent, blockers: reasons.append(blockers) or "Pilot run agreed with IT")
+    window.build_action.trigger()
+    assert window.project_view.current_page_id() == "bundle"
+    qtbot.waitUntil(lambda: page.worker is None, timeout=120000)
+    assert page.result is not None, page.log.toPlainText()
+    assert page.result.path == tmp_path / "out" / "tiny-scorer-handoff.zip"
+    assert page.result.path.is_file() and page.result_box.isVisible()
+    with zipfile.ZipFile(page.result.path) as archive:
+        assert "RUNBOOK.md" in archive.namelist()
+    assert str(page.result.path) in page.result_label.text()
+    assert "Done:" in page.log.toPlainText()
+    assert window.project_view.nav.item(5).toolTip().startswith("Bundle: done")
+    assert (not reasons) == (window.session.assessment.level != NOT_READY)
+    page.show_runbook()
+    with zipfile.ZipFile(page.result.path) as archive:
+        first_heading = archive.read("RUNBOOK.md").decode().splitlines()[0].lstrip("# ").strip()
+    assert first_heading in read_markdown(page)
+
+
+def read_markdown(page) -> str:
+    return page.runbook_dialog.findChild(QTextBrowser).toMarkdown()
+
+
+def test_a_not_ready_project_asks_for_a_reason_and_cancelling_builds_nothing(qtbot, opened, monkeypatch, tmp_path):
+    page = opened.project_view.page("bundle")
+    page.output_edit.setText(str(tmp_path / "out"))
+    asked = []
+    monkeypatch.setattr("handoff_assistant.gui.pages.bundle.ask_not_ready_reason",
+                        lambda parent, blockers: asked.append(blockers))
+    page.build()
+    assert asked and asked[0] == ", ".join(opened.session.assessment.blockers)
+    assert page.worker is None and not (tmp_path / "out").exists()
