@@ -25,6 +25,7 @@ def host_rules(text: str, language: str | None = "Python") -> list[str]:
     ("Python", 'cs = "Driver={ODBC};Server=sqlprod01.lan;Database=crm;Trusted_Connection=yes"', "host.internal-name"),
     ("Python", 'app.run(host="0.0.0.0", port=8000)', "host.any-address"),
     ("Python", 'redis_addr = "10.0.0.7:6379"', "host.private-ip"),
+    ("Python", 'cfg["db_host"] = "db01"', "host.internal-name"),
     ("YAML", "endpoint: http://localhost:8080/api/v1/score", "host.loopback"),
     ("YAML", "host: db01.local", "host.internal-name"),
     ("R", 'con <- dbConnect(RPostgres::Postgres(), host = "10.1.2.3", dbname = "crm")', "host.private-ip"),

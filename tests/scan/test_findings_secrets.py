@@ -31,6 +31,7 @@ def secret_findings(text: str, language: str | None = "Python") -> list:
     ("Python", 'cfg = {"password": "Winter2024!", "user": "app"}', "secret.password-assignment", "Winter2024!"),
     ("Python", 'self.db_pwd = "Winter2024!"', "secret.password-assignment", "Winter2024!"),
     ("Python", 'password: str = "Winter2024!"', "secret.password-assignment", "Winter2024!"),
+    ("Python", 'os.environ["DB_PASSWORD"] = "Winter2024!"', "secret.password-assignment", "Winter2024!"),
     ("Python", 'client = Client(api_key="q8Zr2Lm5Xw9Vb3Nc")', "secret.key-assignment", "q8Zr2Lm5Xw9Vb3Nc"),
     ("Python", 'apiKey = "q8Zr2Lm5Xw9Vb3Nc"', "secret.key-assignment", "q8Zr2Lm5Xw9Vb3Nc"),
     ("Python", 'CLIENT_SECRET = "q8Zr2Lm5Xw9Vb3Nc"', "secret.key-assignment", "q8Zr2Lm5Xw9Vb3Nc"),

@@ -78,6 +78,10 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bcurl\b[^\n|;]*?\s(?:-u|--user)\s*['\"]?[^\s:'\"]+:(?P<value>[^\s'\"]+)"),
     "secret.bearer-token": re.compile(r"(?i)\bbearer\s+(?P<value>[A-Za-z0-9._~+/-]{16,}=*)"),
 }
+# Cheap pre-checks: most lines contain none of these, and skip the full set of patterns.
+_SECRET_HINT = re.compile(r"AKIA|ASIA|AGPA|AIDA|AROA|ANPA|gh[pousr]_|github_pat_|glpat-|xox[bpars]-|AIza|_live_|sk-|eyJ|"
+                          r"://|(?i:password|pwd|curl|bearer)")
+_KEYWORD_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|credential|pat")
 PRIVATE_KEY_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 PRIVATE_KEY_BLOCK = re.compile(r"(?P<begin>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)"
                                r"(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|.*)", re.S)
@@ -150,6 +154,8 @@ KEYWORD_UNQUOTED = re.compile(r"""(?<![\w.-])(?P<name>[A-Za-z_][\w.-]*)["']?\s*(
 
 def keyword_spans(text: str, *, unquoted: bool) -> list[tuple[int, int, str, str]]:
     """(start, end, kind, name) of values given to secret-sounding names in one piece of text."""
+    if not _KEYWORD_HINT.search(text):
+        return []
     found = []
     for pattern in (KEYWORD_QUOTED, KEYWORD_UNQUOTED) if unquoted else (KEYWORD_QUOTED,):
         for match in pattern.finditer(text):
@@ -161,6 +167,8 @@ def keyword_spans(text: str, *, unquoted: bool) -> list[tuple[int, int, str, str
 
 def secret_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, rule id) of every self-evident secret value in a piece of text."""
+    if not _SECRET_HINT.search(text):
+        return []
     spans = []
     for rule_id, pattern in TOKEN_PATTERNS.items():
         spans += [(m.start(), m.end(), rule_id) for m in pattern.finditer(text) if not is_placeholder(m.group())]

@@ -50,12 +50,13 @@ _NOT_HOSTS = {"true", "false", "yes", "no", "on", "off", "null", "none", "nil", 
 _IP_PORT = re.compile(r"(?<![\w.])(?P<host>\d{1,3}(?:\.\d{1,3}){3})(?::\d{2,5})?(?![\w.])")
 _HOST_KEY = re.compile(r"(?i)(?:^|_|\b)(?:host|hostname|server|addr|address|ip|bind)$")
 _LOOKED_AT = (STRING, CODE, SHELL)
+_HOST_HINT = re.compile(r"(?i)://|host|server|addr|ip|data source|\d\.\d")
 
 
 def find_hosts(source: Source) -> list[Hit]:
     hits = []
     for segment in source.segments:
-        if segment.kind in _LOOKED_AT:
+        if segment.kind in _LOOKED_AT and (segment.key or _HOST_HINT.search(segment.text)):
             literal = segment.kind == STRING or source.unquoted_values
             hits += _segment_hits(segment, _KEYED_ANY if literal else _KEYED_QUOTED)
     return hits

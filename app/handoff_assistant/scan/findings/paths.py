@@ -53,13 +53,14 @@ _REGEX_CALLS = {"compile", "match", "search", "sub", "subn", "findall", "findite
                 "contains", "extract", "extractall", "replace", "glob", "fnmatch"}
 _ROUTE_CALLS = {"add_url_rule", "add_api_route", "re_path", "url_for", "redirect"}
 _LOOKED_AT = (STRING, CODE, SHELL)
+_PATH_HINT = re.compile(r"[/\\~]")
 _WHOLE_PATH = re.compile(r"[^\s'\"`,;)]*")
 
 
 def find_paths(source: Source) -> list[Hit]:
     hits = []
     for segment in source.segments:
-        if segment.kind in _LOOKED_AT and not _excluded(segment):
+        if segment.kind in _LOOKED_AT and _PATH_HINT.search(segment.text) and not _excluded(segment):
             hits += _segment_hits(segment)
     return hits
 

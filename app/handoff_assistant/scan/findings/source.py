@@ -118,6 +118,9 @@ def _python_segments(lines: tuple[str, ...]) -> Optional[tuple[Segment, ...]]:
     return tuple(shell) + tuple(_PythonReader(code.splitlines(), tokens).segments())
 
 
+# Python 3.12+ splits f-strings into several tokens; older versions give one STRING token.
+_FSTRING_START = getattr(token, "FSTRING_START", -1)
+_FSTRING_END = getattr(token, "FSTRING_END", -1)
 _SKIPPED = {token.NL, token.COMMENT, token.INDENT, token.DEDENT, token.ENCODING}
 _STATEMENT_START = {None, token.NEWLINE, token.INDENT, token.DEDENT, token.ENCODING}
 
@@ -190,11 +193,15 @@ class _PythonReader:
         return previous in _STATEMENT_START and following in (token.NEWLINE, token.ENDMARKER, None)
 
     def _key_before(self, index: int) -> str:
-        """The name a string is assigned or passed to: ``name = "x"``, ``name: T = "x"``, ``"name": "x"``."""
+        """The name a string is assigned or passed to: ``name = "x"``, ``name: T = "x"``, ``"name": "x"``,
+        ``mapping["name"] = "x"``."""
         before = self._significant[max(0, index - 4):index]
         ops = [t.string if t.type == token.OP else None for t in before]
         if len(before) >= 4 and ops[-1] == "=" and before[-2].type == token.NAME and ops[-3] == ":":
             return before[-4].string if before[-4].type == token.NAME else ""
+        if len(before) >= 4 and ops[-1] == "=" and ops[-2] == "]" and before[-3].type == token.STRING \
+                and ops[-4] == "[":
+            return _unquote(before[-3].string)  # os.environ["DB_PASSWORD"] = "...", cfg["host"] = "..."
         if len(before) >= 2 and ops[-1] in ("=", ":") and before[-2].type in (token.NAME, token.STRING):
             if ops[-1] == ":" and before[-2].type == token.NAME:
                 return ""  # a slice, a lambda or an annotation without value
@@ -219,10 +226,9 @@ class _PythonReader:
 
 
 def _token_kind(tok: tokenize.TokenInfo) -> str:
-    name = token.tok_name.get(tok.type, "")
-    if name == "FSTRING_START":
+    if tok.type == _FSTRING_START:
         return "fstring-start"
-    if name == "FSTRING_END":
+    if tok.type == _FSTRING_END:
         return "fstring-end"
     return ""
 
