@@ -122,7 +122,8 @@ def _attestation_data(attestation: Attestation) -> dict[str, Any]:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+    """Nothing worth writing as a new key: None, "", [], {} or false (every boolean field defaults to false)."""
+    return value is None or value is False or value == "" or value == [] or value == {}
 
 
 def _merge_mapping(target: CommentedMap, new: dict[str, Any], new_file: bool = False) -> None:
@@ -152,6 +153,8 @@ def _pruned(value: Any) -> Any:
 def _merged(old: Any, new: Any) -> Any:
     if old == new or (isinstance(old, (date, datetime)) and old.isoformat() == new):
         return old  # unchanged: keep the user's quoting and date style
+    if isinstance(old, str) and isinstance(new, dict) and _pruned(new) == {"name": old}:
+        return old  # a config key written in its short form, `- NAME`
     if isinstance(old, CommentedMap) and isinstance(new, dict):
         _merge_mapping(old, new)
         return old

@@ -116,7 +116,7 @@ def readme(ctx: Context, item: ChecklistItem) -> Outcome:
         return Outcome(FAIL, ("no README at the top of the project",))
     words = len(facts.readme_text.split())
     if words < MIN_README_WORDS:
-        return Outcome(FAIL, (f"{facts.readme} has only {words} words: say what the project does",))
+        return Outcome(FAIL, (f"{facts.readme} has only {words} word(s): say what the project does",))
     hint = _RUN_HINT.search(facts.readme_text)
     if not hint:
         return Outcome(FAIL, (f"{facts.readme} does not say how to run the project",))
@@ -190,7 +190,9 @@ def imports_resolved(ctx: Context, item: ChecklistItem) -> Outcome:
 
 @rule("pinned-versions")
 def pinned_versions(ctx: Context, item: ChecklistItem) -> Outcome:
-    deps = [d for d in ctx.report.dependencies if d.distribution]
+    # An optional import that is neither declared nor installed is not part of the environment to lock.
+    deps = [d for d in ctx.report.dependencies
+            if d.distribution and not (d.optional and d.status == USED_UNDECLARED and not d.installed_version)]
     if not deps:
         return Outcome(NOT_APPLICABLE, ("no third-party Python dependency to pin",))
     unpinned, pinned = [], []

@@ -1,0 +1,183 @@
+"""handoff.yaml: validation names field and line; saving keeps comments and key order; the starter file."""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import git
+import pytest
+
+from handoff_assistant.readiness.model import Attestation, Contact, EntryPoint, ProjectFile
+from handoff_assistant.readiness.project_file import (PROJECT_FILE_NAME, ProjectFileError, load_project_file,
+                                                      parse_project_file, save_project_file, starter_project_file)
+from handoff_assistant.scan.report import NotebookInfo
+from tests.readiness.builders import finding, good_facts, good_project, good_report
+
+HANDWRITTEN = """\
+# Churn scoring - handed to IT in December
+name: churn   # the short name IT uses
+summary: Weekly churn scores for the retention team
+owner:
+  name: Maria Lopez
+  email: maria@example.com
+contacts:
+  - name: Raj Patel       # on call
+    email: raj@example.com
+    role: escalation
+tier: critical
+entry_points:
+  - name: score
+    command: python -m churn.score --input data/sample.csv
+    inputs: [warehouse customers table]
+    outputs: [scores.csv]
+    schedule: "0 6 * * 1"   # Mondays 06:00
+    expected_runtime: 10m
+    sample_input: data/sample.csv
+    expected_output: tests/expected_scores.csv
+attestations:
+  sec.personal-data: {status: attested, note: reviewed with the DPO, by: maria, at: 2026-11-20}
+  env.system-packages:
+    status: n/a
+    note: pure Python, no system packages
+suppressions:
+  3f2a9c: documentation example, not a real key
+config_keys:
+  - name: MODEL_PATH
+    description: where the trained model is stored
+  - WAREHOUSE_URL
+system_packages: []
+"""
+
+
+def test_reads_every_field(tmp_path):
+    (tmp_path / PROJECT_FILE_NAME).write_text(HANDWRITTEN, encoding="utf-8")
+    project = load_project_file(tmp_path)
+    assert project.name == "churn" and project.tier == "critical"
+    assert project.owner == Contact("Maria Lopez", "maria@example.com")
+    assert project.contacts[0].role == "escalation"
+    entry = project.entry_points[0]
+    assert (entry.schedule, entry.expected_runtime, entry.sample_input) == ("0 6 * * 1", "10m", "data/sample.csv")
+    assert entry.inputs == ("warehouse customers table",)
+    assert project.attestations["sec.personal-data"] == Attestation("attested", "reviewed with the DPO", "maria",
+                                                                    "2026-11-20")
+    assert project.attestations["env.system-packages"].status == "na"
+    assert project.suppressions == {"3f2a9c": "documentation example, not a real key"}
+    assert [k.name for k in project.config_keys] == ["MODEL_PATH", "WAREHOUSE_URL"]
+
+
+def test_no_file_means_no_project(tmp_path):
+    assert load_project_file(tmp_path) is None
+
+
+def test_saving_unchanged_project_keeps_the_file_byte_for_byte(tmp_path):
+    (tmp_path / PROJECT_FILE_NAME).write_text(HANDWRITTEN, encoding="utf-8")
+    save_project_file(tmp_path, load_project_file(tmp_path))
+    assert (tmp_path / PROJECT_FILE_NAME).read_text(encoding="utf-8") == HANDWRITTEN
+
+
+def test_saving_a_change_keeps_comments_and_key_order(tmp_path):
+    (tmp_path / PROJECT_FILE_NAME).write_text(HANDWRITTEN, encoding="utf-8")
+    project = load_project_file(tmp_path)
+    attestations = dict(project.attestations, **{"ops.rollback": Attestation("attested", "keep previous bundle")})
+    changed = dataclasses.replace(project, summary="Weekly churn scores", attestations=attestations,
+                                  suppressions={})
+    save_project_file(tmp_path, changed)
+    text = (tmp_path / PROJECT_FILE_NAME).read_text(encoding="utf-8")
+    for comment in ("# Churn scoring - handed to IT in December", "# the short name IT uses", "# on call",
+                    "# Mondays 06:00"):
+        assert comment in text
+    keys = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith((" ", "#", "-"))]
+    assert keys == ["name", "summary", "owner", "contacts", "tier", "entry_points", "attestations", "suppressions",
+                    "config_keys", "system_packages"]
+    assert "summary: Weekly churn scores\n" in text
+    assert "3f2a9c" not in text and "suppressions: {}" in text
+    assert load_project_file(tmp_path) == changed
+
+
+def test_new_file_round_trips_and_omits_empty_fields(tmp_path):
+    project = good_project()
+    save_project_file(tmp_path, project)
+    text = (tmp_path / PROJECT_FILE_NAME).read_text(encoding="utf-8")
+    assert text.startswith("# Handoff details for IT")
+    assert "tier: standard" in text and "role:" in text and "resolutions" not in text
+    assert load_project_file(tmp_path) == project
+
+
+def test_save_replaces_atomically_and_leaves_no_temp_files(tmp_path):
+    save_project_file(tmp_path, ProjectFile(name="a"))
+    save_project_file(tmp_path, ProjectFile(name="b"))
+    assert sorted(os.listdir(tmp_path)) == [PROJECT_FILE_NAME]
+    assert load_project_file(tmp_path).name == "b"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name: x\ncolour: red\n", "handoff.yaml line 2: colour: unknown field"),
+    ("tier: gold\n", "handoff.yaml line 1: tier: must be one of critical, standard, experimental"),
+    ("owner:\n  email: a@b.c\n", "handoff.yaml line 2: owner.name: is required"),
+    ("owner:\n  name: A\n  email: not-an-email\n", "handoff.yaml line 3: owner.email: 'not-an-email' is not an email"),
+    ("entry_points:\n  - name: s\n    command: c\n    schedule: every monday\n",
+     "handoff.yaml line 4: entry_points[0].schedule: 'every monday' is not a cron expression"),
+    ("entry_points:\n  - name: s\n    command: c\n    expected_runtime: a while\n",
+     "handoff.yaml line 4: entry_points[0].expected_runtime: 'a while' is not a duration"),
+    ("entry_points:\n  - name: s\n    command: c\n    sample_input: /Users/maria/in.csv\n",
+     "handoff.yaml line 4: entry_points[0].sample_input: '/Users/maria/in.csv' must be a path inside the project"),
+    ("entry_points:\n  - name: s\n", "handoff.yaml line 2: entry_points[0].command: is required"),
+    ("attestations:\n  ops.rollback: {status: done, note: x}\n",
+     "handoff.yaml line 2: attestations.ops.rollback.status: must be \"attested\" or \"n/a\""),
+    ("attestations:\n  ops.rollback:\n    status: n/a\n",
+     "handoff.yaml line 2: attestations.ops.rollback.note: n/a needs a reason in note"),
+    ("attestations:\n  ops.nothing: {status: attested, note: x}\n",
+     "handoff.yaml line 2: attestations.ops.nothing: no checklist item has this id"),
+    ("suppressions:\n  abc:\n", "handoff.yaml line 2: suppressions.abc: needs a value"),
+    ("config_keys:\n  - name: 'has space'\n", "handoff.yaml line 2: config_keys[0].name: 'has space' is not a usable"),
+    ("contacts: Raj\n", "handoff.yaml line 1: contacts[0]: must be a mapping"),
+    ("- just\n- a list\n", "handoff.yaml: the file: must be a mapping"),
+    ("name: [unclosed\n", "handoff.yaml line 2: not valid YAML"),
+    ("name: a\nname: b\n", "not valid YAML"),
+])
+def test_validation_errors_name_the_field_and_line(text, message):
+    with pytest.raises(ProjectFileError) as error:
+        parse_project_file(text)
+    assert message in str(error.value)
+
+
+def test_mis_encoded_file_is_refused_with_a_clear_message(tmp_path):
+    (tmp_path / PROJECT_FILE_NAME).write_bytes("name: Müller\n".encode("latin-1"))
+    with pytest.raises(ProjectFileError, match="handoff.yaml is not UTF-8 text"):
+        load_project_file(tmp_path)
+
+
+def test_empty_file_is_an_empty_project(tmp_path):
+    (tmp_path / PROJECT_FILE_NAME).write_text("# nothing yet\n", encoding="utf-8")
+    assert load_project_file(tmp_path) == ProjectFile()
+
+
+def test_starter_prefills_entry_points_owner_and_config_keys(tmp_path, monkeypatch):
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Maria Lopez\n\temail = maria@example.com\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    project_dir = tmp_path / "churn"
+    project_dir.mkdir()
+    git.Repo.init(project_dir)
+    report = good_report(
+        root=str(project_dir),
+        notebooks=(NotebookInfo("notebooks/01 Explore.ipynb", "python", "python3", 4, 2, 2, False, 0),),
+        findings=(finding("path.user-home", "path", snippet='LOCAL_CSV = "/Users/maria/data.csv"'),
+                  finding("secret.key-assignment", "secret", file="config/settings.yaml", line=6,
+                          snippet='api_key: "abcd****"'),
+                  finding("host.loopback", "host", file="nb.ipynb", line=2, cell=3,
+                          snippet='mlflow.set_tracking_uri("http://localhost:5000")'),
+                  finding("notebook.output.path.user-home", "path", snippet="File /Users/maria/x.py")))
+    project = starter_project_file(report, facts=good_facts())
+    assert project.name == "churn"
+    assert project.owner == Contact("Maria Lopez", "maria@example.com")
+    assert project.entry_points == (
+        EntryPoint("score", "python -m churn.score"),
+        EntryPoint("01-explore", 'jupyter nbconvert --to notebook --execute --output-dir output '
+                                 'notebooks/01 Explore.ipynb'))
+    keys = {k.name: k for k in project.config_keys}
+    assert list(keys) == ["LOCAL_CSV", "API_KEY", "HOST_NB_2"]
+    assert keys["API_KEY"].secret and not keys["LOCAL_CSV"].secret
+    assert keys["LOCAL_CSV"].description == "A path hardcoded at churn/data.py:3"
+    assert "/Users" not in "".join(k.description for k in project.config_keys)
+    assert project.summary.startswith("Churn scoring. Predicts which customers")
