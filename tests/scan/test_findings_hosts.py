@@ -48,6 +48,8 @@ def test_flags_hosts_that_only_resolve_here(language, text, rule):
     ("Python", "# uses http://localhost:5000 during development\nx = 1"),
     ("Python", 'def f():\n    """Call http://localhost:8080 first."""'),
     ("Python", 'server = "production"'),
+    ("Python", 'parser.add_argument("--host", help="Mark this host or host:port pair as trusted")'),
+    ("Python", 'skip_host = "host" in header_keys'),
     ("R", "con <- dbConnect(RPostgres::Postgres(), host = db_host)"),
     ("R", 'con <- dbConnect(RPostgres::Postgres(), host = Sys.getenv("DB_HOST"))'),
     ("YAML", "host: ${DB_HOST}"),

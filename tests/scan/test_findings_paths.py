@@ -95,3 +95,12 @@ def test_python_that_does_not_tokenize_is_read_line_by_line():
 def test_notebook_magic_lines_are_read_as_shell():
     found = path_findings("!ls /Users/maria/data\nx = 1", "Python")
     assert [(f.rule, f.line) for f in found] == [("path.user-home", 1)]
+
+
+@pytest.mark.parametrize("text", [
+    'self.mount("file://", LocalFSAdapter())',
+    'style = f"link file://{link_path}"',
+    "if ch in '\"\\\\\\x85\\u2028\\u2029': pass",
+])
+def test_does_not_flag_bare_schemes_templates_or_escapes(text):
+    assert path_findings(text) == []

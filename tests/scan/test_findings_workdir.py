@@ -34,6 +34,7 @@ def test_flags_working_directory_reliance(language, text, rule, line):
     ("Python", 'print("call os.chdir(path) first")'),
     ("Python", 'def f():\n    """Never os.chdir() here."""\n    return 1'),
     ("Python", "cwd = os.getcwd()"),
+    ("Python", "def chdir(path):\n    return path"),
     ("R", '# setwd("/Users/maria")\nx <- 1'),
     ("R", "old <- getwd()"),
 ])

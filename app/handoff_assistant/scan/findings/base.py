@@ -81,7 +81,7 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
 # Cheap pre-checks: most lines contain none of these, and skip the full set of patterns.
 _SECRET_HINT = re.compile(r"AKIA|ASIA|AGPA|AIDA|AROA|ANPA|gh[pousr]_|github_pat_|glpat-|xox[bpars]-|AIza|_live_|sk-|eyJ|"
                           r"://|(?i:password|pwd|curl|bearer)")
-_KEYWORD_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|credential|pat")
+_KEYWORD_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|credential")
 PRIVATE_KEY_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 PRIVATE_KEY_BLOCK = re.compile(r"(?P<begin>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)"
                                r"(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|.*)", re.S)
@@ -104,7 +104,7 @@ def is_placeholder(value: str) -> bool:
 
 
 _SECRET_WORDS = {"password", "passwd", "pwd", "pass", "passphrase", "secret", "token", "apikey", "credential",
-                 "credentials", "pat"}
+                 "credentials"}
 _KEY_QUALIFIERS = {"api", "access", "secret", "private", "auth", "signing", "encryption", "master", "account",
                    "subscription", "client", "app", "consumer", "service"}
 _NOT_SECRET_TOKENS = {"pad", "eos", "bos", "unk", "cls", "sep", "mask", "start", "end", "special", "sos", "max", "num",

@@ -46,7 +46,7 @@ _CONNECTION_KEY = re.compile(r"(?i)(?:^|(?<=[;'\"]))\s*(?:server|host|hostname|d
 # Words that follow a host-like key without being a host ("server: production", "host: auto").
 _NOT_HOSTS = {"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "auto", "default", "any", "all",
               "production", "prod", "staging", "dev", "development", "test", "local", "remote", "self", "str",
-              "string", "int", "required", "optional"}
+              "string", "int", "required", "optional", "host", "hostname", "server", "port", "name", "address"}
 _IP_PORT = re.compile(r"(?<![\w.])(?P<host>\d{1,3}(?:\.\d{1,3}){3})(?::\d{2,5})?(?![\w.])")
 _HOST_KEY = re.compile(r"(?i)(?:^|_|\b)(?:host|hostname|server|addr|address|ip|bind)$")
 _LOOKED_AT = (STRING, CODE, SHELL)
@@ -57,9 +57,15 @@ def find_hosts(source: Source) -> list[Hit]:
     hits = []
     for segment in source.segments:
         if segment.kind in _LOOKED_AT and (segment.key or _HOST_HINT.search(segment.text)):
-            literal = segment.kind == STRING or source.unquoted_values
-            hits += _segment_hits(segment, _KEYED_ANY if literal else _KEYED_QUOTED)
+            hits += _segment_hits(segment, _keyed_pattern(segment, source))
     return hits
+
+
+def _keyed_pattern(segment: Segment, source: Source) -> Optional[re.Pattern[str]]:
+    """``host = value`` inside code; inside a Python string only connection strings count (it may be prose)."""
+    if segment.kind == STRING:
+        return None
+    return _KEYED_ANY if source.unquoted_values or segment.kind == SHELL else _KEYED_QUOTED
 
 
 def classify_host(host: str, *, single_label_is_internal: bool = True) -> Optional[Rule]:
@@ -84,12 +90,13 @@ def classify_host(host: str, *, single_label_is_internal: bool = True) -> Option
     return INTERNAL_NAME if single_label_is_internal and "." not in name else None
 
 
-def _segment_hits(segment: Segment, keyed: re.Pattern[str]) -> list[Hit]:
+def _segment_hits(segment: Segment, keyed: Optional[re.Pattern[str]]) -> list[Hit]:
     found: dict[int, tuple[Rule, str]] = {}
     for match in _URL.finditer(segment.text):
         if match.group("scheme").lower().split("+")[0] in _NETWORK_SCHEMES:
             _add(found, segment, match, classify_host(match.group("host")))
-    for match in [*keyed.finditer(segment.text), *_CONNECTION_KEY.finditer(segment.text)]:
+    keyed_matches = list(keyed.finditer(segment.text)) if keyed else []
+    for match in keyed_matches + list(_CONNECTION_KEY.finditer(segment.text)):
         if match.group("host").lower() not in _NOT_HOSTS:
             _add(found, segment, match, classify_host(match.group("host")))
     for match in _IP_PORT.finditer(segment.text):

@@ -43,8 +43,9 @@ _PATTERNS: tuple[tuple[Rule, re.Pattern[str]], ...] = (
                            + r"|[A-Za-z]:" + _SEP + r"(?:Users|Documents and Settings)" + _SEP + _NAME + ")")),
     (TEMP_DIR, re.compile(_BOUNDARY + r"(?:/(?:var/)?tmp(?=/|\\|$|['\"\s])|[A-Za-z]:" + _SEP
                           + r"(?:Temp|TEMP|tmp)\b)")),
-    (FILE_URL, re.compile(r"\bfile:/{2,3}[^\s'\"`)]*")),
-    (UNC_SHARE, re.compile(r"(?<![\w\\/:])\\{2,4}[A-Za-z0-9][\w.$-]+\\{1,2}[\w.$-]+")),
+    (FILE_URL, re.compile(r"\bfile:/{2,3}[\w.~%-][^\s'\"`){}]*")),
+    (UNC_SHARE, re.compile(r"(?<![\w\\/:])(?:\\{4}|\\{2})(?!\\)(?!x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})"
+                           r"[A-Za-z0-9][\w.$-]+\\{1,2}[\w.$-]+")),
     (MOUNT, re.compile(_BOUNDARY + r"/(?:mnt|Volumes|media|dbfs|gpfs|nfs|lustre)/" + _NAME)),
     (WINDOWS_DRIVE, re.compile(_BOUNDARY + r"[A-Za-z]:" + _SEP + r"(?=[\w$.~ -]{2})")),
 )

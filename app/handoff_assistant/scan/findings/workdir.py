@@ -22,7 +22,7 @@ SYS_PATH = Rule("workdir.sys-path", "workdir", "high", "Adds an absolute folder 
                 "folders.")
 register(CHDIR, SYS_PATH)
 
-_PY_CHDIR = re.compile(r"(?<![\w.])((?:os\.)?f?chdir)\s*\(")
+_PY_CHDIR = re.compile(r"(?<![\w.])(?<!def )((?:os\.)?f?chdir)\s*\(")
 _PY_SYS_PATH = {"sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"}
 _ABSOLUTE = re.compile(r"^(?:/|~|[A-Za-z]:[\\/]|\\\\)")
 _CD_MAGIC = re.compile(r"^\s*%cd\b")
