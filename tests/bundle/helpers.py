@@ -150,3 +150,35 @@ def inputs_for(root: Path, report: ScanReport | None = None, project: ProjectFil
                installed: tuple[InstalledDistribution, ...] = ()) -> BundleInputs:
     return BundleInputs(root, report or report_for(root), project or project_file(), assessment(level, blockers),
                         lambda r: f"<html><body>Readiness report, scanned {r.scanned_at}</body></html>\n", installed)
+
+
+def expose_pytest(venv_python: Path, dest: Path) -> None:
+    """Make this interpreter's pytest importable in a fresh venv without an index (a .pth to a copy of it).
+
+    The bundle's harness needs no pytest (tests/run_harness.py); the end-to-end test runs it with pytest as IT
+    would after `pip install pytest`, which a test cannot download.
+    """
+    import shutil
+    import subprocess
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    dest.mkdir(parents=True, exist_ok=True)
+    seen, queue = set(), ["pytest"]
+    while queue:
+        dist = metadata.distribution(queue.pop())
+        if dist.metadata["Name"] in seen:
+            continue
+        seen.add(dist.metadata["Name"])
+        for top in {f.parts[0] for f in dist.files or () if f.parts[0] not in ("..", "__pycache__")}:
+            source = Path(dist.locate_file(top))
+            if source.is_dir():
+                shutil.copytree(source, dest / top, dirs_exist_ok=True)
+            elif source.is_file():
+                shutil.copy2(source, dest / top)
+        queue += [Requirement(r).name for r in dist.requires or ()
+                  if Requirement(r).marker is None or Requirement(r).marker.evaluate({"extra": ""})]
+    site = subprocess.run([str(venv_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (Path(site) / "test-runner.pth").write_text(str(dest) + "\n")

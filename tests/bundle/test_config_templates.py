@@ -19,6 +19,9 @@ FINDINGS = (
     _finding("path", "model_path: C:\\Users\\maria\\models\\churn.pkl", file="config/settings.yaml", line=2),
     _finding("notebook", "cell ran out of order", line=1),
     _finding("path", "open('/home/maria/x')", file="nb.py", line=4),
+    _finding("path", 'df = pd.read_csv("/Users/maria/c.csv")', file="notebooks/01.ipynb", line=1),
+    Finding("notebook.output.path.user-home", "path", "low", "notebooks/01.ipynb", 1, "m", "f",
+            snippet="FileNotFoundError: /Users/maria/x.csv", cell=6, fingerprint="o"),
 )
 
 
@@ -26,7 +29,8 @@ def test_keys_come_from_the_variables_findings_hard_code_and_from_handoff_yaml()
     keys = collect_config_keys([ConfigKey("threshold", "Score above which a customer is at risk"),
                                 ConfigKey("model_path", "Where the trained model lives")], FINDINGS, {})
     by_name = {k.name: k for k in keys}
-    assert sorted(by_name) == ["db_url", "local_csv", "model_path", "password", "path_nb_4", "threshold"]
+    assert sorted(by_name) == ["db_url", "local_csv", "model_path", "password", "path_01_line1", "path_nb_line4",
+                               "threshold"]
     assert (by_name["db_url"].kind, by_name["db_url"].secret, by_name["db_url"].env) == ("credential", True, "DB_URL")
     assert by_name["local_csv"].kind == "path" and by_name["local_csv"].used_in == ("churn/data.py:10",)
     assert by_name["model_path"].description == "Where the trained model lives"
@@ -43,7 +47,8 @@ def test_templates_name_keys_and_never_hold_a_value():
     keys = collect_config_keys([ConfigKey("threshold", "Score cut-off")], FINDINGS, {})
     config = render_config_example(keys, "Churn")
     env = render_env_example(keys, "Churn")
-    assert yaml.safe_load(config) == {"local_csv": "", "model_path": "", "path_nb_4": "", "threshold": ""}
+    assert yaml.safe_load(config) == {"local_csv": "", "model_path": "", "path_01_line1": "", "path_nb_line4": "",
+                                      "threshold": ""}
     assert "# used in: churn/data.py:10" in config and "# Score cut-off" in config
     assert [line for line in env.splitlines() if line and not line.startswith("#")] == ["DB_URL=", "PASSWORD="]
     for value in ("Su****", "Wi****", "10.20.30.40", "/Users/maria", "C:\\Users"):

@@ -16,7 +16,11 @@ from handoff_assistant.scan.report import Finding
 
 PATH_SUFFIXES = ("_path", "_dir", "_file", "_folder", "_directory")
 _KIND_BY_CATEGORY = {"secret": "credential", "path": "path", "host": "host"}
-_ASSIGNED_NAME = re.compile(r"""^\s*(?:export\s+)?["']?(?P<name>[A-Za-z_][\w.-]*)["']?\s*(?::|=(?!=))""")
+# ``NAME = "literal"`` in code; ``key: value`` / ``KEY=value`` in configuration files.
+_CODE_ASSIGNMENT = re.compile(r"""^\s*(?P<name>[A-Za-z_][\w.]*)\s*(?::\s*[\w.\[\]]+\s*)?(?:=|<-)\s*[rRbBfFuU]?["']""")
+_CONFIG_ASSIGNMENT = re.compile(r"""^\s*(?:export\s+)?["']?(?P<name>[A-Za-z_][\w.-]*)["']?\s*(?::|=)""")
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml", ".ini", ".cfg", ".conf", ".env", ".properties")
+_OUTPUT_RULES = "notebook.output."  # a path printed in a notebook's output is not one the code needs
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ def collect_config_keys(declared: Iterable[ConfigKey], findings: Iterable[Findin
     keys: dict[str, BundleConfigKey] = {}
     for finding in findings:
         kind = _KIND_BY_CATEGORY.get(finding.category)
-        if kind is None or finding.fingerprint in suppressions:
+        if kind is None or finding.fingerprint in suppressions or finding.rule.startswith(_OUTPUT_RULES):
             continue
         found = _key_from_finding(finding, kind)
         keys[found.name] = _merge(keys[found.name], found) if found.name in keys else found
@@ -61,9 +65,11 @@ def collect_config_keys(declared: Iterable[ConfigKey], findings: Iterable[Findin
 
 
 def _key_from_finding(finding: Finding, kind: str) -> BundleConfigKey:
-    match = _ASSIGNED_NAME.match(finding.snippet)
-    stem = re.sub(r"\W+", "_", finding.file.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-    name = key_name(match.group("name").rsplit(".", 1)[-1] if match else f"{kind}_{stem}_{finding.line}")
+    pattern = _CONFIG_ASSIGNMENT if finding.file.lower().endswith(_CONFIG_SUFFIXES) else _CODE_ASSIGNMENT
+    match = pattern.match(finding.snippet)
+    stem = finding.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    cell = f"_cell{finding.cell}" if finding.cell is not None else ""
+    name = key_name(match.group("name").rsplit(".", 1)[-1] if match else f"{kind}_{stem}{cell}_line{finding.line}")
     where = f"{finding.file}:{finding.line}" + (f" (cell {finding.cell})" if finding.cell is not None else "")
     description = {"credential": "Credential the code used to hard-code; provide it as an environment variable.",
                    "path": "Path the code used to hard-code; give the server's location.",
