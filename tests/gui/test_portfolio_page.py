@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from handoff_assistant.gui.models.portfolio_model import (LEVEL_COLUMN, PROJECT_COLUMN, ROW_ROLE, SECTIONS_COLUMN,
                                                           PortfolioModel)
 from handoff_assistant.gui.pages.portfolio_page import PortfolioPage
 from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED
-from tests.portfolio.conftest import build_landing, fixed_assessor
+from tests.portfolio.conftest import build_landing, fixed_assessor, make_bundle, manifest
 
 pytestmark = pytest.mark.gui
 
@@ -130,3 +130,31 @@ def test_model_rows_carry_the_core_row(qtmodeltester):
     model = PortfolioModel()
     qtmodeltester.check(model)
     assert model.columnCount() == SECTIONS_COLUMN + 1 and model.index(0, 0).data(ROW_ROLE) is None
+
+
+def test_the_page_reads_its_remembered_sources_when_first_shown(loaded, qtbot, tmp_path):
+    again = PortfolioPage(database=tmp_path / "portfolio.sqlite3", assessor=fixed_assessor)
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.rows_loaded, timeout=10000):
+        again.show()
+    assert projects(again) == ["broken", "churn", "forecast", "fraud"]
+    again._runner.wait_for_done()
+
+
+def test_loading_many_bundles_fills_the_table_incrementally(page, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr("handoff_assistant.gui.pages.portfolio_page.PARTIAL_INTERVAL", 0.01)
+    drop = tmp_path / "many"
+    for number in range(120):
+        make_bundle(drop, f"p{number:03}", manifest(f"p{number:03}", "2026-11-01T00:00:00+00:00", number % 100,
+                                                    "Needs work"))
+    ticks, fills = [], []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(page.model.rowCount()))
+    timer.start(20)
+    page.model.modelReset.connect(lambda: fills.append(page.model.rowCount()))
+    with qtbot.waitSignal(page.rows_loaded, timeout=60000):
+        page.add_source(drop)
+    timer.stop()
+    assert page.model.rowCount() == 120
+    assert any(0 < count < 120 for count in fills)  # rows appeared before the last bundle was read
+    assert len(ticks) >= 3  # the event loop kept running while the pool read the bundles

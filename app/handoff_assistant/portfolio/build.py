@@ -35,6 +35,7 @@ def refresh(
     """Yield a record per bundle, project folder and unusable source; the store is updated as we go."""
     report = ensure_progress(progress)
     cancel = ensure_cancel(cancel)
+    reader = reader or _safe_default_reader()
     found = list(discover(sources, cancel))
     for done, item in enumerate(found):
         cancel.raise_if_cancelled()
@@ -44,7 +45,7 @@ def refresh(
     report(len(found), len(found), "Done")
 
 
-def _read(item: Found | Missing, store: Store, reader: Optional[ManifestReader],
+def _read(item: Found | Missing, store: Store, reader: ManifestReader,
           assessor: Optional[ProjectAssessor]) -> Record:
     if isinstance(item, Missing):
         return Record(path=str(item.path), kind=BUNDLE, project=item.path.name, error=item.reason)
@@ -61,7 +62,7 @@ def _read(item: Found | Missing, store: Store, reader: Optional[ManifestReader],
     cached = store.cached(item.path, size, mtime)
     if cached is not None:
         return cached
-    record = read_bundle_record(item.path, reader or _safe_default_reader())
+    record = read_bundle_record(item.path, reader)
     if record.readable:  # a failure may be passing (a share offline): try again next time
         store.put(record, size, mtime)
     return record

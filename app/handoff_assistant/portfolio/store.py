@@ -148,16 +148,24 @@ def migrate(db: sqlite3.Connection) -> int:
 
 def _connect_or_set_aside(path: Path) -> sqlite3.Connection:
     """A damaged database file is renamed ``*.damaged`` and a new one started: the bundles hold the truth."""
-    db = sqlite3.connect(path, check_same_thread=False)
-    db.row_factory = sqlite3.Row
     try:
-        db.execute("PRAGMA user_version").fetchone()
+        return _connect(path)
+    except sqlite3.DatabaseError:
+        os.replace(path, path.with_name(path.name + ".damaged"))
+        return _connect(path)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """WAL with normal sync: a crash may lose the last records, which the next refresh reads again."""
+    db = sqlite3.connect(path, check_same_thread=False)
+    try:
+        db.row_factory = sqlite3.Row
         db.execute("SELECT name FROM sqlite_master").fetchall()
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError:
         db.close()
-        os.replace(path, path.with_name(path.name + ".damaged"))
-        db = sqlite3.connect(path, check_same_thread=False)
-        db.row_factory = sqlite3.Row
+        raise
     return db
 
 

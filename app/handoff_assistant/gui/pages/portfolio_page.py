@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel,
                                QLineEdit, QMenu, QProgressBar, QPushButton, QSplitter, QStackedWidget,
                                QTableView, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
@@ -57,6 +57,7 @@ class PortfolioPage(QWidget):
         self._reader, self._assessor = reader, assessor
         self._runner = runner or TaskRunner(self)
         self._worker = None
+        self._started = False
         self._partial = _Partial(self)
         self._partial.rows.connect(self._show_rows)
         self.model = PortfolioModel(self)
@@ -132,6 +133,14 @@ class PortfolioPage(QWidget):
         dialog.show()
         return dialog
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """The first time the page is shown it reads its sources, so the table is fresh on start."""
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            if self.sources():
+                self.refresh()
+
     # ---- loading ----------------------------------------------------------------------------
     def _refresh_call(self, sources: list[str]) -> Callable:
         database, reader, assessor, emit = self._database, self._reader, self._assessor, self._partial.rows.emit
@@ -151,7 +160,10 @@ class PortfolioPage(QWidget):
 
     def _show_rows(self, rows: tuple[Row, ...]) -> None:
         selected = self.selected_row()
+        first_fill = self.model.rowCount() == 0
         self.model.set_rows(rows)
+        if first_fill:
+            self.table.resizeColumnsToContents()
         self._update_owner_choices()
         if selected is not None:
             self.select_project(selected.project)
@@ -159,6 +171,7 @@ class PortfolioPage(QWidget):
 
     def _loaded(self, portfolio: Portfolio) -> None:
         self._show_rows(portfolio.rows)
+        self.table.resizeColumnsToContents()  # once, not on every partial fill: hundreds of rows stay fast
         self._set_loading(False)
         self.status.setText(f"{len(portfolio.rows)} rows · updated {datetime.now().strftime('%H:%M')}")
         self.rows_loaded.emit(len(portfolio.rows))
@@ -272,9 +285,7 @@ class PortfolioPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setItemDelegateForColumn(SECTIONS_COLUMN, SectionBarsDelegate(self.table))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setAccessibleName("Projects")
         self.table.selectionModel().selectionChanged.connect(self._show_detail)
         self.empty = QLabel("Add the folder where bundles land (a shared drive) or a project folder "
