@@ -33,11 +33,10 @@ def _data_scientist_project(tmp_path: Path, house: Path) -> Path:
     return root
 
 
-def _server_env(house: Path, bundle: Path) -> dict[str, str]:
-    env = {"PATH": f"{bundle / '.venv' / 'bin'}:/usr/bin:/bin", "HOME": str(bundle.parent),
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    env.update({k: v for k, v in offline_pip_env(house).items() if k.startswith("PIP_")})
-    return env
+def _server_env(bundle: Path) -> dict[str, str]:
+    """A server without internet and without the wheelhouse: pip can only use the bundle's env/wheels."""
+    return {"PATH": f"{bundle / '.venv' / 'bin'}:/usr/bin:/bin", "HOME": str(bundle.parent),
+            "PYTHONDONTWRITEBYTECODE": "1", "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1"}
 
 
 def test_bundle_install_from_the_lock_run_the_harness_break_it_and_verify(tmp_path):
@@ -45,13 +44,16 @@ def test_bundle_install_from_the_lock_run_the_harness_break_it_and_verify(tmp_pa
     project = _data_scientist_project(tmp_path, house)
     before = tree_checksums(project)
 
-    result = build_bundle(project, BundleOptions(tmp_path / "outbox", zip=True, pip_env=offline_pip_env(house)))
+    result = build_bundle(project, BundleOptions(tmp_path / "outbox", zip=True, with_wheels=True,
+                                                 pip_env=offline_pip_env(house)))
     assert result.path.name == "tiny-scorer-handoff.zip" and result.level != "Not ready"
     assert tree_checksums(project) == before
 
     bundle = open_bundle(result.path, extract_to=tmp_path / "server" / "tiny-scorer").root
     assert "tiny-frame==1.0.0 \\" in (bundle / "env" / "requirements.txt").read_text()
-    env = _server_env(house, bundle)
+    assert sorted(p.name for p in (bundle / "env" / "wheels").iterdir()) == [
+        "tiny_frame-1.0.0-py3-none-any.whl", "tiny_num-1.1.0-py3-none-any.whl"]
+    env = _server_env(bundle)
     setup = subprocess.run(["scripts/setup.sh"], cwd=bundle, env={**env, "PYTHON": sys.executable},
                            capture_output=True, text=True, timeout=300)
     assert setup.returncode == 0, setup.stderr
