@@ -47,7 +47,7 @@ def _one(deps, name):
 @pytest.mark.parametrize("version, name, is_stdlib", [
     ("3.11.7", "distutils", True), ("3.12.1", "distutils", False),
     ("3.10.13", "tomllib", False), ("3.11.0", "tomllib", True),
-    ("3.12.1", "json", True), ("3.12.1", "numpy", False),
+    ("3.12.1", "json", True), ("3.12.1", "numpy", False), ("3.8.18", "nt", True), ("3.8.18", "winreg", True),
 ])
 def test_standard_library_is_that_of_the_target_version(version, name, is_stdlib):
     assert (name in stdlib_modules(version)) is is_stdlib

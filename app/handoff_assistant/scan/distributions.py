@@ -62,9 +62,13 @@ def stdlib_modules(python_version: str) -> frozenset[str]:
     return _stdlib_for(_nearest_known_version(tuple(int(p) for p in parts if p.isdigit())))
 
 
+# Built into the interpreter on some platform; stdlib-list's lists are made on one platform and may lack them.
+_PLATFORM_BUILTINS = frozenset({"__main__", "builtins", "nt", "posix", "msvcrt", "winreg", "_winapi", "winsound"})
+
+
 @lru_cache(maxsize=None)
 def _stdlib_for(major_minor: str) -> frozenset[str]:
-    return frozenset(name.split(".")[0] for name in stdlib_list(major_minor))
+    return frozenset(name.split(".")[0] for name in stdlib_list(major_minor)) | _PLATFORM_BUILTINS
 
 
 def _nearest_known_version(wanted: tuple[int, ...]) -> str:
