@@ -1,6 +1,8 @@
 """Masking and fingerprints: the one masking function, and fingerprints that survive unrelated edits."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from handoff_assistant.scan.findings import scan_text
@@ -67,3 +69,17 @@ def test_with_fingerprints_is_stable_under_reordering():
 def test_snippet_is_cut_to_a_readable_length():
     (finding,) = scan_text('p = "/Users/maria/' + "x" * 400 + '.csv"', file="a.py", language="Python")
     assert len(finding.snippet) <= 160 and finding.snippet.endswith("…")
+
+
+@pytest.mark.parametrize("text", [
+    "a=b " * 5000 + " host password",
+    'x = "' + "a=b " * 5000 + ' host password"',
+    "password: " * 5000,
+    "http://" * 5000,
+    "~/" * 10000,
+])
+def test_pathological_long_lines_are_scanned_in_linear_time(text):
+    started = time.perf_counter()
+    for language in (None, "Python", "R"):
+        scan_text(text, file="a", language=language)
+    assert time.perf_counter() - started < 5  # about 0.5 s; a quadratic pattern took over 10 s

@@ -16,6 +16,10 @@ SLACK = "xoxb-" + "2741658910-3581269147-Rk7mQ2zX9wL4vB8n"
 GOOGLE = "AIza" + "SyD4f8Gh2Jk6Lm0Np4Qr8St2Vw6Xy0Za4Bc"
 STRIPE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"
 OPENAI = "sk-proj-" + "Tq3Wm9Xb2Zr7Lk5Hv8Nc4Pd6"
+ANTHROPIC = "sk-ant-" + "api03-Tq3Wm9Xb2Zr7Lk5Hv8Nc4Pd6"
+HUGGINGFACE = "hf_" + "Tq3Wm9Xb2Zr7Lk5Hv8Nc4Pd6Rs1Uv3Wx5Yz"
+DATABRICKS = "dapi" + "0123456789abcdef0123456789abcdef"
+AZURE_KEY = "Zm9v" + "YmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG8K=="
 JWT = "eyJhbGciOiJIUzI1NiJ9" + ".eyJzdWIiOiJtYXJpYSIsImFkbWluIjp0cnVlfQ" + ".Qk3xT9sVw2LmN8pR5yZ1aB4cD7eF0gH3"
 
 
@@ -49,6 +53,13 @@ def secret_findings(text: str, language: str | None = "Python") -> list:
     ("Python", f'maps = "{GOOGLE}"', "secret.google-api-key", GOOGLE),
     ("Python", f'stripe.api_key = "{STRIPE}"', "secret.stripe-key", STRIPE),
     ("Python", f'client = OpenAI(api_key="{OPENAI}")', "secret.openai-key", OPENAI),
+    ("Python", f'client = Anthropic(api_key="{ANTHROPIC}")', "secret.anthropic-key", ANTHROPIC),
+    ("Python", f'login("{HUGGINGFACE}")', "secret.huggingface-token", HUGGINGFACE),
+    ("Python", f'w = WorkspaceClient(host=h, token="{DATABRICKS}")', "secret.databricks-token", DATABRICKS),
+    ("Python", f'cs = "DefaultEndpointsProtocol=https;AccountName=acme;AccountKey={AZURE_KEY};"',
+     "secret.connection-string", AZURE_KEY),
+    ("Python", 'conn = psycopg2.connect("dbname=crm user=app password=Winter2024! host=db01")',
+     "secret.connection-string", "Winter2024!"),
     ("Python", f'headers = {{"Authorization": "Bearer {JWT}"}}', "secret.jwt", JWT),
     ("Python", 'headers = {"Authorization": "Bearer q8Zr2Lm5Xw9Vb3Nc7Hk"}', "secret.bearer-token",
      "q8Zr2Lm5Xw9Vb3Nc7Hk"),

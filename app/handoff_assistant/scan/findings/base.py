@@ -68,19 +68,27 @@ TOKEN_PATTERNS: dict[str, re.Pattern[str]] = {
     "secret.slack-token": re.compile(r"(?<![\w-])xox[bpars]-[A-Za-z0-9-]{10,}"),
     "secret.google-api-key": re.compile(r"(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])"),
     "secret.stripe-key": re.compile(r"(?<![\w])(?:sk|rk)_live_[0-9A-Za-z]{16,}"),
-    "secret.openai-key": re.compile(r"(?<![\w-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}(?![\w-])"),
+    "secret.huggingface-token": re.compile(r"(?<![\w-])hf_[A-Za-z0-9]{30,}(?![\w-])"),
+    "secret.databricks-token": re.compile(r"(?<![\w-])dapi[0-9a-f]{32}(?:-\d)?(?![\w-])"),
+    "secret.anthropic-key": re.compile(r"(?<![\w-])sk-ant-[A-Za-z0-9_-]{20,}"),
+    "secret.openai-key": re.compile(r"(?<![\w-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}(?![\w-])"),
     "secret.jwt": re.compile(r"(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
 }
+# libpq keyword/value strings: "dbname=crm user=app password=... host=db01": a key=value pair (no spaces around
+# "=") right before. One pair, not a repetition, so that matching stays linear on long lines.
+LIBPQ_PAIRS = r"(?<![\w=])\w+=[^\s'\",()=]+\s+"
 VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "secret.url-credentials": re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@'\"]+:(?P<value>[^\s@/'\"]+)@"),
-    "secret.connection-string": re.compile(r"(?i)(?:^|[;'\"])\s*(?:password|pwd)\s*=\s*(?P<value>[^;'\"\s]+)"),
+    "secret.connection-string": re.compile(
+        r"(?i)(?:(?:^|[;'\"])\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*|" + LIBPQ_PAIRS + r"(?:password)=)"
+        r"(?P<value>[^;'\"\s]+)"),
     "secret.curl-credentials": re.compile(
         r"\bcurl\b[^\n|;]*?\s(?:-u|--user)\s*['\"]?[^\s:'\"]+:(?P<value>[^\s'\"]+)"),
     "secret.bearer-token": re.compile(r"(?i)\bbearer\s+(?P<value>[A-Za-z0-9._~+/-]{16,}=*)"),
 }
 # Cheap pre-checks: most lines contain none of these, and skip the full set of patterns.
 _SECRET_HINT = re.compile(r"AKIA|ASIA|AGPA|AIDA|AROA|ANPA|gh[pousr]_|github_pat_|glpat-|xox[bpars]-|AIza|_live_|sk-|eyJ|"
-                          r"://|(?i:password|pwd|curl|bearer)")
+                          r"hf_|dapi|://|(?i:password|pwd|curl|bearer|accountkey|sharedaccesskey)")
 _KEYWORD_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|credential")
 PRIVATE_KEY_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 PRIVATE_KEY_BLOCK = re.compile(r"(?P<begin>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)"

@@ -10,7 +10,7 @@ import ipaddress
 import re
 from typing import Optional
 
-from handoff_assistant.scan.findings.base import Hit, Rule, register
+from handoff_assistant.scan.findings.base import LIBPQ_PAIRS, Hit, Rule, register
 from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Segment, Source
 
 _FIX = ("Read the host (or the whole URL) from configuration: a key in config.yaml or an environment variable "
@@ -41,8 +41,8 @@ _KEY = r"(?i)(?<![\w.])(?P<key>(?:[\w.-]*[_.-])?(?:host|hostname|server|addr|add
 _KEYED_QUOTED = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"'](?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 _KEYED_ANY = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"']?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 # ``Server=...;`` inside a connection string, whatever the language around it.
-_CONNECTION_KEY = re.compile(r"(?i)(?:^|(?<=[;'\"]))\s*(?:server|host|hostname|data source|address|addr)\s*=\s*"
-                             r"(?:tcp:)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
+_CONNECTION_KEY = re.compile(r"(?i)(?:(?:^|(?<=[;'\"]))\s*(?:server|host|hostname|data source|address|addr)\s*=\s*|"
+                             + LIBPQ_PAIRS + r"(?:host|hostaddr)=)(?:tcp:)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 # Words that follow a host-like key without being a host ("server: production", "host: auto").
 _NOT_HOSTS = {"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "auto", "default", "any", "all",
               "production", "prod", "staging", "dev", "development", "test", "local", "remote", "self", "str",
@@ -102,9 +102,10 @@ def _segment_hits(segment: Segment, keyed: Optional[re.Pattern[str]]) -> list[Hi
     for match in _IP_PORT.finditer(segment.text):
         if ":" in match.group() or match.group() == segment.text.strip():
             _add(found, segment, match, classify_host(match.group("host"), single_label_is_internal=False))
-    if segment.kind == STRING and _HOST_KEY.search(segment.key) and "://" not in segment.text:
+    if segment.kind == STRING and "://" not in segment.text:
         value = segment.text.strip().rsplit(":", 1)[0] if segment.text.count(":") == 1 else segment.text.strip()
-        rule = classify_host(value) if value and value.lower() not in _NOT_HOSTS else None
+        named = bool(_HOST_KEY.search(segment.key))  # host="db01"; otherwise only unmistakable hosts
+        rule = classify_host(value, single_label_is_internal=named) if value.lower() not in _NOT_HOSTS else None
         if rule is not None:
             found.setdefault(segment.row, (rule, value))
     return [Hit(rule, row, detail) for row, (rule, detail) in found.items()]

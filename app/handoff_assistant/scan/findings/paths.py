@@ -33,7 +33,8 @@ FILE_URL = Rule("path.file-url", "path", "medium", "file:// URL",
                 "file:// URL pointing at a local file ({detail}).", _FIX)
 register(USER_HOME, WINDOWS_DRIVE, UNC_SHARE, MOUNT, TEMP_DIR, FILE_URL)
 
-_BOUNDARY = r"(?<![\w.\\/:~$%@-])"
+# Not inside a word, a URL or another path; "sqlite:////Users/..." (scheme + absolute path) does count.
+_BOUNDARY = r"(?:(?<=:///)|(?<=file://)|(?<![\w.\\/:~$%@-]))"
 _SEP = r"(?:\\{1,2}|/)"
 _NAME = r"[^\\/\s'\"`,;:)*?<>|]+"
 # Most specific first: a span taken by one class is not reported again by a later one.

@@ -33,9 +33,9 @@ _VALUE_RULES = (
          "Remove the password from the URL and change it; build the URL at run time from environment variables "
          "(for example DB_USER, DB_PASSWORD, DB_HOST)."),
     Rule("secret.connection-string", "secret", "critical", "Password in a connection string",
-         "A connection string contains a password ({detail}).",
-         "Remove Password= from the connection string and change the password; add it at run time from an "
-         "environment variable, or use integrated authentication."),
+         "A connection string contains a password or account key ({detail}).",
+         "Remove the password or key from the connection string and change it; add it at run time from an "
+         "environment variable, or use integrated authentication (a managed identity on Azure)."),
     Rule("secret.curl-credentials", "secret", "high", "Password on a curl command line",
          "A curl command passes a user name and password ({detail}).",
          "Change the password and let curl read it from a netrc file (--netrc-file) or from environment variables "
@@ -51,6 +51,9 @@ _TOKEN_TITLES = {
     "secret.google-api-key": ("Google API key", "critical"),
     "secret.stripe-key": ("Stripe live key", "critical"),
     "secret.openai-key": ("OpenAI API key", "critical"),
+    "secret.anthropic-key": ("Anthropic API key", "critical"),
+    "secret.huggingface-token": ("Hugging Face token", "critical"),
+    "secret.databricks-token": ("Databricks token", "critical"),
     "secret.jwt": ("JSON Web Token", "high"),
 }
 _TOKEN_RULES = tuple(
@@ -59,7 +62,7 @@ _TOKEN_RULES = tuple(
     for rule_id, (title, severity) in _TOKEN_TITLES.items()
 )
 _BY_ID = {rule.id: rule for rule in _VALUE_RULES + _TOKEN_RULES}
-_DETAILS = {"secret.url-credentials": "user:****@host", "secret.connection-string": "Password=****",
+_DETAILS = {"secret.url-credentials": "user:****@host", "secret.connection-string": "Password=**** or AccountKey=****",
             "secret.curl-credentials": "-u user:****", "secret.bearer-token": "Authorization: Bearer ****"}
 register(PASSWORD, KEY, PRIVATE_KEY, *_VALUE_RULES, *_TOKEN_RULES)
 
