@@ -164,3 +164,13 @@ def test_failed_and_unreadable_verification(landing):
     (landing / "fraud-1.verification.json").write_bytes(b"\xff\xfe not json")
     fraud = by_project(build([landing]))[("fraud", BUNDLE)]
     assert fraud.verification.state == FAILED and "not UTF-8" in fraud.verification.detail
+
+
+def test_a_project_folder_with_a_malformed_handoff_yaml_is_a_row_with_the_reason(tmp_path):
+    project = tmp_path / "bad-project"
+    project.mkdir()
+    (project / "handoff.yaml").write_text("name: [unclosed\nowner: {\n")
+    with Store() as store:
+        (row,) = build_portfolio([tmp_path], store).rows
+    assert row.record.kind == PROJECT_FOLDER and row.level == UNREADABLE
+    assert row.record.error.startswith("cannot assess it: ") and "handoff.yaml" in row.record.error

@@ -28,7 +28,7 @@ def default_project_assessor(policy: Optional[Any] = None) -> ProjectAssessor:
             from handoff_assistant.readiness.project_file import load_project_file
             from handoff_assistant.scan import scan_project
 
-            project = load_project_file(root)
+            project = load_project_file(root) or ProjectFile(name=root.name)
             report = scan_project(root)
             assessment = assess(report, project, policy if policy is not None else load_policy())
         except Exception as error:  # noqa: BLE001 - one broken project is one row with the reason
