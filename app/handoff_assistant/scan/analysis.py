@@ -71,7 +71,8 @@ def _analyse_notebook(path: str, text: str) -> FileAnalysis:
             path=path, language=languages.JUPYTER_PYTHON, problems=(Problem(path, str(error)),)
         )
     cells = [_analyse_cell(path, notebook, cell) for cell in notebook.code_cells()]
-    python2 = [f for c in cells for f in c.findings if f.rule == python_imports.NOT_PYTHON3.id][:1]
+    cell_findings = [f for c in cells for f in c.findings]
+    python2 = [f for f in cell_findings if f.rule == python_imports.NOT_PYTHON3.id]  # said once, at the first cell
     return FileAnalysis(
         path=path,
         language=languages.JUPYTER_R if notebook.is_r else languages.JUPYTER_PYTHON
@@ -80,8 +81,8 @@ def _analyse_notebook(path: str, text: str) -> FileAnalysis:
         imports=tuple(ref for c in cells for ref in c.imports),
         pip_installs=tuple(ref for c in cells for ref in c.pip_installs),
         r_packages=tuple(ref for c in cells for ref in c.r_packages),
-        findings=tuple(notebook_findings(notebook, path)) + tuple(python2) + tuple(
-            f for c in cells for f in c.findings if f.rule != python_imports.NOT_PYTHON3.id),
+        findings=tuple(notebook_findings(notebook, path)) + tuple(python2[:1])
+        + tuple(f for f in cell_findings if f.rule != python_imports.NOT_PYTHON3.id),
         notebook=notebooks.notebook_info(notebook, path),
     )
 
