@@ -9,6 +9,7 @@ from handoff_assistant.readiness.assess import assess
 from handoff_assistant.readiness.model import (ATTESTED, FAIL, NEEDS_WORK, NOT_APPLICABLE, NOT_READY, PASS, READY,
                                                UNKNOWN, Assessment, Attestation)
 from handoff_assistant.readiness.policy import apply_policy
+from handoff_assistant.scan.report import FileSummary
 from tests.readiness.builders import finding, good_facts, good_project, good_report
 
 SECRET = finding("secret.password-assignment", "secret", snippet='password = "Wi****"')
@@ -163,3 +164,11 @@ def test_assess_is_fast_enough_to_rerun_on_every_click(tmp_path):
         assessment = assess(report, good_project())
     assert (time.perf_counter() - start) / 50 < 0.02
     assert item(assessment, "code.readme").evidence == ("README.md has only 1 word(s): say what the project does",)
+
+
+def test_a_new_scan_of_an_edited_folder_gets_fresh_facts(tmp_path):
+    report = good_report(root=str(tmp_path))
+    assert item(assess(report, good_project()), "sec.licence").status == FAIL
+    (tmp_path / "LICENSE").write_text("Internal use only", encoding="utf-8")
+    rescan = good_report(root=str(tmp_path), files=FileSummary(count=13, bytes=40_017, analysed=13))
+    assert item(assess(rescan, good_project()), "sec.licence").status == PASS

@@ -74,12 +74,16 @@ class ProjectFacts:
 
 
 def project_facts(report: ScanReport) -> ProjectFacts:
-    """Facts for the folder a report was made from (cached per scan)."""
-    return _cached_facts(report.root, report.scanned_at)
+    """Facts for the folder a report was made from, cached per scan.
+
+    The key adds the tree's size to the scan time (whole seconds), so a rescan within the same second after
+    an edit does not reuse stale facts.
+    """
+    return _cached_facts(report.root, report.scanned_at, report.files.count, report.files.bytes)
 
 
 @lru_cache(maxsize=8)
-def _cached_facts(root: str, scanned_at: str) -> ProjectFacts:
+def _cached_facts(root: str, scanned_at: str, file_count: int, total_bytes: int) -> ProjectFacts:
     return gather_facts(Path(root))
 
 
