@@ -110,3 +110,31 @@ def test_notebook_magic_lines_are_read_as_shell():
 ])
 def test_does_not_flag_bare_schemes_templates_or_escapes(text):
     assert path_findings(text) == []
+
+
+RMARKDOWN = """---
+title: "Churn report"
+params:
+  data: /Users/maria/data/customers.csv
+---
+
+The data lives in /Users/maria/old-notes (prose, not code).
+
+```{r setup}
+df <- read.csv("/Users/maria/data/customers.csv")  # the real read
+```
+
+More prose with http://localhost:8080.
+"""
+
+
+@pytest.mark.parametrize("language", ["R Markdown", "Quarto"])
+def test_literate_files_read_code_chunks_and_front_matter_not_prose(language):
+    found = scan_text(RMARKDOWN, file="report.Rmd", language=language)
+    assert sorted((f.rule, f.line) for f in found) == [("path.user-home", 4), ("path.user-home", 10)]
+
+
+def test_sweave_chunks():
+    text = "Prose /Users/maria/x.\n<<load>>=\nsetwd('/Users/maria')\n@\n"
+    found = scan_text(text, file="a.Rnw", language="Sweave")
+    assert sorted((f.rule, f.line) for f in found) == [("path.user-home", 3), ("workdir.chdir", 3)]

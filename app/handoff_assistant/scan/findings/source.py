@@ -21,13 +21,19 @@ SHELL = "shell"  # a notebook magic or ``!`` shell line inside Python code
 COMMENT = "comment"
 
 # Comment markers by language; languages not named here use "#".
-_COMMENT_MARKERS = {"SQL": "--", "Java": "//", "JavaScript": "//", "TypeScript": "//", "Scala": "//",
-                    "C": "//", "C++": "//", "Go": "//", "Rust": "//", "MATLAB": "%", "MATLAB/Octave": "%",
-                    "Octave": "%", "JSON": None, "SAS": None}
+_COMMENT_MARKERS = {
+    "SQL": "--", "MATLAB/Octave": "%",
+    **dict.fromkeys(("Java", "JavaScript", "TypeScript", "Scala", "Kotlin", "Groovy", "C", "C++", "Go", "Rust",
+                     "Stata"), "//"),
+    **dict.fromkeys(("JSON", "SAS", "HTML", "CSS", "Batch"), None),  # no line comment marker to split off
+}
 _PROSE_SUFFIXES = {".md", ".markdown", ".rst", ".txt", ".adoc", ".csv", ".tsv"}
-_PROSE_LANGUAGES = {"Markdown", "reStructuredText", "Text", "CSV"}
+_PROSE_LANGUAGES = {"Markdown", "reStructuredText"}
 # Languages whose unquoted values are literal values (config, shell); elsewhere an unquoted name is a variable.
-_UNQUOTED_VALUE_LANGUAGES = {None, "YAML", "Shell", "TOML", "INI", "Dockerfile", "Properties", "dotenv"}
+_UNQUOTED_VALUE_LANGUAGES = {None, "YAML", "Shell", "INI", "Dockerfile", "Makefile", "Batch", "PowerShell"}
+_LITERATE_LANGUAGES = {"R Markdown", "Quarto", "Sweave"}
+_CHUNK_START = re.compile(r"^\s*(?:```+\s*\{|<<.*>>=\s*$)")
+_CHUNK_END = re.compile(r"^\s*(?:```+\s*$|@\s*$)")
 
 
 @dataclass(frozen=True)
@@ -74,24 +80,46 @@ def read_source(text: str, *, file: str, language: Optional[str]) -> Source:
         segments = _python_segments(lines)
         if segments is not None:
             return Source(lines, language, segments, True, False, False)
+    if language in _LITERATE_LANGUAGES:
+        return Source(lines, language, tuple(_literate_segments(lines)), False, False, False)
     marker = _COMMENT_MARKERS.get(language or "", "#")
-    return Source(lines, language, tuple(_line_segments(lines, marker)), False, prose, unquoted)
+    segments = [segment for row, line in enumerate(lines, start=1) for segment in _code_line(line, row, marker)]
+    return Source(lines, language, tuple(segments), False, prose, unquoted)
 
 
-def _line_segments(lines: tuple[str, ...], marker: Optional[str]) -> list[Segment]:
-    segments = []
+def _code_line(line: str, row: int, marker: Optional[str]) -> list[Segment]:
+    """A line of code as a CODE segment and, when it has one, a COMMENT segment."""
+    cut = comment_start(line, marker) if marker else -1
+    code = line if cut < 0 else line[:cut]
+    segments = [Segment(code, row, 0, CODE)] if code.strip() else []
+    if cut >= 0:
+        segments.append(Segment(line[cut:], row, cut, COMMENT))
+    return segments
+
+
+def _literate_segments(lines: tuple[str, ...]) -> list[Segment]:
+    """R Markdown, Quarto, Sweave: code chunks and YAML front matter are code; the prose between them is read like
+    a comment (only self-evident secrets count there)."""
+    segments: list[Segment] = []
+    state = "front-matter" if lines and lines[0].strip() == "---" else "prose"
     for row, line in enumerate(lines, start=1):
-        cut = comment_start(line, marker) if marker else -1
-        code = line if cut < 0 else line[:cut]
-        if code.strip():
-            segments.append(Segment(code, row, 0, CODE))
-        if cut >= 0:
-            segments.append(Segment(line[cut:], row, cut, COMMENT))
+        if state == "front-matter" and row > 1 and line.strip() in ("---", "..."):
+            state = "prose"
+        elif state == "chunk" and _CHUNK_END.match(line):
+            state = "prose"
+        elif state == "prose" and _CHUNK_START.match(line):
+            state = "chunk"
+        elif state == "prose":
+            segments.append(Segment(line, row, 0, COMMENT))
+        elif row > 1 or state == "chunk":
+            segments += _code_line(line, row, "#")
     return segments
 
 
 def comment_start(line: str, marker: str) -> int:
     """Index of the comment marker outside quotes (at the start or after a space), else -1."""
+    if marker not in line:
+        return -1
     quote = ""
     for index, char in enumerate(line):
         if quote:
