@@ -5,7 +5,8 @@ import textwrap
 import pytest
 
 from handoff_assistant.scan import languages
-from handoff_assistant.scan.analysis import FileAnalysis
+from handoff_assistant.scan.analysis import FileAnalysis, analyse_file
+from handoff_assistant.scan.files import FileEntry
 from handoff_assistant.scan.r_packages import find_r_packages, summarise
 from handoff_assistant.scan.refs import RPackageRef
 
@@ -97,6 +98,14 @@ df <- readr::read_csv("x.csv")  # library(commented)
 @pytest.mark.parametrize("language", [languages.R_MARKDOWN, languages.QUARTO])
 def test_r_markdown_and_quarto_chunks_only(language):
     assert used(RMD, language) == [("knitr", 8), ("readr", 18), ("indented", 22)]
+
+
+def test_python_chunks_of_quarto_and_r_markdown_give_python_imports(tmp_path):
+    (tmp_path / "report.qmd").write_text(textwrap.dedent(RMD), encoding="utf-8")
+    entry = FileEntry("report.qmd", (tmp_path / "report.qmd").stat().st_size, 0)
+    analysis = analyse_file(tmp_path, entry, 5_000_000)
+    assert [(i.module, i.line) for i in analysis.imports] == [("pandas", 12)]
+    assert [r.name for r in analysis.r_packages] == ["knitr", "readr", "indented"]
 
 
 def test_sweave_chunks_only():

@@ -53,6 +53,8 @@ def _analyse_source(path: str, language: Optional[str], text: str) -> FileAnalys
         findings = findings + python_imports.python2_findings(scanned, path)
     elif language in languages.R_FAMILY:
         r_refs = tuple(r_packages.find_r_packages(text, language))
+        if language in (languages.R_MARKDOWN, languages.QUARTO):  # their {python} chunks need Python libraries
+            imports = python_imports.find_imports(r_packages.chunk_code(text, "python")).imports
     return FileAnalysis(
         path=path,
         language=language,

@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence
 
 from handoff_assistant.scan import languages
 from handoff_assistant.scan.files import NotText, read_text
@@ -44,7 +44,7 @@ _TOKEN = re.compile(r"""
   | (?P<op>:::|::|<<-|<-|->>|->|==|[(),=\[\]{}])
   | (?P<other>[^\s])
 """, re.VERBOSE | re.DOTALL)
-_RMD_CHUNK_START = re.compile(r"^\s*(?P<fence>`{3,})\s*\{\s*[rR](?:[\s,}])")
+_RMD_CHUNK_START = re.compile(r"^\s*(?P<fence>`{3,})\s*\{\s*(?P<engine>[A-Za-z0-9_.-]+)")
 _SWEAVE_CHUNK_START = re.compile(r"^\s*<<.*>>=\s*$")
 _SWEAVE_CHUNK_END = re.compile(r"^\s*@")
 
@@ -75,10 +75,16 @@ def find_r_packages(source: str, language: str) -> list[RPackageRef]:
 def r_code(source: str, language: str) -> str:
     """The R code of a file with every other line blanked, so positions and line numbers are kept."""
     if language in (languages.R_MARKDOWN, languages.QUARTO):
-        return _chunk_lines(source, _rmd_chunk_lines)
+        return chunk_code(source, "r")
     if language == languages.SWEAVE:
-        return _chunk_lines(source, _sweave_chunk_lines)
+        return _keep_lines(source, _sweave_chunk_lines)
     return source
+
+
+def chunk_code(source: str, engine: str) -> str:
+    """The code of an R Markdown or Quarto document's ``{engine}`` chunks (``r``, ``python``...), every other
+    line blanked."""
+    return _keep_lines(source, lambda lines: _rmd_chunk_lines(lines, engine))
 
 
 def summarise(analyses: Iterable, root: Path, paths: Sequence[str]) -> RSummary:
@@ -104,21 +110,23 @@ def summarise(analyses: Iterable, root: Path, paths: Sequence[str]) -> RSummary:
     return RSummary(packages, tuple(declarations.problems))
 
 
-def _chunk_lines(source: str, chunk_lines) -> str:
+def _keep_lines(source: str, chunk_lines: Callable[[list[str]], Iterable[int]]) -> str:
     lines = source.split("\n")
     keep = set(chunk_lines(lines))
     return "\n".join(line if number in keep else "" for number, line in enumerate(lines))
 
 
-def _rmd_chunk_lines(lines: list[str]) -> Iterator[int]:
+def _rmd_chunk_lines(lines: list[str], engine: str) -> Iterator[int]:
     fence: Optional[str] = None
+    wanted = False
     for number, line in enumerate(lines):
         if fence is None:
             start = _RMD_CHUNK_START.match(line)
-            fence = start.group("fence") if start else None
+            if start:
+                fence, wanted = start.group("fence"), start.group("engine").lower() == engine
         elif line.strip().startswith(fence) and not line.strip().strip("`"):
             fence = None
-        else:
+        elif wanted:
             yield number
 
 
