@@ -52,7 +52,8 @@ def test_rows_load_on_the_pool_and_the_model_is_sound(loaded, qtmodeltester):
     qtmodeltester.check(loaded.proxy)
     churn = loaded.proxy.index(1, LEVEL_COLUMN)
     assert churn.data() == "Ready"
-    assert "Code 85" in loaded.proxy.index(1, SECTIONS_COLUMN).data(Qt.ItemDataRole.ToolTipRole)  # tooltip lists the sections
+    tooltip = loaded.proxy.index(1, SECTIONS_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Code 85" in tooltip  # the painted bars have their numbers in the tooltip
 
 
 def test_sort_and_filter_use_the_core_rules(loaded):
@@ -81,6 +82,11 @@ def test_drill_down_shows_history_and_trend(loaded):
     assert len(points) == 3 and points[0].y() > points[1].y() > points[2].y()  # rising scores
     assert "2026-10-01 40" in loaded.trend.accessibleDescription()
     assert loaded.approve_button.isEnabled()
+    loaded.select_project("fraud")
+    checklist = [[loaded.checklist_table.item(r, c).text() for c in range(3)]
+                 for r in range(loaded.checklist_table.rowCount())]
+    assert checklist[:2] == [["fail", "operations", "Operations item"], ["fail", "portability", "Portability item"]]
+    assert checklist[-1][0] == "pass" and len(checklist) == 6
     loaded.select_project("broken")
     assert not loaded.approve_button.isEnabled() and "zip" in loaded.detail_title.text().lower()
 

@@ -33,7 +33,9 @@ def manifest(project: str, created_at: str, score: float, level: str, blockers: 
         "source": {"commit": commit, "dirty": False},
         "assessment": {"score": score, "level": level, "weakest_section": weakest, "blockers": list(blockers),
                        "sections": [{"id": s, "title": s.title(), "score": scores[s], "weight": 1.0}
-                                    for s in SECTIONS]},
+                                    for s in SECTIONS],
+                       "items": [{"id": f"{s}-item", "section": s, "title": f"{s.title()} item",
+                                  "status": "pass" if scores[s] >= 80 else "fail", "note": ""} for s in SECTIONS]},
         "files": [{"path": "RUNBOOK.md", "size": len(RUNBOOK), "sha256": hashlib.sha256(RUNBOOK).hexdigest()}],
     }
 

@@ -34,6 +34,7 @@ def test_one_row_per_project_from_its_latest_bundle(landing):
     assert churn.record.owner == "Ana Data"
     assert churn.record.version == "0123456789"
     assert [s.id for s in churn.record.sections][:2] == ["code", "environment"]
+    assert [(i.id, i.status) for i in churn.record.items][:2] == [("code-item", "pass"), ("environment-item", "pass")]
 
 
 def test_weakest_section_blockers_and_verification(landing):

@@ -1,18 +1,20 @@
 """The SQLite history: schema version, migration from v1, damaged and newer databases."""
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pytest
 
-from handoff_assistant.portfolio.model import BUNDLE, Record, SectionValue
+from handoff_assistant.portfolio.model import BUNDLE, ChecklistLine, Record, SectionValue
 from handoff_assistant.portfolio.store import (CURRENT_VERSION, SCHEMA_V1, Store, StoreError, data_dir,
                                                default_database_path, schema_version)
 
 RECORD = Record(path="/drop/churn-1.zip", kind=BUNDLE, project="churn", owner="Ana", version="abc",
                 created_at="2026-10-01T09:00:00+00:00", score=40.0, level="Not ready", weakest_section="security",
                 blockers=("owner-named",), sections=(SectionValue("code", "Code", 80.0),
-                                                     SectionValue("testing", "Testing", None)))
+                                                     SectionValue("testing", "Testing", None)),
+                items=(ChecklistLine("owner-named", "operations", "Owner named", "fail", ""),))
 
 
 def test_the_database_lives_in_the_data_folder_from_the_environment(isolated_user_dirs):
@@ -24,14 +26,14 @@ def test_the_database_lives_in_the_data_folder_from_the_environment(isolated_use
 
 def test_a_new_database_is_at_the_current_version_and_round_trips_records(tmp_path):
     with Store(tmp_path / "p.sqlite3") as store:
-        assert schema_version(store._db) == CURRENT_VERSION == 2
+        assert schema_version(store._db) == CURRENT_VERSION == 3
         store.put(RECORD, 10, 20)
         assert store.cached(RECORD.path, 10, 20) == RECORD
         assert store.cached(RECORD.path, 10, 21) is None
         assert store.bundles_of("churn") == [RECORD]
 
 
-def test_migration_from_v1_keeps_records_and_adds_sources(tmp_path):
+def test_migration_from_v1_keeps_records_adds_sources_and_the_checklist(tmp_path):
     path = tmp_path / "old.sqlite3"
     old = sqlite3.connect(path)
     old.executescript(SCHEMA_V1 + "PRAGMA user_version = 1;")
@@ -42,7 +44,10 @@ def test_migration_from_v1_keeps_records_and_adds_sources(tmp_path):
     old.close()
     with Store(path) as store:
         assert schema_version(store._db) == CURRENT_VERSION
-        assert store.records() == [RECORD]
+        assert store.records() == [dataclasses.replace(RECORD, items=())]
+        assert store.cached(RECORD.path, 10, 20) is None  # v3 marks old records stale: read again for the checklist
+        store.put(RECORD, 10, 20)
+        assert store.cached(RECORD.path, 10, 20) == RECORD
         store.add_source("/drop")
         store.add_source("/drop")
         assert store.sources() == ["/drop"]

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from handoff_assistant.portfolio.model import BUNDLE, Record, SectionValue
+from handoff_assistant.portfolio.model import BUNDLE, ChecklistLine, Record, SectionValue
 from handoff_assistant.portfolio.sources import MANIFEST_NAME
 
 ManifestReader = Callable[[Path], dict]
@@ -62,7 +62,14 @@ def record_from_manifest(path: Path, manifest: dict) -> Record:
         weakest_section=assessment.get("weakest_section"),
         blockers=tuple(str(b) for b in assessment.get("blockers") or ()),
         sections=sections_from(assessment.get("sections") or ()),
+        items=tuple(_checklist_line(item) for item in assessment.get("items") or ()),
     )
+
+
+def _checklist_line(item: dict) -> ChecklistLine:
+    return ChecklistLine(id=str(item["id"]), section=str(item.get("section") or ""),
+                         title=str(item.get("title") or item["id"]), status=str(item.get("status") or ""),
+                         note=str(item.get("note") or ""))
 
 
 def sections_from(raw: Any) -> tuple[SectionValue, ...]:

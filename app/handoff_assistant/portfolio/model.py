@@ -35,6 +35,17 @@ class SectionValue:
 
 
 @dataclass(frozen=True)
+class ChecklistLine:
+    """One checklist item as recorded in the assessment (status: pass, attested, fail, na, unknown)."""
+
+    id: str
+    section: str
+    title: str
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Record:
     """One bundle or one project folder as read from disk; ``error`` says why it could not be read."""
 
@@ -49,6 +60,7 @@ class Record:
     weakest_section: Optional[str] = None
     blockers: tuple[str, ...] = ()
     sections: tuple[SectionValue, ...] = ()
+    items: tuple[ChecklistLine, ...] = ()
     error: str = ""
 
     @property

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from handoff_assistant.portfolio.bundles import sections_from
-from handoff_assistant.portfolio.model import PROJECT_FOLDER, Record
+from handoff_assistant.portfolio.model import PROJECT_FOLDER, ChecklistLine, Record
 from handoff_assistant.readiness.model import Assessment, ProjectFile
 
 if TYPE_CHECKING:  # the scan package is imported only when a project folder is assessed
@@ -54,4 +54,5 @@ def record_from_assessment(root: Path, project: ProjectFile, report: "ScanReport
         weakest_section=assessment.weakest_section,
         blockers=tuple(assessment.blockers),
         sections=sections_from([{"id": s.id, "title": s.title, "score": s.score} for s in assessment.sections]),
+        items=tuple(ChecklistLine(i.id, i.section, i.title, i.status, i.note) for i in assessment.items),
     )

@@ -1,8 +1,9 @@
 """Find bundles and project folders below the folders a team lead points the portfolio at.
 
 A bundle is a folder or a ``.zip`` with ``handoff-manifest.json`` at its root (a zip that cannot be
-opened at all counts too, so a damaged bundle shows up as a row with the reason). A project folder is a folder with ``handoff.yaml``. Nothing
-below a bundle is searched; below a project folder only bundles are looked for (e.g. its ``dist/``).
+opened at all counts too, so a damaged bundle shows up as a row with the reason). A project folder is a
+folder with ``handoff.yaml``. Nothing below a bundle is searched; below a project folder only bundles
+are looked for (e.g. its ``dist/``).
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 import platformdirs
 
-from handoff_assistant.portfolio.model import BUNDLE, Record, SectionValue
+from handoff_assistant.portfolio.model import BUNDLE, ChecklistLine, Record, SectionValue
 
 DATABASE_NAME = "portfolio.sqlite3"
 
@@ -44,12 +44,18 @@ CREATE TABLE sources (path TEXT PRIMARY KEY, added_at TEXT NOT NULL);
 CREATE INDEX records_by_project ON records (project, created_at);
 """
 
+# v3: records keep the checklist; older records are marked stale so the next refresh reads them again
+_V3 = """
+ALTER TABLE records ADD COLUMN items TEXT NOT NULL DEFAULT '[]';
+UPDATE records SET mtime_ns = -1;
+"""
+
 # version reached -> script that brings the previous version to it
-MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: _V2}
+MIGRATIONS: dict[int, str] = {1: SCHEMA_V1, 2: _V2, 3: _V3}
 CURRENT_VERSION = max(MIGRATIONS)
 
 _COLUMNS = ("path", "kind", "size", "mtime_ns", "project", "owner", "version", "created_at", "score", "level",
-            "weakest_section", "blockers", "sections", "error")
+            "weakest_section", "blockers", "sections", "error", "items")
 
 
 class StoreError(Exception):
@@ -93,7 +99,7 @@ class Store:
         values = (record.path, record.kind, size, mtime_ns, record.project, record.owner, record.version,
                   record.created_at, record.score, record.level, record.weakest_section,
                   json.dumps(record.blockers), json.dumps([[s.id, s.title, s.score] for s in record.sections]),
-                  record.error)
+                  record.error, json.dumps([[i.id, i.section, i.title, i.status, i.note] for i in record.items]))
         with self._db:
             self._db.execute(f"INSERT OR REPLACE INTO records ({', '.join(_COLUMNS)}) "
                              f"VALUES ({', '.join('?' * len(_COLUMNS))})", values)
@@ -174,4 +180,4 @@ def _record(row: sqlite3.Row) -> Record:
                   version=row["version"], created_at=row["created_at"], score=row["score"], level=row["level"],
                   weakest_section=row["weakest_section"], blockers=tuple(json.loads(row["blockers"])),
                   sections=tuple(SectionValue(i, t, s) for i, t, s in json.loads(row["sections"])),
-                  error=row["error"])
+                  items=tuple(ChecklistLine(*line) for line in json.loads(row["items"])), error=row["error"])

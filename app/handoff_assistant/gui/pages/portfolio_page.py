@@ -10,12 +10,12 @@ import dataclasses
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel,
-                               QLineEdit, QMenu, QProgressBar, QPushButton, QSplitter, QStackedWidget,
+                               QLineEdit, QMenu, QProgressBar, QPushButton, QSplitter, QStackedWidget, QTabWidget,
                                QTableView, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.messages import show_error
@@ -26,13 +26,16 @@ from handoff_assistant.gui.workers import TaskRunner
 from handoff_assistant.portfolio.build import history, refresh, rows_from_records
 from handoff_assistant.portfolio.bundles import ManifestReader
 from handoff_assistant.portfolio.export import to_csv, to_html
-from handoff_assistant.portfolio.model import APPROVED, BUNDLE, CHANGES_REQUESTED, History, Portfolio, Row
+from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, CHANGES_REQUESTED, ChecklistLine, History,
+                                               Portfolio, Row)
 from handoff_assistant.portfolio.projects import ProjectAssessor
 from handoff_assistant.portfolio.reviews import read_review
 from handoff_assistant.portfolio.store import Store, default_database_path
 from handoff_assistant.portfolio.table import RowFilter
 from handoff_assistant.readiness.model import NEEDS_WORK, NOT_READY, READY
 
+STATUS_ORDER = {"fail": 0, "unknown": 1, "attested": 2, "na": 3, "pass": 4}
+STATUS_COLOURS = {"fail": "#cc3b3b", "unknown": "#c77c00", "pass": "#2e8b57"}
 PARTIAL_INTERVAL = 0.25  # seconds between table updates while loading
 LEVEL_CHOICES = ("All levels", READY, NEEDS_WORK, NOT_READY, "Unreadable")
 BLOCKER_CHOICES = {"Blockers: any": None, "With blockers": True, "Without blockers": False}
@@ -327,9 +330,18 @@ class PortfolioPage(QWidget):
         self.history_table.horizontalHeader().setStretchLastSection(True)
         self.history_table.setWordWrap(True)
         self.history_table.setAccessibleName("Bundle history")
+        self.checklist_table = QTableWidget(0, 4)
+        self.checklist_table.setHorizontalHeaderLabels(["Status", "Section", "Item", "Note"])
+        self.checklist_table.verticalHeader().hide()
+        self.checklist_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.checklist_table.horizontalHeader().setStretchLastSection(True)
+        self.checklist_table.setAccessibleName("Checklist of the selected bundle")
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(self.history_table, "History")
+        self.detail_tabs.addTab(self.checklist_table, "Checklist")
         layout.addLayout(left, 2)
         layout.addWidget(self.trend, 2)
-        layout.addWidget(self.history_table, 3)
+        layout.addWidget(self.detail_tabs, 3)
         self._show_detail()
         return panel
 
@@ -377,10 +389,12 @@ class PortfolioPage(QWidget):
         if row is None:
             self.detail_title.setText("Select a project to see its history.")
             self.sections.set_sections(())
+            self._show_checklist(())
             self._show_history(History(project="", steps=()))
             return
         self.detail_title.setText(_detail_text(row))
         self.sections.set_sections(row.record.sections)
+        self._show_checklist(row.record.items)
         with Store(self._database) as store:
             self._show_history(history(row.project, store))
 
@@ -401,6 +415,20 @@ class PortfolioPage(QWidget):
         for column in range(4):
             self.history_table.resizeColumnToContents(column)
         self.history_table.resizeRowsToContents()
+
+    def _show_checklist(self, items: Sequence[ChecklistLine]) -> None:
+        """Failing and unknown items first, then attested, N/A and passed."""
+        ordered = sorted(items, key=lambda i: (STATUS_ORDER.get(i.status, 0), i.section, i.title))
+        self.checklist_table.setRowCount(len(ordered))
+        for position, item in enumerate(ordered):
+            for column, text in enumerate((item.status, item.section, item.title, item.note)):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(f"{item.id}: {text}")
+                if column == 0 and item.status in STATUS_COLOURS:
+                    cell.setForeground(QColor(STATUS_COLOURS[item.status]))
+                self.checklist_table.setItem(position, column, cell)
+        for column in range(3):
+            self.checklist_table.resizeColumnToContents(column)
 
     def _reviewed(self, row: Row) -> None:
         updated = dataclasses.replace(row, review=read_review(Path(row.record.path)))
