@@ -41,12 +41,13 @@ def leaky_project(tmp_path) -> Path:
     (root / "deploy.sh").write_text(f"curl -u maria:{PLANTED['curl-password']} http://localhost:8000/x\n",
                                     encoding="utf-8")
     (root / ".env").write_text(f"API_TOKEN={PLANTED['env-token']}\n", encoding="utf-8")
+    leak = f"{{'password': '{PLANTED['output-password']}', 'home': '/Users/maria'}}\n"
     notebook = {
         "nbformat": 4, "nbformat_minor": 5,
         "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
         "cells": [{"cell_type": "code", "execution_count": 1, "metadata": {}, "source": ["print(cfg)\n"],
                    "outputs": [{"output_type": "stream", "name": "stdout",
-                                "text": [f"{{'password': '{PLANTED['output-password']}', 'home': '/Users/maria'}}\n"]}]}],
+                                "text": [leak]}]}],
     }
     (root / "explore.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     return root

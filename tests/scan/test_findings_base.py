@@ -6,7 +6,8 @@ import time
 import pytest
 
 from handoff_assistant.scan.findings import scan_text
-from handoff_assistant.scan.findings.base import MASK, fingerprint, mask_secrets, mask_value, with_fingerprints
+from handoff_assistant.scan.findings.base import fingerprint, with_fingerprints
+from handoff_assistant.scan.findings.masking import MASK, mask_secrets, mask_value
 
 CODE = '''import pandas as pd
 

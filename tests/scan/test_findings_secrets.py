@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from handoff_assistant.scan.findings import scan_text
-from handoff_assistant.scan.findings.base import RULES, TOKEN_PATTERNS, VALUE_PATTERNS
+from handoff_assistant.scan.findings.base import RULES
+from handoff_assistant.scan.findings.masking import TOKEN_PATTERNS, VALUE_PATTERNS
 
 # Fake but realistically shaped values, assembled so this file itself does not look like it holds secrets.
 AWS_ID = "AKIA" + "Q3EGRTZ7MX4PLW2N"

@@ -10,7 +10,8 @@ import ipaddress
 import re
 from typing import Optional
 
-from handoff_assistant.scan.findings.base import LIBPQ_PAIRS, Hit, Rule, register
+from handoff_assistant.scan.findings.base import Hit, Rule, register
+from handoff_assistant.scan.findings.masking import LIBPQ_PAIRS
 from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Segment, Source
 
 _FIX = ("Read the host (or the whole URL) from configuration: a key in config.yaml or an environment variable "
@@ -42,7 +43,8 @@ _KEYED_QUOTED = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"'](?P<host>\[[0-9A-Fa-f:.
 _KEYED_ANY = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"']?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 # ``Server=...;`` inside a connection string, whatever the language around it.
 _CONNECTION_KEY = re.compile(r"(?i)(?:(?:^|(?<=[;'\"]))\s*(?:server|host|hostname|data source|address|addr)\s*=\s*|"
-                             + LIBPQ_PAIRS + r"(?:host|hostaddr)=)(?:tcp:)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
+                             + LIBPQ_PAIRS + r"(?:host|hostaddr)=)(?:tcp:)?"
+                             r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 # Words that follow a host-like key without being a host ("server: production", "host: auto").
 _NOT_HOSTS = {"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "auto", "default", "any", "all",
               "production", "prod", "staging", "dev", "development", "test", "local", "remote", "self", "str",

@@ -8,9 +8,9 @@ value so that it is masked in the snippet; messages never contain it.
 """
 from __future__ import annotations
 
-from handoff_assistant.scan.findings.base import (
-    PRIVATE_KEY_BEGIN, Hit, Rule, keyword_spans, looks_like_secret_value,
-    register, secret_name_kind, secret_spans,
+from handoff_assistant.scan.findings.base import Hit, Rule, register
+from handoff_assistant.scan.findings.masking import (
+    PRIVATE_KEY_BEGIN, keyword_spans, looks_like_secret_value, secret_name_kind, secret_spans,
 )
 from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Segment, Source
 

@@ -28,7 +28,8 @@ _ABSOLUTE = re.compile(r"^(?:/|~|[A-Za-z]:[\\/]|\\\\)")
 _CD_MAGIC = re.compile(r"^\s*%cd\b")
 _LINE_RULES = (
     (CHDIR, re.compile(r"(?<![\w.])(?:os\.chdir|setwd)\s*\(")),
-    (SYS_PATH, re.compile(r"(?<![\w.])(?:sys\.path\.(?:append|insert)|\.libPaths)\s*\([^)]*?[\"'](?:/|~|[A-Za-z]:[\\/])")),
+    (SYS_PATH, re.compile(r"(?<![\w.])(?:sys\.path\.(?:append|insert)|\.libPaths)\s*\([^)]*?[\"']"
+                          r"(?:/|~|[A-Za-z]:[\\/])")),
 )
 
 
