@@ -164,3 +164,22 @@ def test_loading_many_bundles_fills_the_table_incrementally(page, qtbot, tmp_pat
     assert page.model.rowCount() == 120
     assert any(0 < count < 120 for count in fills)  # rows appeared before the last bundle was read
     assert len(ticks) >= 3  # the event loop kept running while the pool read the bundles
+
+
+def test_a_refresh_started_during_another_wins(loaded, qtbot, tmp_path):
+    make_bundle(tmp_path / "landing", "zeta-1", manifest("zeta", "2026-11-25T00:00:00+00:00", 90, "Ready"))
+    loaded.refresh()
+    with qtbot.waitSignal(loaded.rows_loaded, timeout=10000) as blocker:
+        loaded.refresh()
+    assert blocker.args == [5]
+    qtbot.wait(200)  # the first refresh's late signals, if any, are ignored
+    assert "zeta" in projects(loaded) and not loaded.loading and not loaded.progress.isVisible()
+
+
+def test_a_bundle_landing_in_a_watched_source_refreshes_the_table(loaded, qtbot, tmp_path, monkeypatch):
+    loaded._settle.setInterval(50)
+    with qtbot.waitSignal(loaded.rows_loaded, timeout=10000):
+        make_bundle(tmp_path / "landing" / "churn", "churn-4",
+                    manifest("churn", "2026-11-28T00:00:00+00:00", 95, "Ready"))
+    churn = next(r for r in loaded.model.rows if r.project == "churn")
+    assert churn.record.score == 95 and churn.bundle_count == 4

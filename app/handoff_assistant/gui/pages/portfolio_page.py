@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel,
                                QLineEdit, QMenu, QProgressBar, QPushButton, QSplitter, QStackedWidget, QTabWidget,
@@ -37,6 +37,7 @@ from handoff_assistant.readiness.model import NEEDS_WORK, NOT_READY, READY
 STATUS_ORDER = {"fail": 0, "unknown": 1, "attested": 2, "na": 3, "pass": 4}
 STATUS_COLOURS = {"fail": "#cc3b3b", "unknown": "#c77c00", "pass": "#2e8b57"}
 PARTIAL_INTERVAL = 0.25  # seconds between table updates while loading
+WATCH_SETTLE_MS = 1500  # a change in a source folder refreshes after this quiet time
 LEVEL_CHOICES = ("All levels", READY, NEEDS_WORK, NOT_READY, "Unreadable")
 BLOCKER_CHOICES = {"Blockers: any": None, "With blockers": True, "Without blockers": False}
 
@@ -60,9 +61,16 @@ class PortfolioPage(QWidget):
         self._reader, self._assessor = reader, assessor
         self._runner = runner or TaskRunner(self)
         self._worker = None
+        self._generation = 0
         self._started = False
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(self._source_changed)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(WATCH_SETTLE_MS)
+        self._settle.timeout.connect(self.refresh)
         self._partial = _Partial(self)
-        self._partial.rows.connect(self._show_rows)
+        self._partial.rows.connect(self._show_partial)
         self.model = PortfolioModel(self)
         self.proxy = PortfolioFilterModel(self)
         self.proxy.setSourceModel(self.model)
@@ -91,18 +99,34 @@ class PortfolioPage(QWidget):
         return self._worker is not None
 
     def refresh(self) -> None:
-        """Rescan every source on the thread pool; the table fills as bundles are read."""
+        """Rescan every source on the thread pool; the table fills as bundles are read.
+
+        A refresh started while another runs cancels it; the older one's results are ignored.
+        """
         if self._worker is not None:
             self._worker.cancel()
+        self._generation += 1
         sources = self.sources()
         if not sources:
+            self._set_loading(False)
             self.model.set_rows(())
             self._update_empty_state()
             return
         self._set_loading(True)
-        self._worker = self._runner.start(self._refresh_call(sources), "reading the portfolio",
-                                          finished=self._loaded, failed=self._failed,
-                                          progress=self._progress, cancelled=self._cancelled)
+        current = self._only_current(self._generation)
+        self._worker = self._runner.start(self._refresh_call(sources, self._generation), "reading the portfolio",
+                                          finished=current(self._loaded), failed=current(self._failed),
+                                          progress=current(self._progress), cancelled=current(self._cancelled))
+
+    def _only_current(self, generation: int) -> Callable[[Callable], Callable]:
+        def wrap(handler: Callable) -> Callable:
+            def call_if_current(*args: object) -> None:
+                if generation == self._generation:
+                    handler(*args)
+
+            return call_if_current
+
+        return wrap
 
     def cancel(self) -> None:
         if self._worker is not None:
@@ -145,7 +169,7 @@ class PortfolioPage(QWidget):
                 self.refresh()
 
     # ---- loading ----------------------------------------------------------------------------
-    def _refresh_call(self, sources: list[str]) -> Callable:
+    def _refresh_call(self, sources: list[str], generation: int) -> Callable:
         database, reader, assessor, emit = self._database, self._reader, self._assessor, self._partial.rows.emit
 
         def call(progress, cancel) -> Portfolio:
@@ -154,12 +178,17 @@ class PortfolioPage(QWidget):
                 for record in refresh(sources, store, reader, assessor, progress, cancel):
                     records.append(record)
                     if time.monotonic() - last > PARTIAL_INTERVAL:
-                        emit(rows_from_records(records))
+                        emit((generation, rows_from_records(records)))
                         last = time.monotonic()
             return Portfolio(rows=rows_from_records(records), sources=tuple(sources),
                              generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
         return call
+
+    def _show_partial(self, payload: tuple[int, tuple[Row, ...]]) -> None:
+        generation, rows = payload
+        if generation == self._generation:
+            self._show_rows(rows)
 
     def _show_rows(self, rows: tuple[Row, ...]) -> None:
         selected = self.selected_row()
@@ -378,7 +407,20 @@ class PortfolioPage(QWidget):
         if not sources:
             menu.addAction("No sources yet").setEnabled(False)
         self.sources_button.setText(f"Sources ({len(sources)})")
+        self._watch(sources)
         self.sources_button.setToolTip("\n".join(sources) or "No sources yet")
+
+    def _watch(self, sources: list[str]) -> None:
+        """Watch each source and its direct subfolders: a bundle landing there triggers a refresh."""
+        if self._watcher.directories():
+            self._watcher.removePaths(self._watcher.directories())
+        folders = [Path(s) for s in sources if Path(s).is_dir()]
+        folders += [child for folder in folders for child in _subfolders(folder)]
+        if folders:
+            self._watcher.addPaths([str(f) for f in folders])
+
+    def _source_changed(self, path: str) -> None:
+        self._settle.start()  # many files land at once: refresh when they have settled
 
     def _show_detail(self, *args: object) -> None:
         row = self.selected_row()
@@ -456,6 +498,13 @@ class PortfolioPage(QWidget):
         if row is not None:
             path = Path(row.record.path)
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path if path.is_dir() else path.parent)))
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        return [child for child in folder.iterdir() if child.is_dir() and not child.name.startswith(".")]
+    except OSError:
+        return []
 
 
 def _detail_text(row: Row) -> str:
