@@ -5,12 +5,15 @@ import pytest
 
 from handoff_assistant.bundle import BundleOptions, verify_bundle
 from handoff_assistant.bundle.writer import write_bundle, write_zip
+from handoff_assistant.scan.environment import InstalledDistribution
 from tests.bundle.helpers import inputs_for
 
 
 @pytest.fixture
-def folder_bundle(project, tmp_path, pip_env):
-    return write_bundle(inputs_for(project), BundleOptions(tmp_path / "out", zip=False, pip_env=pip_env)).path
+def folder_bundle(project, tmp_path):
+    installed = (InstalledDistribution("tiny-frame", "1.0.0"),)
+    return write_bundle(inputs_for(project, installed=installed),
+                        BundleOptions(tmp_path / "out", zip=False, engine="installed")).path
 
 
 def test_an_intact_bundle_verifies_and_says_what_was_checked(folder_bundle):

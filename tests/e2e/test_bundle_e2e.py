@@ -94,6 +94,10 @@ def test_the_sample_prototype_bundles_from_the_cli_with_a_reason_and_its_runbook
     assert f"Wrote {archive}" in capsys.readouterr().out
     assert main(["verify", str(archive)]) == 0
     assert "OK:" in capsys.readouterr().out
+    again = tmp_path / "again"
+    assert main(["bundle", str(sample_copy), "-o", str(again), "--engine", "installed", "--zip",
+                 "--allow-not-ready", reason]) == 0
+    assert (again / archive.name).read_bytes() == archive.read_bytes()  # the whole pipeline is reproducible
 
     with open_bundle(archive) as opened:
         runbook = (opened.root / "RUNBOOK.md").read_text()

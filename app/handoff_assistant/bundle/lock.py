@@ -6,6 +6,7 @@ environment has, follows the installed metadata for the transitive closure, and 
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -125,9 +126,8 @@ def uv_compile_args(uv: str, target_python: Optional[str], target_platform: Opti
 
 
 def _compile(args: list[str], workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]]) -> str:
-    run_env = dict(env) if env is not None else None
-    if run_env is not None:
-        run_env["CUSTOM_COMPILE_COMMAND"] = COMPILE_COMMAND
+    run_env = dict(env if env is not None else os.environ)  # None: the user's own pip configuration
+    run_env["CUSTOM_COMPILE_COMMAND"] = COMPILE_COMMAND
     result = run_command(args, workdir, run_env, cancel)
     output = workdir / "requirements.txt"
     if result.returncode != 0 or not output.exists():
