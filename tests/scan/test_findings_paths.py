@@ -138,3 +138,12 @@ def test_sweave_chunks():
     text = "Prose /Users/maria/x.\n<<load>>=\nsetwd('/Users/maria')\n@\n"
     found = scan_text(text, file="a.Rnw", language="Sweave")
     assert sorted((f.rule, f.line) for f in found) == [("path.user-home", 3), ("workdir.chdir", 3)]
+
+
+@pytest.mark.parametrize("text", [
+    "lines.append('\\\\f0\\\\sa0')",
+    "buf.append('{\\\\rtf1\\\\ansi\\\\uc0\\\\deff0')",
+    "purl = 'pkg:cargo/rpds-py@1.0?download_url=file://.'",
+])
+def test_does_not_flag_rtf_control_words_or_relative_file_urls(text):
+    assert path_findings(text) == []

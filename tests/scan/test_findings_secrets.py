@@ -116,6 +116,7 @@ def test_private_key_block_is_hidden_line_by_line():
     ("Python", 'secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"'),
     ("Python", 'tokenizer = AutoTokenizer.from_pretrained("bert-base-uncased")'),
     ("Python", 'pad_token = "[PAD]"'),
+    ("Python", "jsonnet_token = r'[^\\W\\d]\\w*'"),
     ("Python", '_UNRESERVED_PAT = r"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._!~"'),
     ("Python", 'password_file = "secrets/db_password.txt"'),
     ("Python", 'token_url = "https://login.example.com/oauth/token"'),

@@ -37,7 +37,7 @@ _NETWORK_SCHEMES = {"http", "https", "ws", "wss", "ftp", "ftps", "sftp", "ssh", 
 _INTERNAL_SUFFIXES = (".local", ".internal", ".corp", ".lan", ".intranet", ".localdomain", ".home.arpa", ".localhost",
                       ".priv", ".private", ".intra")
 _URL = re.compile(r"(?<![\w+.-])(?P<scheme>[A-Za-z][\w+.-]*)://(?:[^\s/@'\"]*@)?"
-                  r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.%-]+)")
+                  r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.%-]+)(?=[/:?#\s'\"),;\]>]|$)")
 _KEY = r"(?i)(?<![\w.])(?P<key>(?:[\w.-]*[_.-])?(?:host|hostname|server|addr|address|ip|data source))[\"']?"
 _KEYED_QUOTED = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"'](?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 _KEYED_ANY = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"']?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
@@ -107,7 +107,8 @@ def _segment_hits(segment: Segment, keyed: Optional[re.Pattern[str]]) -> list[Hi
     if segment.kind == STRING and "://" not in segment.text:
         value = segment.text.strip().rsplit(":", 1)[0] if segment.text.count(":") == 1 else segment.text.strip()
         named = bool(_HOST_KEY.search(segment.key))  # host="db01"; otherwise only unmistakable hosts
-        rule = classify_host(value, single_label_is_internal=named) if value.lower() not in _NOT_HOSTS else None
+        plausible = value.lower() not in _NOT_HOSTS and any(c.isalnum() for c in value)  # not "::" alone
+        rule = classify_host(value, single_label_is_internal=named) if plausible else None
         if rule is not None:
             found.setdefault(segment.row, (rule, value))
     return [Hit(rule, row, detail) for row, (rule, detail) in found.items()]

@@ -111,6 +111,8 @@ def looks_like_secret_value(value: str, kind: str) -> bool:
         return False  # a variable, a path, a URL or the name of an environment variable
     if re.search(r"\.(?:json|ya?ml|txt|csv|pem|key|p12|pfx|cfg|ini|env|toml|crt)$", value, re.I):
         return False  # the name of a file that holds the secret
+    if re.search(r"\[\^|\(\?|\\[dwsbDWSB]|\.\*|\.\+", value):
+        return False  # a regular expression
     return True
 
 

@@ -44,12 +44,14 @@ _PATTERNS: tuple[tuple[Rule, re.Pattern[str]], ...] = (
                            + r"|[A-Za-z]:" + _SEP + r"(?:Users|Documents and Settings)" + _SEP + _NAME + ")")),
     (TEMP_DIR, re.compile(_BOUNDARY + r"(?:/(?:var/)?tmp(?=/|\\|$|['\"\s])|[A-Za-z]:" + _SEP
                           + r"(?:Temp|TEMP|tmp)\b)")),
-    (FILE_URL, re.compile(r"\bfile:/{2,3}[\w.~%-][^\s'\"`){}]*")),
+    (FILE_URL, re.compile(r"\bfile:(?:///[\w.~%-]|//[\w.-]+/)[^\s'\"`){}]*")),
     (UNC_SHARE, re.compile(r"(?<![\w\\/:])(?:\\{4}|\\{2})(?!\\)(?!x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})"
                            r"[A-Za-z0-9][\w.$-]+\\{1,2}[\w.$-]+")),
     (MOUNT, re.compile(_BOUNDARY + r"/(?:mnt|Volumes|media|dbfs|gpfs|nfs|lustre)/" + _NAME)),
     (WINDOWS_DRIVE, re.compile(_BOUNDARY + r"[A-Za-z]:" + _SEP + r"(?=[\w$.~ -]{2})")),
 )
+# In a Python string without r prefix a share is written "\\\\server\\share"; "\\f0\\sa0" is an RTF control word.
+_ESCAPED_UNC = re.compile(r"(?<![\w\\/:])\\{4}(?!\\)[A-Za-z0-9][\w.$-]+\\{2}[\w.$-]+")
 _REGEX_HINT = re.compile(r"\(\?|\[\^|\.\*|\.\+|^\^|\$$|\\[dDwWsSbB][+*?{)|]")
 _REGEX_CALLS = {"compile", "match", "search", "sub", "subn", "findall", "finditer", "fullmatch", "split",
                 "contains", "extract", "extractall", "replace", "glob", "fnmatch"}
@@ -79,6 +81,8 @@ def _segment_hits(segment: Segment) -> list[Hit]:
     taken: list[tuple[int, int]] = []
     hits = []
     for rule, pattern in _PATTERNS:
+        if rule is UNC_SHARE and segment.escaped:
+            pattern = _ESCAPED_UNC
         for match in pattern.finditer(segment.text):
             if any(match.start() < end and start < match.end() for start, end in taken):
                 continue

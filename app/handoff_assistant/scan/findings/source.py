@@ -45,6 +45,7 @@ class Segment:
     key: str = ""  # Python: the name or dict key the string is given to (password="x", "host": "db01")
     calls: tuple[str, ...] = ()  # Python: dotted names of the calls the string sits in, innermost last
     decorated: bool = False  # Python: the innermost call is a decorator (@app.route("/x"))
+    escaped: bool = False  # Python: a string without the r prefix, whose "\\" in the source is one backslash
 
     def position(self, offset: int) -> tuple[int, int]:
         """(row, column) in the original text of ``text[offset]``."""
@@ -197,15 +198,16 @@ class _PythonReader:
 
     def _string(self, index: int, end: tokenize.TokenInfo, stack: list[tuple[str, bool]]) -> Segment:
         start = self._significant[index]
-        raw = self._source_between(start.start, end.end)
-        quote_at = min(i for i in (raw.find('"'), raw.find("'")) if i >= 0)
-        width = 3 if raw[quote_at:quote_at + 3] in ('"""', "'''") else 1
-        inner = raw[quote_at + width: len(raw) - width]
+        literal = self._source_between(start.start, end.end)
+        quote_at = min(i for i in (literal.find('"'), literal.find("'")) if i >= 0)
+        width = 3 if literal[quote_at:quote_at + 3] in ('"""', "'''") else 1
+        inner = literal[quote_at + width: len(literal) - width]
         calls = tuple(name for name, _ in stack if name)
         decorated = bool(stack) and stack[-1][1]
         kind = DOCSTRING if self._is_statement(index, end) else STRING
+        escaped = "r" not in literal[:quote_at].lower()
         return Segment(inner, start.start[0], start.start[1] + quote_at + width, kind, self._key_before(index),
-                       calls, decorated)
+                       calls, decorated, escaped)
 
     def _source_between(self, start: tuple[int, int], end: tuple[int, int]) -> str:
         (row1, col1), (row2, col2) = start, end
