@@ -36,8 +36,8 @@ def run(args: argparse.Namespace) -> int:
     progress = TerminalProgress()
     try:
         policy = load_policy(args.policy)
-        report = scan_project(args.path, ScanOptions(python=args.python), progress)
         project = load_project_file(args.path)
+        report = scan_project(args.path, ScanOptions(python=args.python), progress)
     except (PolicyError, ProjectFileError, ScanError, EnvironmentProbeError) as error:
         raise UsageError(str(error)) from error
     finally:
