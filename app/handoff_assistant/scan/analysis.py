@@ -11,7 +11,7 @@ from handoff_assistant.scan.findings import notebook_findings, scan_text
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import Finding, NotebookInfo, Problem, SkippedFile
 
-ANALYSIS_VERSION = 2  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 3  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)
