@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from handoff_assistant.scan import environment
+from handoff_assistant.scan import environment, scan_project
 from handoff_assistant.scan.environment import EnvironmentProbeError, find_project_interpreter, probe_target
 from tests.scan.conftest import pip_install, venv_python
 from tests.support.wheelhouse import WheelSpec, build_wheel
@@ -220,3 +220,15 @@ def test_a_target_older_than_3_8_reports_its_version_and_a_problem(tmp_path):
     assert probe.target.python_version.startswith("3.7.")
     assert probe.distributions == ()
     assert "older than 3.8" in probe.problems[0].reason
+
+
+def test_a_scan_lists_a_broken_project_venv_among_its_problems_and_goes_on(tmp_path, target_python, monkeypatch):
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").symlink_to(tmp_path / "deleted-python")
+    (tmp_path / "train.py").write_text("import sklearn_tiny\n")
+    monkeypatch.setenv("PATH", str(target_python.parent))
+
+    report = scan_project(tmp_path)
+
+    assert ".venv/bin/python" in [p.file for p in report.problems]
+    assert [(d.distribution, d.installed_version) for d in report.dependencies] == [("tiny-sklearn", "1.3.2")]

@@ -84,7 +84,7 @@ def scan_project(
                               key=lambda f: (SEVERITIES.index(f.severity), f.file, f.cell or 0, f.line))),
         notebooks=tuple(a.notebook for a in analyses if a.notebook),
         git=read_git_state(root),
-        problems=inventory.problems + declared.problems + r_summary.problems
+        problems=inventory.problems + probe.problems + declared.problems + r_summary.problems
                  + tuple(p for a in analyses for p in a.problems),
         declared_files=declared.files,
         lock_files=declared.lock_files,
