@@ -163,3 +163,18 @@ def test_installed_engine_says_plainly_there_are_no_hashes(project, tmp_path):
     assert "--require-hashes" not in (result.path / "scripts" / "setup.sh").read_text()
     assert (result.path / "env" / "requirements.txt").read_text().splitlines()[-2:] == ["tiny-frame==1.0.0",
                                                                                       "tiny-num==1.1.0"]
+
+
+def test_a_credential_still_in_the_code_is_a_warning_that_never_shows_the_value(project, tmp_path, pip_env):
+    import dataclasses
+
+    from handoff_assistant.scan.report import Finding
+
+    finding = Finding("secret.password-assignment", "secret", "critical", "tinyscore/score.py", 3, "m", "f",
+                      snippet='password = "Wi****"', fingerprint="abc")
+    report = dataclasses.replace(report_for(project), findings=(finding,))
+    result = write_bundle(inputs_for(project, report=report), _options(tmp_path, pip_env, zip=False))
+    warning = next(w for w in result.warnings if "tinyscore/score.py:3" in w)
+    assert "hard-coded credential (secret.password-assignment)" in warning and "Wi" not in warning
+    manifest = json.loads((result.path / "handoff-manifest.json").read_text())
+    assert warning in manifest["warnings"] and warning in (result.path / "RUNBOOK.md").read_text()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -98,7 +97,7 @@ def plan_snapshot(root: Path, cancel: CancelToken, exclude: Iterable[Path] = ())
         elif reason := data_reason(entry.path, entry.size):
             data.append(DataReference(entry.path, entry.size, sha256_file(full), reason))
         else:
-            files.append(SnapshotFile(entry.path, entry.size, os.access(full, os.X_OK)))
+            files.append(SnapshotFile(entry.path, entry.size, bool(full.stat().st_mode & 0o111)))
     return SnapshotPlan(tuple(files), tuple(secrets), tuple(data), tuple(links))
 
 

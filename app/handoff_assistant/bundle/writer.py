@@ -109,7 +109,7 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, dest: Path, reason: 
         _write(dest / path, text, executable=path in harness.EXECUTABLE_SCRIPTS)
 
     report_progress(4, STEPS, "Writing the runbook and the manifest")
-    warnings = _warnings(warnings, lock_result, plan, python_version, options, reason)
+    warnings = _warnings(warnings, inputs, lock_result, plan, python_version, options, reason)
     parts = manifest.ManifestParts(
         __version__, created_at, report, project, inputs.assessment, lock_result, python_version,
         options.target_platform or report.target.platform, options.with_wheels, plan, entry_points, keys, reason,
@@ -135,8 +135,10 @@ def _python_version(report: ScanReport, options: BundleOptions) -> str:
     return ".".join(version.split(".")[:2])
 
 
-def _warnings(planned: tuple[str, ...], lock_result: lock.LockResult, plan: snapshot.SnapshotPlan,
-              python_version: str, options: BundleOptions, reason: Optional[str]) -> tuple[str, ...]:
+def _warnings(planned: tuple[str, ...], inputs: BundleInputs, lock_result: lock.LockResult,
+              plan: snapshot.SnapshotPlan, python_version: str, options: BundleOptions,
+              reason: Optional[str]) -> tuple[str, ...]:
+    report, project = inputs.report, inputs.project
     warnings = list(planned)
     if reason:
         warnings.insert(0, f"Handed over while Not ready: {reason}")
@@ -147,6 +149,10 @@ def _warnings(planned: tuple[str, ...], lock_result: lock.LockResult, plan: snap
         warnings.append(f"pip-tools resolved with Python {app_python} but the target is Python {python_version}; "
                         "use --engine uv to lock for another Python version.")
     warnings += [f"Not locked: {u.name} ({u.reason})." for u in lock_result.unlocked]
+    travelling = {f.path for f in plan.files}
+    warnings += [f"{f.file}:{f.line} still holds a hard-coded credential ({f.rule}) and travels in code/; "
+                 "move it to configuration and rotate it." for f in report.findings
+                 if f.category == "secret" and f.file in travelling and f.fingerprint not in project.suppressions]
     if plan.secret_files:
         warnings.append(f"Secret files left out of the bundle: {', '.join(plan.secret_files)}.")
     if plan.links:
@@ -183,7 +189,7 @@ def write_zip(folder: Path, archive: Path, cancel: Optional[CancelToken] = None)
             info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the mode below is honoured
-            info.external_attr = (0o100755 if os.access(path, os.X_OK) else 0o100644) << 16
+            info.external_attr = (0o100755 if path.stat().st_mode & 0o111 else 0o100644) << 16
             bundle_zip.writestr(info, path.read_bytes())
 
 
