@@ -71,6 +71,18 @@ def test_unregistered_rule_and_empty_report_are_still_valid(tmp_path):
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
 
 
+def test_unreadable_files_become_notifications(tmp_path):
+    (tmp_path / "broken.ipynb").write_text("{ not json", encoding="utf-8")
+    (tmp_path / "ok.py").write_text('p = "/Users/maria/x.csv"\n', encoding="utf-8")
+    log = json.loads(render_sarif(scan_project(tmp_path, ScanOptions(use_cache=False))))
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    (invocation,) = log["runs"][0]["invocations"]
+    (notification,) = invocation["toolExecutionNotifications"]
+    assert invocation["executionSuccessful"] is True
+    assert notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.ipynb"
+    assert notification["message"]["text"].startswith("Not scanned: ")
+
+
 def test_schema_rejects_a_broken_log():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(SCHEMA).validate({"version": "2.1.0", "runs": [{"results": []}]})

@@ -3,6 +3,7 @@
 One run, one rule per rule id used, one result per finding. Locations are relative to the scanned root
 (``uriBaseId`` SRCROOT). A notebook finding's line counts within its cell, not within the .ipynb file, so it
 gets no region; the cell and line are in its message and properties instead. Snippets are already masked.
+Files the scan could not read are tool execution notifications, so a viewer shows what was not checked.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from handoff_assistant.scan.findings import RULES
-from handoff_assistant.scan.report import Finding, ScanReport
+from handoff_assistant.scan.report import Finding, Problem, ScanReport
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -42,6 +43,10 @@ def sarif_log(report: ScanReport) -> dict:
             }},
             "originalUriBaseIds": {"SRCROOT": {"uri": Path(report.root).as_uri().rstrip("/") + "/"}},
             "results": [_result(finding, index[finding.rule]) for finding in report.findings],
+            "invocations": [{
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [_notification(problem) for problem in report.problems],
+            }],
             "properties": {"scannedAt": report.scanned_at, "schemaVersion": report.schema_version},
         }],
     }
@@ -88,6 +93,15 @@ def _result(finding: Finding, rule_index: int) -> dict:
         "locations": [location],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": properties,
+    }
+
+
+def _notification(problem: Problem) -> dict:
+    """A file the scan could not read: the scan went on, but this file was not checked."""
+    return {
+        "level": "warning",
+        "message": {"text": f"Not scanned: {problem.reason}"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(problem.file), "uriBaseId": "SRCROOT"}}}],
     }
 
 
