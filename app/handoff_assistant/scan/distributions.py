@@ -98,6 +98,7 @@ class ImportResolver:
 
     def __init__(self, installed: Iterable[InstalledDistribution], declared_names: Iterable[str] = (),
                  pip_installed_names: Iterable[str] = ()) -> None:
+        installed = tuple(installed)
         self._providers: dict[str, set[str]] = defaultdict(set)
         self._namespaces: dict[str, set[str]] = defaultdict(set)
         for dist in installed:
@@ -145,7 +146,7 @@ class ImportResolver:
 
 
 def _prefixes(module: str) -> Iterator[str]:
-    """"a.b.c" → "a.b.c", "a.b", "a"."""
+    """Dotted prefixes, longest first: a.b.c → a.b.c, a.b, a."""
     parts = module.split(".")
     for end in range(len(parts), 0, -1):
         yield ".".join(parts[:end])
