@@ -147,3 +147,10 @@ def test_sweave_chunks():
 ])
 def test_does_not_flag_rtf_control_words_or_relative_file_urls(text):
     assert path_findings(text) == []
+
+
+@pytest.mark.parametrize("language", ["Python", "R", None])
+def test_line_numbers_ignore_form_feeds_and_unicode_separators(language):
+    text = 'x = 1\x0c\ny = "a\u2028b"\r\nz = 2\rp = "/Users/maria/x.csv"\n'
+    (finding,) = path_findings(text, language)
+    assert finding.line == 4

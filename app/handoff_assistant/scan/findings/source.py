@@ -74,7 +74,7 @@ class Source:
 
 
 def read_source(text: str, *, file: str, language: Optional[str]) -> Source:
-    lines = tuple(text.splitlines())
+    lines = split_lines(text)
     prose = language in _PROSE_LANGUAGES or (language is None and PurePosixPath(file).suffix.lower() in _PROSE_SUFFIXES)
     unquoted = language in _UNQUOTED_VALUE_LANGUAGES and not prose
     if language == "Python":
@@ -86,6 +86,13 @@ def read_source(text: str, *, file: str, language: Optional[str]) -> Source:
     marker = _COMMENT_MARKERS.get(language or "", "#")
     segments = [segment for row, line in enumerate(lines, start=1) for segment in _code_line(line, row, marker)]
     return Source(lines, language, tuple(segments), False, prose, unquoted)
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Lines as editors and tracebacks number them: only \\n, \\r\\n and \\r end a line (str.splitlines also
+    splits on form feeds and Unicode separators, which would shift every line number after them)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return tuple(lines[:-1] if lines and lines[-1] == "" else lines)
 
 
 def _code_line(line: str, row: int, marker: Optional[str]) -> list[Segment]:
@@ -144,7 +151,7 @@ def _python_segments(lines: tuple[str, ...]) -> Optional[tuple[Segment, ...]]:
         tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
     except (tokenize.TokenError, SyntaxError):
         return None
-    return tuple(shell) + tuple(_PythonReader(code.splitlines(), tokens).segments())
+    return tuple(shell) + tuple(_PythonReader(list(split_lines(code)), tokens).segments())
 
 
 # Python 3.12+ splits f-strings into several tokens; older versions give one STRING token.
