@@ -27,6 +27,7 @@ def host_rules(text: str, language: str | None = "Python") -> list[str]:
     ("Python", 'redis_addr = "10.0.0.7:6379"', "host.private-ip"),
     ("Python", 'cfg["db_host"] = "db01"', "host.internal-name"),
     ("Python", 'client = MongoClient("localhost", 27017)', "host.loopback"),
+    ("Python", 'client = MongoClient("mongo01.internal")', "host.internal-name"),
     ("Python", 'conn = psycopg2.connect("dbname=crm user=app host=db01.corp")', "host.internal-name"),
     ("YAML", "endpoint: http://localhost:8080/api/v1/score", "host.loopback"),
     ("YAML", "host: db01.local", "host.internal-name"),

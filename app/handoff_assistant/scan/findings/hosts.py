@@ -58,7 +58,7 @@ _HOST_HINT = re.compile(r"(?i)://|host|server|addr|ip|data source|\d\.\d")
 def find_hosts(source: Source) -> list[Hit]:
     hits = []
     for segment in source.segments:
-        if segment.kind in _LOOKED_AT and (segment.key or _HOST_HINT.search(segment.text)):
+        if segment.kind == STRING or (segment.kind in _LOOKED_AT and _HOST_HINT.search(segment.text)):
             hits += _segment_hits(segment, _keyed_pattern(segment, source))
     return hits
 
@@ -104,14 +104,24 @@ def _segment_hits(segment: Segment, keyed: Optional[re.Pattern[str]]) -> list[Hi
     for match in _IP_PORT.finditer(segment.text):
         if ":" in match.group() or match.group() == segment.text.strip():
             _add(found, segment, match, classify_host(match.group("host"), single_label_is_internal=False))
-    if segment.kind == STRING and "://" not in segment.text:
-        value = segment.text.strip().rsplit(":", 1)[0] if segment.text.count(":") == 1 else segment.text.strip()
-        named = bool(_HOST_KEY.search(segment.key))  # host="db01"; otherwise only unmistakable hosts
-        plausible = value.lower() not in _NOT_HOSTS and any(c.isalnum() for c in value)  # not "::" alone
-        rule = classify_host(value, single_label_is_internal=named) if plausible else None
-        if rule is not None:
-            found.setdefault(segment.row, (rule, value))
+    if segment.kind == STRING and segment.row not in found:
+        literal = _literal_host(segment)
+        if literal is not None:
+            found[segment.row] = literal
     return [Hit(rule, row, detail) for row, (rule, detail) in found.items()]
+
+
+def _literal_host(segment: Segment) -> Optional[tuple[Rule, str]]:
+    """A Python string that is a host (with an optional port): any host when given to a host-like name
+    (``host="db01"``), otherwise only unmistakable ones (``MongoClient("localhost")``, ``"db.internal"``)."""
+    text = segment.text.strip()
+    if "://" in text or not any(c.isalnum() for c in text):  # a URL (seen above) or "::"
+        return None
+    value = text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+    if value.lower() in _NOT_HOSTS:
+        return None
+    rule = classify_host(value, single_label_is_internal=bool(_HOST_KEY.search(segment.key)))
+    return (rule, value) if rule else None
 
 
 def _add(found: dict[int, tuple[Rule, str]], segment: Segment, match: re.Match[str], rule: Optional[Rule]) -> None:
