@@ -7,6 +7,7 @@ shows the summary as a sentence and keeps the traceback for the log and the "Sho
 from __future__ import annotations
 
 import logging
+import sys
 import traceback
 from typing import Any, Callable, Optional
 
@@ -70,6 +71,24 @@ def _is_user_facing(exc: BaseException) -> bool:
     return type(exc).__module__.startswith("handoff_assistant.") and bool(str(exc))
 
 
+def make_worker_imports_safe() -> None:
+    """Stop PySide6 reading every newly imported module's source, which is not safe off the GUI thread.
+
+    shiboken hooks ``import`` and calls ``inspect.getsource`` on each new module to look for
+    ``from __feature__ import ...``. Core code imports lazily (GitPython on the first scan, the bundle
+    writer's helpers); doing that hook in a worker while the GUI thread runs crashed the interpreter
+    ("Fatal Python error: none_dealloc", PySide6 6.12). This app uses no ``__feature__`` switch, so every
+    module can be treated as one that does not use them.
+    """
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is not None and hasattr(feature, "_mod_uses_pyside"):
+        feature._mod_uses_pyside = _uses_no_pyside_features
+
+
+def _uses_no_pyside_features(module: Any) -> bool:
+    return False
+
+
 class TaskRunner(QObject):
     """Starts workers on a thread pool and keeps them alive until they report their end."""
 
@@ -77,6 +96,7 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: Optional[QObject] = None, pool: Optional[QThreadPool] = None) -> None:
         super().__init__(parent)
+        make_worker_imports_safe()
         self._pool = pool or QThreadPool.globalInstance()
         self._running: set[Worker] = set()
 

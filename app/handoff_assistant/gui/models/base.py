@@ -78,5 +78,5 @@ def where(refs: Sequence[Any], limit: int = 3) -> str:
 
 def ref_text(ref: Any) -> str:
     if getattr(ref, "cell", None) is not None:
-        return f"{ref.file} cell {ref.cell + 1}, line {ref.line}"
+        return f"{ref.file} cell {ref.cell + 1}:{ref.line}"
     return f"{ref.file}:{ref.line}"

@@ -57,6 +57,14 @@ def _status_icon(row: DependencyRow):
     return icon("attention") if row.needs_attention else icon("done")
 
 
+def _used_in(dep: Dependency, limit: int = 3) -> str:
+    if dep.sources:
+        return where(dep.sources, limit)
+    if dep.pip_installed_in:
+        return "pip install in " + where(dep.pip_installed_in, limit)
+    return "—"
+
+
 class DependencyModel(RowTableModel):
     columns = (
         Column("Import", lambda r: ", ".join(r.dependency.import_names) or "—",
@@ -69,8 +77,8 @@ class DependencyModel(RowTableModel):
                tooltip=lambda r: "Version in the target interpreter"),
         Column("Status", lambda r: r.status_text + (" (optional)" if r.dependency.optional else ""),
                sort_key=lambda r: STATUS_ORDER.get(r.dependency.status, 9), decoration=_status_icon),
-        Column("Used in", lambda r: where(r.dependency.sources),
-               tooltip=lambda r: where(r.dependency.sources, limit=20)),
+        Column("Used in", lambda r: _used_in(r.dependency),
+               tooltip=lambda r: _used_in(r.dependency, limit=20)),
     )
 
 

@@ -26,7 +26,7 @@ class FindingRow:
     @property
     def location(self) -> str:
         f = self.finding
-        return f"{f.file} cell {f.cell + 1}, line {f.line}" if f.cell is not None else f"{f.file}:{f.line}"
+        return f"{f.file} cell {f.cell + 1}:{f.line}" if f.cell is not None else f"{f.file}:{f.line}"
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,10 @@ class BundlePage(Page):
     def _finished(self, result: BundleResult) -> None:
         self._end()
         self.result = result
-        warnings = "".join(f"\n⚠ {w}" for w in result.warnings)
+        for warning in result.warnings:
+            self._log(f"Warning: {warning}")
+        count = len(result.warnings)
+        warnings = f"\n{count} warning{'s' if count != 1 else ''} for IT, listed in the log above." if count else ""
         self.result_label.setText(f"{result.path}\n{human_size(result.size)} · readiness: {result.level}{warnings}")
         self.result_box.show()
         self._log(f"Done: {result.path} ({human_size(result.size)})")

@@ -6,7 +6,7 @@ from typing import Optional
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
-                               QTreeView, QVBoxLayout, QWidget)
+                               QTextBrowser, QTreeView, QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.messages import ask_text
 from handoff_assistant.gui.models.base import ROW_ROLE
@@ -36,6 +36,9 @@ class ChecklistPage(Page):
         self.sections_box = QGroupBox("Sections")
         self.sections_grid = QGridLayout(self.sections_box)
         self.sections_grid.setColumnStretch(1, 1)
+        self.sections_grid.setColumnStretch(4, 1)
+        self.sections_grid.setHorizontalSpacing(12)
+        self._section_rows: dict[str, tuple[QLabel, ScoreBar, QLabel]] = {}
         self.policy_label = QLabel()
         self.policy_button = QPushButton("Team policy…")
         self.policy_button.setToolTip("Use a policy file from your team lead (weights, blocking items, threshold)")
@@ -64,11 +67,9 @@ class ChecklistPage(Page):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.item_title.setFont(font)
-        self.item_body = QLabel()
-        self.item_body.setWordWrap(True)
-        self.item_body.setTextFormat(Qt.TextFormat.RichText)
-        self.item_body.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.item_body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.item_body = QTextBrowser()
+        self.item_body.setAccessibleName("Item details")
+        self.item_body.setOpenLinks(False)
         self.attest_button = QPushButton("Attest…")
         self.attest_button.setToolTip("Say it is done, with a note on how (counts half until evidence is found)")
         self.na_button = QPushButton("Not applicable…")
@@ -122,22 +123,22 @@ class ChecklistPage(Page):
         self._show_selected()
 
     def _show_sections(self, assessment) -> None:
-        while self.sections_grid.count():
-            widget = self.sections_grid.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
+        """One row per section, made once and updated after every change (no flicker, no stale widgets)."""
         for row, section in enumerate(assessment.sections):
-            name = QLabel(section.title + (" (weakest)" if section.id == assessment.weakest_section else ""))
-            bar = ScoreBar()
+            if section.id not in self._section_rows:
+                name, bar, value = QLabel(), ScoreBar(), QLabel()
+                bar.setAccessibleName(f"{section.title} score")
+                value.setMinimumWidth(32)
+                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                column = (row % 2) * 3
+                self.sections_grid.addWidget(name, row // 2, column)
+                self.sections_grid.addWidget(bar, row // 2, column + 1)
+                self.sections_grid.addWidget(value, row // 2, column + 2)
+                self._section_rows[section.id] = (name, bar, value)
+            name, bar, value = self._section_rows[section.id]
+            name.setText(section.title + (" (weakest)" if section.id == assessment.weakest_section else ""))
             bar.set_score(section.score)
-            bar.setAccessibleName(f"{section.title} score")
-            value = QLabel("n/a" if section.score is None else f"{section.score:.0f}")
-            value.setMinimumWidth(32)
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.sections_grid.addWidget(name, row // 2, (row % 2) * 3)
-            self.sections_grid.addWidget(bar, row // 2, (row % 2) * 3 + 1)
-            self.sections_grid.addWidget(value, row // 2, (row % 2) * 3 + 2)
-        self.sections_grid.setColumnStretch(4, 1)
+            value.setText("n/a" if section.score is None else f"{section.score:.0f}")
 
     def select(self, item_id: str) -> bool:
         index = self.model.find_child(lambda item: item.id == item_id)

@@ -6,8 +6,8 @@ from html import escape
 from typing import Optional
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QListWidget, QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.icons import icon
@@ -92,7 +92,11 @@ class DetailsPage(Page):
         self.contacts = QTableWidget(0, 3)
         self.contacts.setHorizontalHeaderLabels(["Name", "Email", "Role"])
         self.contacts.setAccessibleName("Other contacts")
-        self.contacts.horizontalHeader().setStretchLastSection(True)
+        contact_header = self.contacts.horizontalHeader()
+        contact_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        contact_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        contact_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.contacts.setWordWrap(False)
         self.contacts.verticalHeader().hide()
         self.contacts.setFixedHeight(110)
         add_contact = QPushButton("Add contact")
@@ -220,6 +224,7 @@ class DetailsPage(Page):
                   entry.expected_runtime or "", entry.sample_input or "", entry.expected_output or "")
         for edit, value in zip(self._entry_edits(), values):
             edit.setText(value)
+            edit.setCursorPosition(0)
         self._loading = was_loading
         self._preview_schedule()
 

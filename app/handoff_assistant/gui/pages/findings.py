@@ -49,7 +49,7 @@ class FindingsPage(Page):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(2, 250)
+        header.resizeSection(2, 290)
         header.setStretchLastSection(False)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_selected())
         self.no_findings = empty_state("No findings: no hardcoded paths, hosts or credentials were found.")

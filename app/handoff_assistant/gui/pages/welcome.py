@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.icons import icon
@@ -41,34 +41,36 @@ class WelcomePage(QWidget):
         self.recent.itemActivated.connect(lambda item: self.project_requested.emit(item.data(Qt.ItemDataRole.UserRole)))
         self.recent_empty = hint("Projects you open appear here.")
 
+        self.recent.setMaximumHeight(280)
         actions = QVBoxLayout()
         actions.addWidget(self.sample_button)
         actions.addWidget(self.open_button)
         actions.addWidget(self.bundle_button)
         actions.addStretch()
         recent_box = QVBoxLayout()
-        recent_label = QLabel("<b>Recent projects</b>")
-        recent_box.addWidget(recent_label)
+        recent_box.addWidget(QLabel("<b>Recent projects</b>"))
         recent_box.addWidget(self.recent_empty)
-        recent_box.addWidget(self.recent, 1)
+        recent_box.addWidget(self.recent)
+        recent_box.addStretch()
 
         columns = QHBoxLayout()
-        columns.setAlignment(Qt.AlignmentFlag.AlignTop)
-        recent_box.setAlignment(Qt.AlignmentFlag.AlignTop)
         columns.addLayout(actions, 2)
         columns.addSpacing(24)
         columns.addLayout(recent_box, 3)
 
         inner = QWidget()
-        inner.setMaximumWidth(920)
+        inner.setMaximumWidth(900)
         box = QVBoxLayout(inner)
         box.addWidget(title)
         box.addWidget(intro)
         box.addSpacing(12)
-        box.addLayout(columns, 1)
-        outer = QGridLayout(self)
-        outer.setContentsMargins(32, 32, 32, 32)
-        outer.addWidget(inner, 0, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addLayout(columns)
+        box.addStretch()
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(32, 48, 32, 32)
+        outer.addStretch(1)
+        outer.addWidget(inner, 6)
+        outer.addStretch(1)
 
     def _action_button(self, icon_name: str, text: str, tooltip: str) -> QPushButton:
         button = QPushButton(icon(icon_name), text)
