@@ -178,3 +178,23 @@ def test_a_credential_still_in_the_code_is_a_warning_that_never_shows_the_value(
     assert "hard-coded credential (secret.password-assignment)" in warning and "Wi" not in warning
     manifest = json.loads((result.path / "handoff-manifest.json").read_text())
     assert warning in manifest["warnings"] and warning in (result.path / "RUNBOOK.md").read_text()
+
+
+def test_an_output_folder_that_cannot_be_used_is_a_sentence(project, tmp_path, pip_env):
+    from handoff_assistant.bundle import BundleError
+
+    (tmp_path / "taken").write_text("a file where the folder should be\n")
+    with pytest.raises(BundleError, match="Cannot write into .*taken.*Choose another folder"):
+        write_bundle(inputs_for(project), _options(tmp_path, pip_env, output_dir=tmp_path / "taken"))
+
+
+def test_a_file_that_vanishes_while_building_is_a_sentence_and_leaves_nothing(project, tmp_path, pip_env):
+    from handoff_assistant.bundle import BundleError
+
+    def progress(done, total, message):
+        if done == 3:  # after the snapshot was planned and copied: the user deletes a file meanwhile
+            (project / "tinyscore" / "score.py").unlink()
+
+    with pytest.raises(BundleError, match="could not be written .*score.py.*nothing was left in"):
+        write_bundle(inputs_for(project), _options(tmp_path, pip_env), progress)
+    assert _leftovers(tmp_path / "out") == []

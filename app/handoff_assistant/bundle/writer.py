@@ -62,14 +62,22 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
         raise NotReadyError(f"The project is Not ready (blocking: {blockers}). Fix the blocking items, or hand "
                             "it over anyway with a reason (--allow-not-ready REASON); the reason is recorded.")
     output_dir = Path(options.output_dir).resolve()
-    output_dir.mkdir(parents=True, exist_ok=True)
     name = f"{slugify(inputs.project.name or inputs.root.name)}-handoff"
-    staging = Path(tempfile.mkdtemp(prefix=".handoff-partial-", dir=output_dir))
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".handoff-partial-", dir=output_dir))
+    except OSError as error:
+        raise BundleError(f"Cannot write into {output_dir} ({error.strerror or error}). Choose another folder.") \
+            from error
     try:
         warnings = _assemble(inputs, options, staging / name, reason, report_progress, cancel)
         cancel.raise_if_cancelled()
         report_progress(STEPS, STEPS, "Writing the zip" if options.zip else "Moving the bundle into place")
         final = _move_into_place(staging, name, output_dir, options.zip, cancel)
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        raise BundleError(f"The bundle could not be written ({error.strerror or error}{where}); nothing was left "
+                          f"in {output_dir}.") from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BundleResult(final, _size(final), inputs.assessment.level, warnings)
