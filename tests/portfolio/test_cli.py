@@ -64,3 +64,17 @@ def test_unknown_project_history_and_bad_policy_are_usage_errors(landing, tmp_pa
 def test_empty_folder_says_what_a_bundle_is(tmp_path, capsys):
     assert main(["portfolio", str(tmp_path)]) == 0
     assert "No bundles or project folders found" in capsys.readouterr().out
+
+
+def test_review_from_the_command_line(landing, capsys):
+    bundle = landing / "fraud-1.zip"
+    assert main(["review", str(bundle)]) == 0
+    assert capsys.readouterr().out.strip() == "unreviewed"
+    assert main(["review", str(bundle), "--request-changes"]) == 2
+    assert "comment is empty" in capsys.readouterr().err
+    assert main(["review", str(bundle), "--request-changes", "-m", "Add a smoke test", "--by", "lead"]) == 0
+    assert capsys.readouterr().out.startswith("changes requested by lead at ")
+    assert main(["review", str(bundle)]) == 0
+    assert capsys.readouterr().out.startswith("changes requested — lead at ")
+    assert main(["portfolio", str(landing), "--format", "csv", "--search", "fraud"]) == 0
+    assert ",changes requested," in capsys.readouterr().out

@@ -11,9 +11,10 @@ from typing import Optional, Sequence
 
 from handoff_assistant import __version__
 from handoff_assistant.cli import (bundle_command, check_command, init_command, portfolio_command,
-                                  scan_command, verify_command)
+                                  review_command, scan_command, verify_command)
 
-COMMANDS = (scan_command, check_command, init_command, bundle_command, verify_command, portfolio_command)
+COMMANDS = (scan_command, check_command, init_command, bundle_command, verify_command, portfolio_command,
+            review_command)
 
 EXIT_OK = 0
 EXIT_FAILED_CHECK = 1
