@@ -198,3 +198,12 @@ def test_a_file_that_vanishes_while_building_is_a_sentence_and_leaves_nothing(pr
     with pytest.raises(BundleError, match="could not be written .*score.py.*nothing was left in"):
         write_bundle(inputs_for(project), _options(tmp_path, pip_env), progress)
     assert _leftovers(tmp_path / "out") == []
+
+
+def test_the_runbook_says_which_data_files_travel_as_samples(project, tmp_path, pip_env):
+    (project / "data" / "big_history.parquet").write_bytes(b"PAR1 not really")
+    result = write_bundle(inputs_for(project), _options(tmp_path, pip_env, zip=False))
+    runbook = (result.path / "RUNBOOK.md").read_text()
+    assert "| data/sample.csv | 38 bytes |" in runbook
+    assert "| tests/samples/score/input/sample.csv |" in runbook
+    assert re.search(r"\| data/big_history.parquet \| 15 bytes \| [0-9a-f]{64} \| none \|", runbook)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from handoff_assistant.bundle.config_templates import BundleConfigKey
-from handoff_assistant.bundle.entry_points import BundleEntryPoint
+from handoff_assistant.bundle.entry_points import BundleEntryPoint, SampleCopy
 from handoff_assistant.bundle.lock import LockResult
 from handoff_assistant.bundle.snapshot import SnapshotPlan
 from handoff_assistant.readiness.model import Assessment, ProjectFile
@@ -49,6 +49,7 @@ class ManifestParts:
     with_wheels: bool
     snapshot: SnapshotPlan
     entry_points: tuple[BundleEntryPoint, ...]
+    samples: tuple[SampleCopy, ...]
     config_keys: tuple[BundleConfigKey, ...]
     not_ready_reason: Optional[str]
     warnings: tuple[str, ...]
@@ -110,7 +111,8 @@ def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str
         "consistency": CONSISTENCY,
         "snapshot": {"files": len(parts.snapshot.files), "secret_files_left_behind": list(parts.snapshot.secret_files),
                      "links_left_behind": list(parts.snapshot.links),
-                     "data_references": to_jsonable(parts.snapshot.data_references)},
+                     "data_references": to_jsonable(parts.snapshot.data_references),
+                     "samples": to_jsonable(parts.samples)},
         "warnings": list(parts.warnings),
         "files": to_jsonable(tuple(files)),
     }

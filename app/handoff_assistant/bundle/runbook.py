@@ -18,4 +18,6 @@ _REFRESH = re.compile(r"train|refresh|fit|retrain", re.IGNORECASE)
 
 def render_runbook(manifest: dict[str, Any], bundle_name: str) -> str:
     refresh = [entry for entry in manifest["entry_points"] if _REFRESH.search(entry["name"])]
-    return render("RUNBOOK.md.j2", m=manifest, bundle_name=bundle_name, refresh_entry_points=refresh)
+    copies = {sample["source"]: sample["target"] for sample in manifest["snapshot"]["samples"]}
+    return render("RUNBOOK.md.j2", m=manifest, bundle_name=bundle_name, refresh_entry_points=refresh,
+                  sample_copies=copies)

@@ -90,7 +90,7 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, dest: Path, reason: 
     report_progress(0, STEPS, "Copying the code")
     plan = snapshot.plan_snapshot(root, cancel, exclude=[Path(options.output_dir)])
     snapshot.copy_snapshot(root, plan, dest / "code", cancel)
-    entry_points, samples, warnings = plan_entry_points(project.entry_points, root)
+    entry_points, samples, planned_warnings = plan_entry_points(project.entry_points, root)
     for sample in samples:
         _write(dest / sample.target, (root / sample.source).read_bytes())
 
@@ -117,11 +117,11 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, dest: Path, reason: 
         _write(dest / path, text, executable=path in harness.EXECUTABLE_SCRIPTS)
 
     report_progress(4, STEPS, "Writing the runbook and the manifest")
-    warnings = _warnings(warnings, inputs, lock_result, plan, python_version, options, reason)
+    warnings = _warnings(planned_warnings, inputs, lock_result, plan, python_version, options, reason)
     parts = manifest.ManifestParts(
         __version__, created_at, report, project, inputs.assessment, lock_result, python_version,
-        options.target_platform or report.target.platform, options.with_wheels, plan, entry_points, keys, reason,
-        warnings)
+        options.target_platform or report.target.platform, options.with_wheels, plan, entry_points, samples, keys,
+        reason, warnings)
     _write(dest / runbook.RUNBOOK_NAME, runbook.render_runbook(manifest.manifest_data(parts, ()), dest.name))
     records = manifest.record_files(dest)
     _write(dest / manifest.MANIFEST_NAME, manifest.manifest_json(manifest.manifest_data(parts, records)))
