@@ -36,6 +36,7 @@ _PYTHON2_MODULES = frozenset({  # generic names (commands, exceptions, new) are 
 _APP_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 _OPTIONAL_HANDLERS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")  # where statements nest
 
 _FALLBACK_IMPORT = re.compile(r"^\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)")
 _FALLBACK_FROM = re.compile(r"^\s*from\s+([A-Za-z_][\w.]*)\s+import\b")
@@ -91,7 +92,8 @@ def find_imports(source: str) -> PythonImportScan:
                                 syntax_error=_syntax_problem(source, 1, str(error)))
     except (RecursionError, MemoryError):  # too deeply nested for this parser, which says nothing of the code
         return PythonImportScan(_fallback_imports(source), python3=False)
-    found = sorted(set(_walk_imports(tree)), key=lambda ref: (ref.line, ref.module, ref.optional))
+    dynamic = any(name in source for name in _DYNAMIC_IMPORTERS)
+    found = sorted(set(_walk_imports(tree, dynamic)), key=lambda ref: (ref.line, ref.module, ref.optional))
     return PythonImportScan(tuple(found))
 
 
@@ -153,13 +155,17 @@ def _fallback_imports(source: str) -> tuple[ImportRef, ...]:
     return tuple(found)
 
 
-def _walk_imports(tree: ast.AST) -> Iterator[ImportRef]:
-    """Imports under ``tree`` (iteratively: generated code can nest deeper than the recursion limit)."""
+def _walk_imports(tree: ast.AST, dynamic: bool) -> Iterator[ImportRef]:
+    """Imports under ``tree`` (iteratively: generated code can nest deeper than the recursion limit).
+
+    Import statements only sit in statement bodies, so expressions are only walked when the source mentions a
+    dynamic importer: that keeps large files fast.
+    """
     stack: list[tuple[ast.AST, bool]] = [(tree, False)]
     while stack:
         node, optional = stack.pop()
         yield from _imports_of(node, optional)
-        stack += _children(node, optional)
+        stack += _children(node, optional, dynamic)
 
 
 def _imports_of(node: ast.AST, optional: bool) -> list[ImportRef]:
@@ -174,7 +180,7 @@ def _imports_of(node: ast.AST, optional: bool) -> list[ImportRef]:
     return []
 
 
-def _children(node: ast.AST, optional: bool) -> list[tuple[ast.AST, bool]]:
+def _children(node: ast.AST, optional: bool, expressions: bool) -> list[tuple[ast.AST, bool]]:
     """Child nodes with whether imports under them are optional."""
     if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and _catches_import_errors(node.handlers):
         guarded = [*node.body, *node.handlers]
@@ -182,7 +188,9 @@ def _children(node: ast.AST, optional: bool) -> list[tuple[ast.AST, bool]]:
         return [(child, True) for child in guarded] + [(child, optional) for child in rest]
     if isinstance(node, ast.If) and _is_type_checking(node.test):
         return [(child, True) for child in node.body] + [(child, optional) for child in node.orelse]
-    return [(child, optional) for child in ast.iter_child_nodes(node)]
+    if expressions:
+        return [(child, optional) for child in ast.iter_child_nodes(node)]
+    return [(child, optional) for name in _STATEMENT_FIELDS for child in getattr(node, name, ())]
 
 
 def _catches_import_errors(handlers: Iterable[ast.ExceptHandler]) -> bool:

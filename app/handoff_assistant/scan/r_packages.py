@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 from handoff_assistant.scan import languages
 from handoff_assistant.scan.files import NotText, read_text
@@ -30,6 +30,7 @@ _LOADERS = frozenset({"library", "require"})
 _NAMESPACE_LOADERS = frozenset({"requireNamespace", "loadNamespace"})
 _MULTI_LOADERS = frozenset({"p_load"})
 _APPLIERS = frozenset({"lapply", "sapply", "vapply", "walk", "map"})  # lapply(pkgs, library, character.only=T)
+_CALLS_OF_INTEREST = _LOADERS | _NAMESPACE_LOADERS | _MULTI_LOADERS | _APPLIERS
 _DESCRIPTION_FIELDS = ("Depends", "Imports", "LinkingTo", "Suggests")
 _PACKAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.]*$")
 _DESCRIPTION_ENTRY = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9.]*)\s*(\(\s*(?P<spec>[<>=!]+\s*[^()\s][^()]*)\))?$")
@@ -49,8 +50,7 @@ _SWEAVE_CHUNK_START = re.compile(r"^\s*<<.*>>=\s*$")
 _SWEAVE_CHUNK_END = re.compile(r"^\s*@")
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):  # a NamedTuple: files have hundreds of thousands of tokens
     kind: str  # "string", "name", "op", "other"
     text: str  # a string's value without quotes; a name or operator as written
     position: int
@@ -173,7 +173,7 @@ def _package_uses(tokens: list[_Token]) -> Iterator[tuple[int, str]]:
         if following in ("::", ":::"):
             yield token.position, token.text
             continue
-        if following == "(":
+        if following == "(" and token.text in _CALLS_OF_INTEREST:
             yield from ((token.position, name) for name in _call_uses(token.text, _arguments(tokens, i + 1),
                                                                       values))
         elif following in ("<-", "=") and _previous(tokens, i) not in (",", "("):
@@ -242,7 +242,8 @@ def _arguments(tokens: list[_Token], open_index: int) -> list[list[_Token]]:
     """The top-level comma-separated arguments of the call whose "(" is at ``open_index``."""
     arguments: list[list[_Token]] = [[]]
     depth = 0
-    for token in tokens[open_index + 1:]:
+    for index in range(open_index + 1, len(tokens)):
+        token = tokens[index]
         if token.text in ("(", "[", "{"):
             depth += 1
         elif token.text in (")", "]", "}"):
