@@ -11,13 +11,15 @@ the cache is as trusted as the rest of the user's private cache folder (it is cr
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
 import pickle
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from platformdirs import user_cache_dir
 
@@ -49,7 +51,7 @@ class ScanCache:
 
     def _load(self) -> dict[str, tuple[int, int, FileAnalysis]]:
         try:
-            with open(self.path, "rb") as handle:
+            with open(self.path, "rb") as handle, _collector_paused():
                 header, entries = pickle.load(handle)
         except Exception:  # missing, truncated, corrupt or from an incompatible version: start afresh
             return {}
@@ -75,7 +77,7 @@ class ScanCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
             try:
-                with os.fdopen(fd, "wb") as handle:
+                with os.fdopen(fd, "wb") as handle, _collector_paused():
                     pickle.dump((self._header, self._current), handle, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(temporary, self.path)
             except BaseException:
@@ -85,3 +87,16 @@ class ScanCache:
             log.warning("could not write the scan cache %s: %s", self.path, error)
             return
         self._stored, self._changed = self._current, False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: (un)pickling 50,000 analyses creates millions of objects, and the
+    collections this triggers make loading the cache five times slower. The objects hold no cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -96,21 +96,21 @@ class _Listing:
         self.skipped: list[SkippedFile] = []
         self.problems: list[Problem] = []
 
-    def add(self, relative: str) -> None:
-        """Stat one path (relative, posix) and file it as an entry, a skip or a problem.
+    def add(self, relative: str, full: str) -> None:
+        """Stat one path (``relative``: posix, to the root; ``full``: for the OS) and file it as an entry, a
+        skip or a problem.
 
         A link to a file inside the root is listed; a link to a folder is not walked (its files are listed
         under their real path, and walking it could loop); links out of the root or in circles are skipped.
         """
-        full = self.root / relative
         try:
-            info = full.lstat()
+            info = os.lstat(full)
             if stat.S_ISLNK(info.st_mode):
-                reason = _link_problem(self.root, full)
+                reason = _link_problem(self.root, Path(full))
                 if reason:
                     self.skipped.append(SkippedFile(relative, reason))
                     return
-                info = full.stat()
+                info = os.stat(full)
                 if stat.S_ISDIR(info.st_mode):
                     self.skipped.append(SkippedFile(relative, "link-to-folder"))
                     return
@@ -135,14 +135,14 @@ def list_files(root: Path, cancel: CancelToken) -> FileInventory:
     if tracked is not None:
         for relative in tracked:
             cancel.raise_if_cancelled()
-            listing.add(relative)
+            listing.add(relative, os.path.join(root, relative))
         return listing.inventory("git")
     _walk(listing, "")
     return listing.inventory("walk")
 
 
 def _walk(listing: _Listing, relative_dir: str) -> None:
-    directory = listing.root / relative_dir if relative_dir else listing.root
+    directory = os.path.join(listing.root, relative_dir)
     try:
         with os.scandir(directory) as scanned:
             children = sorted(scanned, key=lambda child: child.name)
@@ -162,7 +162,7 @@ def _walk(listing: _Listing, relative_dir: str) -> None:
             else:
                 _walk(listing, relative)
         else:
-            listing.add(relative)
+            listing.add(relative, child.path)
 
 
 def _link_problem(root: Path, link: Path) -> Optional[str]:
