@@ -139,6 +139,8 @@ def test_every_model_passes_the_model_tester(qtmodeltester, opened, sample_copy)
     _with(opened, findings=_findings(sample_copy))
     view = opened.project_view
     models = [view.page("overview").problem_model, view.page("dependencies").model,
-              view.page("dependencies").proxy, view.page("dependencies").r_model, view.page("findings").model]
+              view.page("dependencies").proxy, view.page("dependencies").r_model, view.page("findings").model,
+              view.page("checklist").model]
+    assert view.page("checklist").model.rowCount() > 1
     for model in models:
         qtmodeltester.check(model, force_py=True)

@@ -162,8 +162,9 @@ class MainWindow(QMainWindow):
 
     def choose_bundle(self) -> None:
         QMessageBox.information(self, "Open a handoff bundle",
-                                "Verifying a bundle someone sent you arrives in the next version. For now, unpack "
-                                "it and run `handoff verify BUNDLE` in a terminal.")
+                                "Verifying a bundle someone sent you comes to this window in the next version. "
+                                "Until then, run “handoff verify BUNDLE.zip” in a terminal: it checks every file "
+                                "against the bundle's manifest and says what does not match.")
 
     def open_sample(self) -> None:
         """Open a private copy of the shipped sample, so saving handoff.yaml never writes into the app."""
