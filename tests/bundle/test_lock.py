@@ -29,6 +29,13 @@ def test_direct_requirements_pin_installed_versions_keep_markers_and_set_aside_w
     assert "# Not locked: mystery (unknown import" in text and text.endswith("tiny-num>=1.0\n")
 
 
+def test_an_unknown_import_resolved_in_handoff_yaml_is_locked_as_that_distribution():
+    direct = direct_requirements([Dependency(None, ("cv2",), UNKNOWN), Dependency(None, ("mystery",), UNKNOWN)],
+                                 {"cv2": "opencv-python-headless"})
+    assert direct.lines == ("opencv-python-headless",)
+    assert [u.name for u in direct.unlocked] == ["mystery"]
+
+
 def _request(pip_env, engine="pip-tools", installed=()):
     return LockRequest(engine, LINUX, installed=installed, env=pip_env)
 

@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
@@ -21,7 +21,7 @@ from packaging.utils import canonicalize_name
 from handoff_assistant.bundle.options import LockError
 from handoff_assistant.bundle.process import run_command
 from handoff_assistant.scan.environment import InstalledDistribution
-from handoff_assistant.scan.report import UNKNOWN, Dependency, TargetEnvironment
+from handoff_assistant.scan.report import UNKNOWN, USED_UNDECLARED, Dependency, TargetEnvironment
 from handoff_assistant.tasks import CancelToken
 
 COMPILE_COMMAND = "handoff bundle"  # shown in the lockfile header instead of a temp folder's command line
@@ -59,15 +59,20 @@ class LockResult:
     unlocked: tuple[UnlockedDependency, ...]
 
 
-def direct_requirements(dependencies: Iterable[Dependency]) -> DirectRequirements:
+def direct_requirements(dependencies: Iterable[Dependency],
+                        resolutions: Mapping[str, str] | None = None) -> DirectRequirements:
     """Used and declared distributions, pinned to the installed version where known, with their markers.
 
-    Unknown import names cannot be locked (nobody knows which distribution provides them) and optional
-    imports missing from the target environment are left out; both are returned as ``unlocked``.
+    An unknown import is locked as the distribution handoff.yaml's ``resolutions`` names for it; otherwise it
+    cannot be locked (nobody knows which distribution provides it). Optional imports missing from the target
+    environment are left out. Both kinds are returned as ``unlocked``.
     """
     lines: dict[str, str] = {}
     unlocked = []
     for dep in dependencies:
+        resolved = [resolutions[name] for name in dep.import_names if name in (resolutions or {})]
+        if dep.distribution is None and resolved:
+            dep = replace(dep, distribution=resolved[0], status=USED_UNDECLARED)
         if dep.distribution is None or dep.status == UNKNOWN:
             unlocked.append(UnlockedDependency(", ".join(dep.import_names) or "?",
                                                "unknown import: no known distribution provides it, so it "
@@ -221,7 +226,7 @@ def lock_from_installed(direct: DirectRequirements, installed: Iterable[Installe
                                                                 "so the installed engine cannot pin it"))
             continue
         pins[name] = dist
-        queue += [_parsed(req) for req in dist.requires if _parsed(req) is not None]
+        queue += [parsed for text in dist.requires if (parsed := _parsed(text)) is not None]
     lines = [f"{pins[name].name}=={pins[name].version}" for name in sorted(pins)]
     header = ["# Pinned by handoff bundle from the target environment (engine: installed).",
               "# NO HASHES: no package index was used, so pip cannot check the downloaded files.",

@@ -132,7 +132,7 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, dest: Path, reason: 
 def _lock(inputs: BundleInputs, options: BundleOptions, env_dir: Path, project_name: str,
           cancel: CancelToken) -> lock.LockResult:
     env_dir.mkdir(parents=True, exist_ok=True)
-    direct = lock.direct_requirements(inputs.report.dependencies)
+    direct = lock.direct_requirements(inputs.report.dependencies, inputs.project.resolutions)
     request = lock.LockRequest(options.engine, inputs.report.target, options.target_python, options.target_platform,
                                inputs.installed, options.pip_env)
     return lock.lock_dependencies(direct, lock.requirements_in_text(direct, project_name), env_dir, request, cancel)
