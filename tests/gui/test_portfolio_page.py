@@ -75,20 +75,20 @@ def test_sort_and_filter_use_the_core_rules(loaded):
 
 def test_drill_down_shows_history_and_trend(loaded):
     assert loaded.select_project("churn")
-    assert loaded.history_table.rowCount() == 3
-    assert loaded.history_table.item(0, 2).text() == "85 (+23)"
-    assert "Not ready → Ready" in loaded.history_table.item(0, 4).text()
-    points = loaded.trend.points()
+    assert loaded.detail.history_table.rowCount() == 3
+    assert loaded.detail.history_table.item(0, 2).text() == "85 (+23)"
+    assert "Not ready → Ready" in loaded.detail.history_table.item(0, 4).text()
+    points = loaded.detail.trend.points()
     assert len(points) == 3 and points[0].y() > points[1].y() > points[2].y()  # rising scores
-    assert "2026-10-01 40" in loaded.trend.accessibleDescription()
-    assert loaded.approve_button.isEnabled()
+    assert "2026-10-01 40" in loaded.detail.trend.accessibleDescription()
+    assert loaded.detail.approve_button.isEnabled()
     loaded.select_project("fraud")
-    checklist = [[loaded.checklist_table.item(r, c).text() for c in range(3)]
-                 for r in range(loaded.checklist_table.rowCount())]
+    checklist = [[loaded.detail.checklist_table.item(r, c).text() for c in range(3)]
+                 for r in range(loaded.detail.checklist_table.rowCount())]
     assert checklist[:2] == [["fail", "operations", "Operations item"], ["fail", "portability", "Portability item"]]
     assert checklist[-1][0] == "pass" and len(checklist) == 6
     loaded.select_project("broken")
-    assert not loaded.approve_button.isEnabled() and "zip" in loaded.detail_title.text().lower()
+    assert not loaded.detail.approve_button.isEnabled() and "zip" in loaded.detail.title.text().lower()
 
 
 def test_review_round_trip_from_the_dialog(loaded, tmp_path):
@@ -103,7 +103,7 @@ def test_review_round_trip_from_the_dialog(loaded, tmp_path):
     saved = json.loads((tmp_path / "landing" / "fraud-1.review.json").read_text())
     assert (saved["decision"], saved["by"], saved["comment"]) == (CHANGES_REQUESTED, "lead", "Add a smoke test")
     assert loaded.selected_row().review.state == CHANGES_REQUESTED
-    assert "Add a smoke test" in loaded.detail_title.text()
+    assert "Add a smoke test" in loaded.detail.title.text()
 
 
 def test_a_review_survives_a_refresh(loaded, qtbot):

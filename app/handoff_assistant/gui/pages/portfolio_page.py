@@ -10,32 +10,30 @@ import dataclasses
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLabel,
-                               QLineEdit, QMenu, QProgressBar, QPushButton, QSplitter, QStackedWidget, QTabWidget,
-                               QTableView, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget)
+                               QLineEdit, QMenu, QProgressBar, QPushButton, QSplitter, QStackedWidget, QTableView,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.messages import show_error
 from handoff_assistant.gui.models.portfolio_model import (PROJECT_COLUMN, SECTIONS_COLUMN, PortfolioFilterModel,
                                                           PortfolioModel)
-from handoff_assistant.gui.pages.portfolio_parts import ReviewDialog, SectionBarsDelegate, SectionScores, TrendChart
+from handoff_assistant.gui.pages.portfolio_detail import ProjectDetail
+from handoff_assistant.gui.pages.portfolio_parts import ReviewDialog, SectionBarsDelegate
 from handoff_assistant.gui.workers import TaskRunner
 from handoff_assistant.portfolio.build import history, refresh, rows_from_records
 from handoff_assistant.portfolio.bundles import ManifestReader
 from handoff_assistant.portfolio.export import to_csv, to_html
-from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, CHANGES_REQUESTED, ChecklistLine, History,
-                                               Portfolio, Row)
+from handoff_assistant.portfolio.model import APPROVED, BUNDLE, History, Portfolio, Row
 from handoff_assistant.portfolio.projects import ProjectAssessor
 from handoff_assistant.portfolio.reviews import read_review
 from handoff_assistant.portfolio.store import Store, default_database_path
 from handoff_assistant.portfolio.table import RowFilter
 from handoff_assistant.readiness.model import NEEDS_WORK, NOT_READY, READY
 
-STATUS_ORDER = {"fail": 0, "unknown": 1, "attested": 2, "na": 3, "pass": 4}
-STATUS_COLOURS = {"fail": "#cc3b3b", "unknown": "#c77c00", "pass": "#2e8b57"}
 PARTIAL_INTERVAL = 0.25  # seconds between table updates while loading
 WATCH_SETTLE_MS = 1500  # a change in a source folder refreshes after this quiet time
 LEVEL_CHOICES = ("All levels", READY, NEEDS_WORK, NOT_READY, "Unreadable")
@@ -251,7 +249,10 @@ class PortfolioPage(QWidget):
         self._set_loading(False)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._table_stack())
-        splitter.addWidget(self._detail_panel())
+        self.detail = ProjectDetail()
+        self.detail.review_requested.connect(self.review_dialog)
+        self.detail.open_requested.connect(self._open_folder)
+        splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
@@ -329,51 +330,6 @@ class PortfolioPage(QWidget):
         self.stack.addWidget(self.table)
         return self.stack
 
-    def _detail_panel(self) -> QWidget:
-        panel = QWidget()
-        layout = QHBoxLayout(panel)
-        layout.setContentsMargins(0, 6, 0, 0)
-        left = QVBoxLayout()
-        self.detail_title = QLabel("Select a project to see its history.")
-        self.detail_title.setWordWrap(True)
-        self.detail_title.setTextFormat(Qt.TextFormat.RichText)
-        self.sections = SectionScores()
-        self.approve_button = QPushButton("Approve…")
-        self.approve_button.clicked.connect(lambda: self.review_dialog(APPROVED))
-        self.changes_button = QPushButton("Request changes…")
-        self.changes_button.clicked.connect(lambda: self.review_dialog(CHANGES_REQUESTED))
-        self.open_button = QPushButton("Open folder")
-        self.open_button.clicked.connect(self._open_folder)
-        buttons = QHBoxLayout()
-        for button in (self.approve_button, self.changes_button, self.open_button):
-            buttons.addWidget(button)
-        left.addWidget(self.detail_title)
-        left.addWidget(self.sections)
-        left.addStretch(1)
-        left.addLayout(buttons)
-        self.trend = TrendChart()
-        self.history_table = QTableWidget(0, 5)
-        self.history_table.setHorizontalHeaderLabels(["Created", "Version", "Score", "Level", "What changed"])
-        self.history_table.verticalHeader().hide()
-        self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history_table.horizontalHeader().setStretchLastSection(True)
-        self.history_table.setWordWrap(True)
-        self.history_table.setAccessibleName("Bundle history")
-        self.checklist_table = QTableWidget(0, 4)
-        self.checklist_table.setHorizontalHeaderLabels(["Status", "Section", "Item", "Note"])
-        self.checklist_table.verticalHeader().hide()
-        self.checklist_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.checklist_table.horizontalHeader().setStretchLastSection(True)
-        self.checklist_table.setAccessibleName("Checklist of the selected bundle")
-        self.detail_tabs = QTabWidget()
-        self.detail_tabs.addTab(self.history_table, "History")
-        self.detail_tabs.addTab(self.checklist_table, "Checklist")
-        layout.addLayout(left, 2)
-        layout.addWidget(self.trend, 2)
-        layout.addWidget(self.detail_tabs, 3)
-        self._show_detail()
-        return panel
-
     # ---- reactions --------------------------------------------------------------------------
     def _apply_filter(self) -> None:
         level = self.level_filter.currentText()
@@ -424,53 +380,11 @@ class PortfolioPage(QWidget):
 
     def _show_detail(self, *args: object) -> None:
         row = self.selected_row()
-        reviewable = row is not None and row.record.kind == BUNDLE and row.record.readable
-        for button in (self.approve_button, self.changes_button):
-            button.setEnabled(reviewable)
-        self.open_button.setEnabled(row is not None)
         if row is None:
-            self.detail_title.setText("Select a project to see its history.")
-            self.sections.set_sections(())
-            self._show_checklist(())
-            self._show_history(History(project="", steps=()))
+            self.detail.show_row(None, History(project="", steps=()))
             return
-        self.detail_title.setText(_detail_text(row))
-        self.sections.set_sections(row.record.sections)
-        self._show_checklist(row.record.items)
         with Store(self._database) as store:
-            self._show_history(history(row.project, store))
-
-    def _show_history(self, project_history: History) -> None:
-        self.trend.set_steps(project_history.steps)
-        steps = list(reversed(project_history.steps))  # newest first
-        self.history_table.setRowCount(len(steps))
-        for position, step in enumerate(steps):
-            record = step.record
-            change = "" if step.score_change is None else f" ({step.score_change:+.0f})"
-            cells = (record.created_at[:16].replace("T", " "), record.version,
-                     ("-" if record.score is None else f"{record.score:.0f}") + change, record.level,
-                     _changes_text(step))
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(record.path if column < 2 else text)
-                self.history_table.setItem(position, column, item)
-        for column in range(4):
-            self.history_table.resizeColumnToContents(column)
-        self.history_table.resizeRowsToContents()
-
-    def _show_checklist(self, items: Sequence[ChecklistLine]) -> None:
-        """Failing and unknown items first, then attested, N/A and passed."""
-        ordered = sorted(items, key=lambda i: (STATUS_ORDER.get(i.status, 0), i.section, i.title))
-        self.checklist_table.setRowCount(len(ordered))
-        for position, item in enumerate(ordered):
-            for column, text in enumerate((item.status, item.section, item.title, item.note)):
-                cell = QTableWidgetItem(text)
-                cell.setToolTip(f"{item.id}: {text}")
-                if column == 0 and item.status in STATUS_COLOURS:
-                    cell.setForeground(QColor(STATUS_COLOURS[item.status]))
-                self.checklist_table.setItem(position, column, cell)
-        for column in range(3):
-            self.checklist_table.resizeColumnToContents(column)
+            self.detail.show_row(row, history(row.project, store))
 
     def _reviewed(self, row: Row) -> None:
         updated = dataclasses.replace(row, review=read_review(Path(row.record.path)))
@@ -505,26 +419,3 @@ def _subfolders(folder: Path) -> list[Path]:
         return [child for child in folder.iterdir() if child.is_dir() and not child.name.startswith(".")]
     except OSError:
         return []
-
-
-def _detail_text(row: Row) -> str:
-    from html import escape
-
-    record = row.record
-    if record.error:
-        return f"<b>{escape(record.project)}</b><br>{escape(record.path)}<br><span style='color:#cc3b3b'>" \
-               f"{escape(record.error)}</span>"
-    review = row.review.state if record.kind == BUNDLE else "—"
-    if row.review.comment:
-        review += f": “{escape(row.review.comment)}” ({escape(row.review.by)})"
-    blockers = ", ".join(escape(b) for b in record.blockers) or "none"
-    return (f"<b>{escape(record.project)}</b> · {escape(record.owner or 'no owner named')}<br>"
-            f"{escape(record.kind)} {escape(record.version)} · {escape(record.created_at[:10])}<br>"
-            f"Blockers: {blockers}<br>IT verification: {escape(row.verification.state)} · Review: {review}")
-
-
-def _changes_text(step) -> str:
-    parts = [f"resolved {b}" for b in step.blockers_resolved] + [f"new blocker {b}" for b in step.blockers_added]
-    if step.level_changed:
-        parts.insert(0, f"{step.previous_level} → {step.record.level}")
-    return "; ".join(parts + list(step.changes))
