@@ -196,11 +196,6 @@ def test_not_local_modules(local, module, importing_file):
     assert not local.is_local(module, importing_file)
 
 
-def test_top_level_membership_is_what_every_file_sees(local):
-    assert "churn" in local and "mylib" in local and "helpers" in local
-    assert "selenium" not in local and "requests" not in local and "plotting" not in local
-
-
 def test_parseable_code_importing_a_python2_only_module_is_python2():
     [finding] = python2_findings(find_imports("import os\nimport urllib2\nfrom StringIO import StringIO\n"), "a.py")
     assert (finding.rule, finding.line, finding.snippet) == ("code.not-python3", 2, "import urllib2")

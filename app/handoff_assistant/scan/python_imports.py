@@ -269,10 +269,6 @@ class LocalModules:
         parts = module.split(".")
         return any(self._resolves(folder, parts) for folder in self._search_folders(importing_file))
 
-    def __contains__(self, name: str) -> bool:
-        """Whether a top-level name is the project's own for every file (found in a source root)."""
-        return any(self._resolves(folder, [name]) for folder in self.source_roots)
-
     def _search_folders(self, importing_file: str) -> list[str]:
         folder = _folder(importing_file)
         own_folder_counts = importing_file.endswith(".ipynb") or _join(folder, "__init__.py") not in self.files
