@@ -48,6 +48,8 @@ def test_rows_load_on_the_pool_and_the_model_is_sound(loaded, qtmodeltester):
     assert loaded.stack.currentWidget() is loaded.table
     assert loaded.sources_button.text() == "Sources (1)"
     assert not loaded.progress.isVisible()
+    header = loaded.table.horizontalHeader()
+    assert header.sectionSize(SECTIONS_COLUMN) > 200  # the painted Sections column takes the remaining width
     qtmodeltester.check(loaded.model)
     qtmodeltester.check(loaded.proxy)
     churn = loaded.proxy.index(1, LEVEL_COLUMN)

@@ -193,7 +193,7 @@ class PortfolioPage(QWidget):
         first_fill = self.model.rowCount() == 0
         self.model.set_rows(rows)
         if first_fill:
-            self.table.resizeColumnsToContents()
+            self._fit_columns()
         self._update_owner_choices()
         if selected is not None:
             self.select_project(selected.project)
@@ -201,10 +201,15 @@ class PortfolioPage(QWidget):
 
     def _loaded(self, portfolio: Portfolio) -> None:
         self._show_rows(portfolio.rows)
-        self.table.resizeColumnsToContents()  # once, not on every partial fill: hundreds of rows stay fast
+        self._fit_columns()  # once, not on every partial fill: hundreds of rows stay fast
         self._set_loading(False)
         self.status.setText(f"{len(portfolio.rows)} rows · updated {datetime.now().strftime('%H:%M')}")
         self.rows_loaded.emit(len(portfolio.rows))
+
+    def _fit_columns(self) -> None:
+        """Fit every column but the last (Sections), which stretches to the table's width."""
+        for column in range(SECTIONS_COLUMN):
+            self.table.resizeColumnToContents(column)
 
     def _failed(self, summary: str, details: str) -> None:
         self._set_loading(False)
