@@ -8,7 +8,7 @@ import git
 import pytest
 
 from handoff_assistant.scan.files import (
-    DATA_FILE_MIN_BYTES, FileEntry, NotText, data_files, decode, list_files, read_text,
+    DATA_FILE_MIN_BYTES, NOTEBOOK_MAX_BYTES, FileEntry, NotText, data_files, decode, list_files, read_text,
 )
 from handoff_assistant.tasks import Cancelled, CancelToken
 
@@ -179,8 +179,16 @@ def test_data_files_thresholds():
         FileEntry("logo.png", 3 * DATA_FILE_MIN_BYTES, 0),
         FileEntry("icon.png", 10, 0),
         FileEntry("big_module.py", 2 * DATA_FILE_MIN_BYTES, 0),
+        FileEntry("plots.ipynb", 8_000_000, 0),  # images in outputs: still code
+        FileEntry("giant.ipynb", NOTEBOOK_MAX_BYTES + 1, 0),
     ]
     found = data_files(entries, ["logo.png", "icon.png"], max_text_bytes=5_000_000)
     assert [(d.path, d.kind) for d in found] == [
         ("huge.log", "large"), ("data/train.csv", "data"), ("model.PKL", "data"), ("logo.png", "binary"),
+        ("giant.ipynb", "large"),
     ]
+
+
+def test_a_notebook_above_the_text_cap_is_still_read(tmp_path):
+    notebook = _write(tmp_path, "plots.ipynb", '{"cells": [], "metadata": {"image": "' + "A" * 2000 + '"}}')
+    assert read_text(notebook, 1000).text.startswith('{"cells"')

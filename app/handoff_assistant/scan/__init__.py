@@ -44,8 +44,10 @@ def scan_project(
 
     report_progress(0, 0, "Listing files")
     inventory = list_files(root, cancel)
+    cancel.raise_if_cancelled()
     report_progress(0, 0, "Asking the target interpreter")
     probe = probe_target(root, options.python)
+    cancel.raise_if_cancelled()
 
     cache = ScanCache(root, options.cache_dir, options.max_text_bytes) if options.use_cache else None
     analyses = analyse_entries(root, inventory.entries, options, cache, report_progress, cancel)

@@ -6,6 +6,8 @@ followed when it stays inside the root, and a file that cannot be listed becomes
 
 Thresholds (see also ``ScanOptions.max_text_bytes``, 5 MB by default):
 - a file above ``max_text_bytes`` is never read; it is skipped as "too-large" and listed as data "large";
+  notebooks get ``NOTEBOOK_MAX_BYTES`` (50 MB) instead: their size is mostly plot images in outputs, and their
+  code must still be read;
 - a data-format file (``DATA_EXTENSIONS``) of ``DATA_FILE_MIN_BYTES`` (1 MB) or more is listed as data "data":
   small fixtures travel with the code, real data sets do not;
 - any other binary file of 1 MB or more is listed as data "binary".
@@ -33,6 +35,7 @@ _SILENTLY_IGNORED_DIRS = frozenset({".git", "__pycache__", ".ipynb_checkpoints"}
 _ENVIRONMENT_MARKERS = frozenset({"pyvenv.cfg", "conda-meta"})
 
 DATA_FILE_MIN_BYTES = 1024 * 1024
+NOTEBOOK_MAX_BYTES = 50 * 1024 * 1024
 DATA_EXTENSIONS = frozenset({
     ".csv", ".tsv", ".parquet", ".pq", ".feather", ".arrow", ".orc", ".avro", ".pkl", ".pickle", ".h5", ".hdf5",
     ".hdf", ".xlsx", ".xls", ".npy", ".npz", ".mat", ".rds", ".rdata", ".rda", ".sav", ".dta", ".sas7bdat",
@@ -192,6 +195,7 @@ def read_text(path: Path, max_bytes: int) -> TextContent:
     """
     if _suffix(path.name) in BINARY_EXTENSIONS:
         raise NotText("binary")
+    max_bytes = text_cap(path.name, max_bytes)
     with open(path, "rb") as handle:
         if os.fstat(handle.fileno()).st_size > max_bytes:
             raise NotText("too-large")
@@ -224,13 +228,18 @@ def data_files(entries: Iterable[FileEntry], binary_paths: Iterable[str], max_te
     binary = set(binary_paths)
     found = []
     for entry in entries:
-        if entry.size > max_text_bytes:
+        if entry.size > text_cap(entry.path, max_text_bytes):
             found.append(DataFile(entry.path, entry.size, "large"))
         elif entry.size >= DATA_FILE_MIN_BYTES and _suffix(entry.path) in DATA_EXTENSIONS:
             found.append(DataFile(entry.path, entry.size, "data"))
         elif entry.size >= DATA_FILE_MIN_BYTES and entry.path in binary:
             found.append(DataFile(entry.path, entry.size, "binary"))
     return tuple(found)
+
+
+def text_cap(path: str, max_text_bytes: int) -> int:
+    """The most bytes of ``path`` the scan reads: ``max_text_bytes``, or more for a notebook."""
+    return max(max_text_bytes, NOTEBOOK_MAX_BYTES) if _suffix(path) == ".ipynb" else max_text_bytes
 
 
 def _suffix(name: str) -> str:
