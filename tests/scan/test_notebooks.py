@@ -112,6 +112,15 @@ def test_kernel_language(metadata, language):
     assert parse_notebook(notebook_json([], metadata)).language == language
 
 
+@pytest.mark.parametrize("kernel_language, code_language", [
+    ("python", languages.PYTHON), ("R", languages.R), ("julia", languages.JULIA), ("octave", languages.MATLAB),
+    ("brainfuck", None),
+])
+def test_code_language_uses_the_scans_language_names(kernel_language, code_language):
+    metadata = {"kernelspec": {"name": "k", "language": kernel_language}}
+    assert parse_notebook(notebook_json([], metadata)).code_language == code_language
+
+
 def test_non_integer_execution_counts_are_treated_as_not_run():
     notebook = parse_notebook(notebook_json([code_cell("x", "*"), code_cell("y", True), code_cell("z", 4)]))
     assert [c.execution_count for c in notebook.code_cells()] == [None, None, 4]

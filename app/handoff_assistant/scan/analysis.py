@@ -95,7 +95,7 @@ def _analyse_cell(path: str, notebook: notebooks.Notebook, cell: notebooks.Cell)
         prepared = notebooks.prepare_python_cell(cell.source)
         language, code = prepared.language, prepared.body
     else:
-        prepared, language, code = None, languages.R if notebook.is_r else None, cell.source
+        prepared, language, code = None, notebook.code_language, cell.source
     imports: list[ImportRef] = []
     findings: list[Finding] = []
     if prepared is not None and prepared.is_python:

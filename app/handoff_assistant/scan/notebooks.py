@@ -16,9 +16,6 @@ from packaging.requirements import InvalidRequirement, Requirement
 from handoff_assistant.scan import languages
 from handoff_assistant.scan.report import NotebookInfo
 
-SHELL = "Shell"
-SQL = "SQL"
-
 _V3_OUTPUT_TYPES = {"pyout": "execute_result", "pyerr": "error"}
 _V3_MIME_TYPES = {"text": "text/plain", "png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml",
                   "html": "text/html", "latex": "text/latex", "json": "application/json",
@@ -31,11 +28,15 @@ _CONFLICT_MARKER = re.compile(r"^(<{7}|>{7}) ", re.MULTILINE)
 # Cell magics whose body is still Python (they time, capture or profile the code), and the others' languages.
 _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python", "python3", "px",
                                  "memit", "snakeviz"})
+SHELL, SQL = languages.SHELL, languages.SQL
 _CELL_MAGIC_LANGUAGES = {"bash": SHELL, "sh": SHELL, "zsh": SHELL, "system": SHELL, "sx": SHELL, "R": languages.R,
                          "sql": SQL, "bigquery": SQL, "sparksql": SQL}
 _SCRIPT_LANGUAGES = {"bash": SHELL, "sh": SHELL, "zsh": SHELL, "python": languages.PYTHON,
                      "python3": languages.PYTHON, "R": languages.R, "Rscript": languages.R}
 _FILE_LANGUAGES = {".py": languages.PYTHON, ".r": languages.R, ".sh": SHELL, ".sql": SQL}
+# Kernel languages (as Notebook.language has them) -> the scan's language names.
+_CODE_LANGUAGES = {"python": languages.PYTHON, "R": languages.R, "julia": languages.JULIA, "scala": languages.SCALA,
+                   "sas": languages.SAS, "bash": SHELL, "octave": languages.MATLAB, "matlab": languages.MATLAB}
 _KERNEL_LANGUAGES = ((re.compile(r"^ir($|[-_])|(^|-)r$"), "R"), (re.compile(r"scala|spylon|almond"), "scala"),
                      (re.compile(r"julia"), "julia"), (re.compile(r"^sas"), "sas"), (re.compile(r"bash"), "bash"),
                      (re.compile(r"octave"), "octave"), (re.compile(r"py"), "python"))
@@ -97,6 +98,11 @@ class Notebook:
     @property
     def is_r(self) -> bool:
         return self.language == "R"
+
+    @property
+    def code_language(self) -> Optional[str]:
+        """The scan's name for the language of the code cells ("Python", "R", "Julia"...); None if unknown."""
+        return _CODE_LANGUAGES.get(self.language)
 
     def code_cells(self) -> list[Cell]:
         return [c for c in self.cells if c.cell_type == "code"]
