@@ -70,6 +70,9 @@ def test_resolving_an_unknown_import_is_saved_in_handoff_yaml(qtbot, opened, mon
                          candidates=("acme-utils", "acme-tools"))
     _with(opened, dependencies=opened.session.report.dependencies + (unknown,))
     page = opened.project_view.page("dependencies")
+    resolved_item = next(i for i in opened.session.assessment.items if i.id.endswith("imports-resolved")
+                         or "resolved to a distribution" in i.title)
+    assert resolved_item.status == "fail", "an unknown import fails the checklist item until it is resolved"
     assert page.select(lambda row: row.dependency.import_names == ("acme_utils",))
     assert page.resolve_button.isEnabled()
     asked = []
@@ -78,6 +81,8 @@ def test_resolving_an_unknown_import_is_saved_in_handoff_yaml(qtbot, opened, mon
     page.resolve_button.click()
     assert asked == [("acme_utils", ("acme-utils", "acme-tools"))]
     assert page.selected_row().status_text == "resolved in handoff.yaml", "the row stays selected after the change"
+    item = next(i for i in opened.session.assessment.items if i.id == resolved_item.id)
+    assert item.status == "pass" and "acme_utils → acme-tools (handoff.yaml resolutions)" in item.evidence
     assert opened.session.dirty and opened.save_action.isEnabled()
     opened.save_action.trigger()
     saved = yaml.safe_load((sample_copy / "handoff.yaml").read_text())

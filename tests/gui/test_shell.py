@@ -66,3 +66,23 @@ def test_window_stays_responsive_and_scan_can_be_cancelled(qtbot, window, tmp_pa
     assert window.session is None, "a first scan that was cancelled goes back to the welcome screen"
     assert window.stack.currentWidget() is window.welcome
     assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_an_unexpected_error_in_a_handler_becomes_a_message(window, monkeypatch):
+    import sys
+
+    from handoff_assistant.gui import app
+
+    shown = []
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr("handoff_assistant.gui.messages.show_error",
+                        lambda parent, summary, details="": shown.append((parent, summary, details)))
+    app.install_excepthook(window)
+    try:
+        raise KeyError("column")
+    except KeyError as error:
+        sys.excepthook(type(error), error, error.__traceback__)
+    parent, summary, details = shown[0]
+    assert parent is window
+    assert summary.startswith("Something went wrong while doing that: KeyError")
+    assert "Traceback" in details

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -37,10 +38,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     settings = AppSettings()
     apply_theme(app, settings.theme)
     window = MainWindow(settings)
+    install_excepthook(window)
     window.show()
     log.info("started %s, log file %s", __version__, log_file)
     start_on(window, args.path, settings.recent_projects)
     return app.exec()
+
+
+def install_excepthook(window) -> None:
+    """A bug in a click handler becomes a message and a log entry; the window stays open."""
+    from handoff_assistant.gui.messages import show_error
+    from handoff_assistant.gui.workers import error_summary
+
+    def report(exc_type, exc, tb) -> None:
+        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        show_error(window, error_summary(exc, "doing that"), "".join(traceback.format_exception(exc_type, exc, tb)))
+
+    sys.excepthook = report
 
 
 def start_on(window, path: Optional[Path], recent: Sequence[str]) -> None:
