@@ -102,12 +102,13 @@ def test_not_ready_is_refused_without_a_reason_and_nothing_is_written(project, t
 
 def test_not_ready_with_a_reason_records_it_in_the_manifest_and_on_the_runbook_first_page(project, tmp_path, pip_env):
     reason = "Quarter-end deadline; IT agreed to rotate the credentials on day one"
-    result = write_bundle(inputs_for(project, level=NOT_READY, blockers=("sec.no-secrets",)),
+    result = write_bundle(inputs_for(project, level=NOT_READY, blockers=("test.outputs",)),
                           _options(tmp_path, pip_env, zip=False, allow_not_ready_reason=reason))
     manifest = json.loads((result.path / "handoff-manifest.json").read_text())
     assert manifest["not_ready_reason"] == reason and manifest["assessment"]["level"] == NOT_READY
     first_page = "\n".join((result.path / "RUNBOOK.md").read_text().splitlines()[:8])
-    assert "NOT READY" in first_page and reason in first_page and "sec.no-secrets" in first_page
+    assert "NOT READY" in first_page and reason in first_page
+    assert "Blocking items still open: Expected outputs recorded (test.outputs)." in first_page
     assert result.warnings[0] == f"Handed over while Not ready: {reason}"
 
 

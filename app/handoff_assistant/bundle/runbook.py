@@ -19,5 +19,7 @@ _REFRESH = re.compile(r"train|refresh|fit|retrain", re.IGNORECASE)
 def render_runbook(manifest: dict[str, Any], bundle_name: str) -> str:
     refresh = [entry for entry in manifest["entry_points"] if _REFRESH.search(entry["name"])]
     copies = {sample["source"]: sample["target"] for sample in manifest["snapshot"]["samples"]}
+    titles = {item["id"]: item["title"] for item in manifest["assessment"]["items"]}
+    blockers = [f"{titles[b]} ({b})" if b in titles else b for b in manifest["assessment"]["blockers"]]
     return render("RUNBOOK.md.j2", m=manifest, bundle_name=bundle_name, refresh_entry_points=refresh,
-                  sample_copies=copies)
+                  sample_copies=copies, blockers=blockers)
