@@ -87,6 +87,10 @@ def test_git_listing_is_tracked_plus_untracked_not_ignored(tmp_path):
     _write(tmp_path, "run.log")
     _write(tmp_path, "output/result.csv")
     _write(tmp_path, "venv/lib/x.py")  # .gitignore forgot it; still not the project's code
+    _write(tmp_path, "py311/pyvenv.cfg", "home = /usr/bin\n")  # an environment by its marker, any name
+    _write(tmp_path, "py311/lib/site.py")
+    _write(tmp_path, "miniconda/conda-meta/history")
+    _write(tmp_path, "miniconda/lib/x.py")
     repo.index.add([".gitignore", "tracked.py"])
     inventory = list_files(tmp_path, CancelToken())
     assert inventory.listing == "git"

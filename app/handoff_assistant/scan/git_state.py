@@ -141,7 +141,22 @@ def git_listing(root: Path) -> Optional[list[str]]:
             untracked = _split(command.ls_files("-z", "--others", "--exclude-standard", *excludes, "--", "."))
         except Exception:  # git refused: the caller walks the folder instead
             return None
-    return sorted(set(tracked) | set(untracked))
+    return sorted(set(tracked) | set(_without_environments(untracked)))
+
+
+def _without_environments(untracked: list[str]) -> list[str]:
+    """Drops untracked Python or conda environments, found by their marker (pyvenv.cfg, conda-meta/)."""
+    environments = set()
+    for path in untracked:
+        parts = path.split("/")
+        if parts[-1] == "pyvenv.cfg" and len(parts) > 1:
+            environments.add("/".join(parts[:-1]) + "/")
+        elif "conda-meta" in parts[1:-1]:
+            environments.add("/".join(parts[:parts.index("conda-meta", 1)]) + "/")
+    if not environments:
+        return untracked
+    prefixes = tuple(environments)
+    return [path for path in untracked if not path.startswith(prefixes)]
 
 
 def _split(output: str) -> list[str]:
