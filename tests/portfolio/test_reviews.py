@@ -75,3 +75,13 @@ def test_a_malformed_review_file_reads_as_unreviewed_with_the_reason(bundle, con
     status = read_review(bundle)
     assert status.state == UNREVIEWED
     assert reason in status.detail
+
+
+def test_the_hash_is_remembered_until_the_file_changes(bundle, monkeypatch):
+    first = bundle_hash(bundle)
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda path, *a, **k: opened.append(path) or real_open(path, *a, **k))
+    assert bundle_hash(bundle) == first and opened == []
+    bundle.write_bytes(bundle.read_bytes() + b"\0")
+    assert bundle_hash(bundle) != first and opened == [str(bundle)]

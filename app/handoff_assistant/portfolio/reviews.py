@@ -13,6 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -40,10 +41,20 @@ class Review:
 
 
 def bundle_hash(bundle: Path) -> str:
-    """SHA-256 of the zip's bytes, or of the folder's SHA256SUMS (which pins every file in it)."""
+    """SHA-256 of the zip's bytes, or of the folder's SHA256SUMS (which pins every file in it).
+
+    Remembered per file size and mtime: a zip with wheels is hundreds of MB and the portfolio asks on
+    every refresh.
+    """
     target = bundle / "SHA256SUMS" if bundle.is_dir() else bundle
+    stat = target.stat()
+    return _file_hash(str(target), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _file_hash(path: str, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
-    with target.open("rb") as handle:
+    with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return "sha256:" + digest.hexdigest()
