@@ -42,7 +42,9 @@ class SourceRef:
 @dataclass(frozen=True)
 class SkippedFile:
     path: str
-    reason: str  # "binary", "too-large", "link-outside-root", "link-loop", "unreadable", "ignored-dir"
+    # "binary", "too-large", "ignored-dir", "link-outside-root", "link-loop", "broken-link", "link-to-folder",
+    # "not-a-regular-file" (FIFO, socket, device); see scan/files.py
+    reason: str
     size: int = 0
 
 
