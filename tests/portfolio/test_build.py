@@ -7,6 +7,7 @@ import pytest
 
 from handoff_assistant.portfolio.build import build_portfolio, history, refresh, rows_from_records
 from handoff_assistant.portfolio.bundles import default_manifest_reader
+from handoff_assistant.portfolio.projects import default_project_assessor
 from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, FAILED, NOT_RUN, PASSED, PROJECT_FOLDER,
                                                UNREADABLE, UNREVIEWED)
 from handoff_assistant.portfolio.reviews import save_review
@@ -175,3 +176,13 @@ def test_a_project_folder_with_a_malformed_handoff_yaml_is_a_row_with_the_reason
         (row,) = build_portfolio([tmp_path], store).rows
     assert row.record.kind == PROJECT_FOLDER and row.level == UNREADABLE
     assert row.record.error.startswith("cannot assess it: ") and "handoff.yaml" in row.record.error
+
+
+def test_cancel_reaches_a_project_folder_scan(tmp_path):
+    project = tmp_path / "big-project"
+    project.mkdir()
+    (project / "handoff.yaml").write_text("name: big\n")
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        default_project_assessor(cancel=token)(project)

@@ -36,6 +36,7 @@ def refresh(
     report = ensure_progress(progress)
     cancel = ensure_cancel(cancel)
     reader = reader or _safe_default_reader()
+    assessor = assessor or default_project_assessor(cancel=cancel)
     found = list(discover(sources, cancel))
     for done, item in enumerate(found):
         cancel.raise_if_cancelled()
@@ -45,12 +46,11 @@ def refresh(
     report(len(found), len(found), "Done")
 
 
-def _read(item: Found | Missing, store: Store, reader: ManifestReader,
-          assessor: Optional[ProjectAssessor]) -> Record:
+def _read(item: Found | Missing, store: Store, reader: ManifestReader, assessor: ProjectAssessor) -> Record:
     if isinstance(item, Missing):
         return Record(path=str(item.path), kind=BUNDLE, project=item.path.name, error=item.reason)
     if item.kind == PROJECT_FOLDER:
-        record = (assessor or default_project_assessor())(item.path)
+        record = assessor(item.path)
         store.put(record, 0, 0)
         return record
     try:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 from handoff_assistant.portfolio.bundles import sections_from
 from handoff_assistant.portfolio.model import PROJECT_FOLDER, ChecklistLine, Record
 from handoff_assistant.readiness.model import Assessment, ProjectFile
+from handoff_assistant.tasks import CancelToken, Cancelled
 
 if TYPE_CHECKING:  # the scan package is imported only when a project folder is assessed
     from handoff_assistant.scan.report import ScanReport
@@ -18,8 +19,11 @@ if TYPE_CHECKING:  # the scan package is imported only when a project folder is 
 ProjectAssessor = Callable[[Path], Record]
 
 
-def default_project_assessor(policy: Optional[Any] = None) -> ProjectAssessor:
-    """Scan and assess with the readiness package; ``policy`` is what ``readiness.policy.load_policy`` returned."""
+def default_project_assessor(policy: Optional[Any] = None, cancel: Optional[CancelToken] = None) -> ProjectAssessor:
+    """Scan and assess with the readiness package; ``policy`` is what ``readiness.policy.load_policy`` returned.
+
+    ``cancel`` reaches the scan, so stopping a portfolio refresh does not wait for a big project's scan.
+    """
 
     def assess_folder(root: Path) -> Record:
         try:
@@ -29,8 +33,10 @@ def default_project_assessor(policy: Optional[Any] = None) -> ProjectAssessor:
             from handoff_assistant.scan import scan_project
 
             project = load_project_file(root) or ProjectFile(name=root.name)
-            report = scan_project(root)
+            report = scan_project(root, cancel=cancel)
             assessment = assess(report, project, policy if policy is not None else load_policy())
+        except Cancelled:
+            raise
         except Exception as error:  # noqa: BLE001 - one broken project is one row with the reason
             return Record(path=str(root), kind=PROJECT_FOLDER, project=root.name,
                           error=f"cannot assess it: {str(error).strip() or type(error).__name__}")
