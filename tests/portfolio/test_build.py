@@ -7,9 +7,9 @@ import pytest
 
 from handoff_assistant.portfolio.build import build_portfolio, history, refresh, rows_from_records
 from handoff_assistant.portfolio.bundles import default_manifest_reader
-from handoff_assistant.portfolio.projects import default_project_assessor
 from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, FAILED, NOT_RUN, PASSED, PROJECT_FOLDER,
                                                UNREADABLE, UNREVIEWED)
+from handoff_assistant.portfolio.projects import default_project_assessor
 from handoff_assistant.portfolio.reviews import save_review
 from handoff_assistant.portfolio.store import Store, default_database_path
 from handoff_assistant.tasks import CancelToken, Cancelled
