@@ -5,7 +5,6 @@ locked distributions), so IT's checks test exactly what the data scientist hande
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Any, Iterable, Optional
 from handoff_assistant.bundle.config_templates import BundleConfigKey
 from handoff_assistant.bundle.entry_points import BundleEntryPoint, SampleCopy
 from handoff_assistant.bundle.lock import LockResult
-from handoff_assistant.bundle.snapshot import SnapshotPlan
+from handoff_assistant.bundle.snapshot import SnapshotPlan, sha256_file
 from handoff_assistant.readiness.model import Assessment, ProjectFile
 from handoff_assistant.scan.report import SEVERITIES, UNKNOWN, USED_DECLARED, USED_UNDECLARED, ScanReport
 from handoff_assistant.serialization import to_jsonable
@@ -126,10 +125,6 @@ def findings_summary(report: ScanReport, suppressions: dict[str, str]) -> dict[s
             "by_category": dict(sorted(Counter(f.category for f in open_findings).items()))}
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def record_files(root: Path, exclude: Iterable[str] = (MANIFEST_NAME, SUMS_NAME)) -> tuple[FileRecord, ...]:
     """Every file under ``root`` (sorted by path) with its size and SHA-256."""
     skipped = set(exclude)
@@ -137,8 +132,7 @@ def record_files(root: Path, exclude: Iterable[str] = (MANIFEST_NAME, SUMS_NAME)
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
         if relative not in skipped:
-            data = path.read_bytes()
-            records.append(FileRecord(relative, len(data), sha256_bytes(data)))
+            records.append(FileRecord(relative, path.stat().st_size, sha256_file(path)))
     return tuple(sorted(records, key=lambda r: r.path))
 
 

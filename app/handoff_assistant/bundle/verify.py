@@ -15,6 +15,7 @@ from typing import Any, Optional
 from handoff_assistant.bundle.manifest import MANIFEST_NAME, SUMS_NAME, parse_sums
 from handoff_assistant.bundle.options import BundleError, UnsafeBundleError
 from handoff_assistant.bundle.reader import checked_members, open_zip, read_member
+from handoff_assistant.bundle.snapshot import sha256_file
 
 # Files IT creates in an installed bundle folder (docs/bundle-format.md).
 LOCAL_FILES = (".venv/*", "config/config.yaml", "config/.env", "logs/*", "*/__pycache__/*", "__pycache__/*",
@@ -81,7 +82,7 @@ def _folder_hashes(source: Path) -> _Contents:
         if path.is_symlink():
             links.append(relative)
         elif path.is_file():
-            hashes[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+            hashes[relative] = sha256_file(path)
     return _Contents(hashes, _text(source / SUMS_NAME), _text(source / MANIFEST_NAME), tuple(links))
 
 

@@ -198,7 +198,8 @@ def write_zip(folder: Path, archive: Path, cancel: Optional[CancelToken] = None)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the mode below is honoured
             info.external_attr = (0o100755 if path.stat().st_mode & 0o111 else 0o100644) << 16
-            bundle_zip.writestr(info, path.read_bytes())
+            with path.open("rb") as source, bundle_zip.open(info, "w") as target:
+                shutil.copyfileobj(source, target, 1024 * 1024)
 
 
 def _move_into_place(staging: Path, name: str, output_dir: Path, as_zip: bool, cancel: CancelToken) -> Path:
