@@ -69,7 +69,10 @@ def parse_project_file(text: str) -> ProjectFile:
 
 
 def save_project_file(root: Path | str, project: ProjectFile) -> Path:
-    """Write ``project`` into handoff.yaml, keeping the comments and key order of the file already there."""
+    """Write ``project`` into handoff.yaml, keeping the comments and key order of the file already there.
+
+    A file that is no longer valid YAML (or not a mapping) is replaced whole: ``project`` is what the user saves.
+    """
     path = Path(root) / PROJECT_FILE_NAME
     yaml = _yaml()
     document: Any = None
