@@ -5,7 +5,6 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from handoff_assistant.gui.app import parse_args, start_on
-from tests.gui.conftest import open_and_scan
 
 pytestmark = pytest.mark.gui
 

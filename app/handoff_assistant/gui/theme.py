@@ -21,15 +21,15 @@ def apply_theme(app: QApplication, theme: str) -> None:
 
 def light_palette() -> QPalette:
     return _palette(window="#f4f5f7", base="#ffffff", alt="#f0f2f5", text="#1d2430", button="#e9ecf0",
-                    highlight="#2f6fb0", mid_text="#5a6473", link="#1f5fa8")
+                    highlight="#2f6fb0", mid_text="#5a6473", link="#1f5fa8", mid="#d3d8df")
 
 
 def dark_palette() -> QPalette:
     return _palette(window="#23272e", base="#1b1e23", alt="#262a31", text="#e6e9ee", button="#2f343c",
-                    highlight="#4a8fd9", mid_text="#a5adba", link="#7db3ee")
+                    highlight="#4a8fd9", mid_text="#a5adba", link="#7db3ee", mid="#414852")
 
 
-def _palette(*, window, base, alt, text, button, highlight, mid_text, link) -> QPalette:
+def _palette(*, window, base, alt, text, button, highlight, mid_text, link, mid) -> QPalette:
     p = QPalette()
     roles = {
         QPalette.ColorRole.Window: window, QPalette.ColorRole.WindowText: text,
@@ -39,6 +39,7 @@ def _palette(*, window, base, alt, text, button, highlight, mid_text, link) -> Q
         QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.ToolTipBase: base,
         QPalette.ColorRole.ToolTipText: text, QPalette.ColorRole.PlaceholderText: mid_text,
         QPalette.ColorRole.Link: link, QPalette.ColorRole.BrightText: "#ff5555",
+        QPalette.ColorRole.Mid: mid,
     }
     for role, colour in roles.items():
         p.setColor(role, QColor(colour))
