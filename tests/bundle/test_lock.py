@@ -1,4 +1,3 @@
-
 import pytest
 
 from handoff_assistant.bundle.lock import (DirectRequirements, LockRequest, conflict_message, direct_requirements,

@@ -223,4 +223,4 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-__all__ = ["BundleError", "BundleInputs", "build_bundle", "write_bundle", "write_zip"]
+__all__ = ["BundleInputs", "build_bundle", "write_bundle", "write_zip"]
