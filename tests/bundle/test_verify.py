@@ -43,6 +43,7 @@ def test_what_it_creates_in_an_installed_folder_is_not_extra(folder_bundle):
     (folder_bundle / "config" / ".env").write_text("MAIL_API_TOKEN=x\n")
     (folder_bundle / "tests" / "__pycache__").mkdir()
     (folder_bundle / "tests" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    (folder_bundle / "code" / "scores.csv").write_text("customer_id,score\n")  # the declared output of "score"
     assert verify_bundle(folder_bundle).ok
 
 

@@ -1,7 +1,8 @@
 """``verify_bundle(path) -> VerificationResult``: every file against SHA256SUMS, and the manifest against both.
 
 A zip is checked in place (nothing is extracted); an archive member that is not safe fails verification.
-In a folder, what IT creates next to the bundle (.venv, the filled-in config, caches, logs) is not "extra".
+In a folder, what IT creates next to the bundle (.venv, the filled-in config, caches, logs, the entry points'
+declared outputs under code/) is not "extra".
 """
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ class _Contents:
     sums_text: Optional[str]
     manifest_text: Optional[str]
     links: tuple[str, ...] = ()
+    installed_folder: bool = False  # a folder, where IT's runs may have written the declared outputs
 
 
 def _zip_hashes(source: Path) -> _Contents:
@@ -83,7 +85,7 @@ def _folder_hashes(source: Path) -> _Contents:
             links.append(relative)
         elif path.is_file():
             hashes[relative] = sha256_file(path)
-    return _Contents(hashes, _text(source / SUMS_NAME), _text(source / MANIFEST_NAME), tuple(links))
+    return _Contents(hashes, _text(source / SUMS_NAME), _text(source / MANIFEST_NAME), tuple(links), True)
 
 
 def _text(path: Path) -> Optional[str]:
@@ -101,7 +103,8 @@ def _compare(where: str, contents: _Contents) -> VerificationResult:
     hashes = contents.hashes
     mismatched = sorted(p for p, digest in sums.items() if p in hashes and hashes[p] != digest)
     missing = sorted(p for p in sums if p not in hashes)
-    extra = sorted(p for p in hashes if p not in sums and p != SUMS_NAME)
+    created_outputs = _declared_outputs(manifest) if contents.installed_folder else set()
+    extra = sorted(p for p in hashes if p not in sums and p != SUMS_NAME and p not in created_outputs)
     if contents.sums_text is not None and MANIFEST_NAME not in sums:
         problems.append(f"{SUMS_NAME} does not list {MANIFEST_NAME}")
     listed = {entry.get("path"): entry.get("sha256") for entry in (manifest or {}).get("files", [])
@@ -117,6 +120,13 @@ def _compare(where: str, contents: _Contents) -> VerificationResult:
     return VerificationResult(where, ok, checked, tuple(mismatched), tuple(missing), tuple(extra), tuple(problems),
                               str((project.get("project") or {}).get("name") or ""), str(project.get("created_at", "")),
                               str((project.get("assessment") or {}).get("level", "")))
+
+
+def _declared_outputs(manifest: Optional[dict[str, Any]]) -> set[str]:
+    """code/<output> of every entry point: files a run in the installed folder writes next to the code."""
+    entries = (manifest or {}).get("entry_points") or []
+    return {f"code/{output}" for entry in entries if isinstance(entry, dict)
+            for output in entry.get("outputs") or () if isinstance(output, str)}
 
 
 def _manifest(text: Optional[str]) -> tuple[Optional[dict[str, Any]], Optional[str]]:
