@@ -47,6 +47,10 @@ def test_overview_shows_the_sample(opened):
     assert [s.name for s in page.chart._stats][:1] == [report.languages[0].name]
     assert "Python" in page.chart.accessibleDescription()
     assert page.target_labels[0].text() == report.target.python_version
+    notebooks = {page.notebook_model.index(r, 0).data(): page.notebook_model.index(r, 3).data()
+                 for r in range(page.notebook_model.rowCount())}
+    assert notebooks == {n.path: "out of order" if n.out_of_order else "top to bottom" for n in report.notebooks}
+    assert "out of order" in notebooks.values(), "the sample has a notebook run out of order"
 
 
 def test_dependencies_table_filters_and_sorts(opened):
@@ -143,7 +147,8 @@ def test_steps_show_their_state(opened):
 def test_every_model_passes_the_model_tester(qtmodeltester, opened, sample_copy):
     _with(opened, findings=_findings(sample_copy))
     view = opened.project_view
-    models = [view.page("overview").problem_model, view.page("dependencies").model,
+    models = [view.page("overview").problem_model, view.page("overview").notebook_model,
+              view.page("dependencies").model,
               view.page("dependencies").proxy, view.page("dependencies").r_model, view.page("findings").model,
               view.page("checklist").model]
     assert view.page("checklist").model.rowCount() > 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 import zipfile
 
 import pytest
@@ -165,3 +166,39 @@ def test_a_not_ready_project_asks_for_a_reason_and_cancelling_builds_nothing(qtb
     page.build()
     assert asked and asked[0] == ", ".join(opened.session.assessment.blockers)
     assert page.worker is None and not (tmp_path / "out").exists()
+
+
+def _waits_for_cancel(*args, **kwargs):
+    """A stand-in for long core work: reports progress until the user cancels."""
+    progress, cancel = args[2], args[3]
+    while True:
+        progress(1, 10, "working")
+        cancel.raise_if_cancelled()
+        time.sleep(0.01)
+
+
+def test_cancelling_a_build_reports_it_and_keeps_the_window_usable(qtbot, opened, monkeypatch, tmp_path):
+    page = opened.project_view.page("bundle")
+    page.output_edit.setText(str(tmp_path / "out"))
+    monkeypatch.setattr("handoff_assistant.gui.pages.bundle.ask_not_ready_reason", lambda parent, b: "pilot")
+    monkeypatch.setattr("handoff_assistant.gui.pages.bundle.build_bundle",
+                        lambda root, options, progress, cancel: _waits_for_cancel(root, options, progress, cancel))
+    page.build()
+    assert page.cancel_button.isEnabled() and not page.build_button.isEnabled()
+    qtbot.waitUntil(lambda: "working" in page.log.toPlainText(), timeout=5000)
+    page.cancel_button.click()
+    qtbot.waitUntil(lambda: page.worker is None, timeout=5000)
+    assert page.log.toPlainText().splitlines()[-1] == "Cancelled: nothing was written."
+    assert page.build_button.isEnabled() and page.result is None
+
+
+def test_a_cancelled_rescan_keeps_the_last_report(qtbot, opened, monkeypatch):
+    report = opened.session.report
+    monkeypatch.setattr("handoff_assistant.gui.main_window.scan_project", _waits_for_cancel)
+    opened.rescan_action.trigger()
+    assert opened.scan_worker is not None and not opened.rescan_action.isEnabled()
+    qtbot.waitUntil(lambda: opened.project_view.progress.bar.maximum() == 10, timeout=5000)
+    opened.project_view.progress.cancel_button.click()
+    qtbot.waitUntil(lambda: opened.scan_worker is None, timeout=5000)
+    assert opened.session.report is report and opened.stack.currentWidget() is opened.project_view
+    assert "cancelled" in opened.statusBar().currentMessage()

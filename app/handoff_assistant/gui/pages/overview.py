@@ -43,6 +43,18 @@ def _form_box(title: str, rows: tuple[str, ...]) -> tuple[QGroupBox, list[QLabel
     return group, labels
 
 
+class NotebookModel(RowTableModel):
+    columns = (
+        Column("Notebook", lambda n: n.path),
+        Column("Kernel", lambda n: f"{n.language} ({n.kernel})" if n.kernel else n.language),
+        Column("Code cells", lambda n: f"{n.code_cells} of {n.cells}", sort_key=lambda n: n.code_cells),
+        Column("Run order", lambda n: "out of order" if n.out_of_order else "top to bottom",
+               tooltip=lambda n: "Execution counts: " + ", ".join("·" if c is None else str(c)
+                                                                  for c in n.execution_counts)),
+        Column("Error outputs", lambda n: str(n.errors), sort_key=lambda n: n.errors),
+    )
+
+
 class OverviewPage(Page):
     page_id = "overview"
     title = "Overview"
@@ -90,6 +102,20 @@ class OverviewPage(Page):
         QVBoxLayout(languages).addWidget(self.chart)
         layout.addWidget(languages)
 
+        notebooks = QGroupBox("Notebooks")
+        self.notebook_model = NotebookModel(self)
+        self.notebook_table = QTableView()
+        self.notebook_table.setModel(self.notebook_model)
+        self.notebook_table.setAccessibleName("Notebooks")
+        self.notebook_table.verticalHeader().hide()
+        self.notebook_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.notebook_table.horizontalHeader().setStretchLastSection(True)
+        self.no_notebooks = empty_state("No Jupyter notebooks in this project.")
+        notebook_box = QVBoxLayout(notebooks)
+        notebook_box.addWidget(self.no_notebooks)
+        notebook_box.addWidget(self.notebook_table)
+        layout.addWidget(notebooks)
+
         problems = QGroupBox("Scan problems")
         self.problem_model = ProblemModel(self)
         self.problem_table = QTableView()
@@ -114,9 +140,20 @@ class OverviewPage(Page):
         self._show_git(report)
         self._show_target(report)
         self.chart.set_stats(report.languages)
+        self.notebook_model.set_rows(report.notebooks)
+        self.notebook_table.setVisible(bool(report.notebooks))
+        self.no_notebooks.setVisible(not report.notebooks)
+        self.notebook_table.setFixedHeight(self._table_height(self.notebook_table, len(report.notebooks)))
         self.problem_model.set_rows(report.problems)
         self.problem_table.setVisible(bool(report.problems))
         self.no_problems.setVisible(not report.problems)
+
+    @staticmethod
+    def _table_height(table: QTableView, rows: int) -> int:
+        """Tall enough for every row (up to 8), so the page scrolls instead of the table."""
+        row_height = table.verticalHeader().defaultSectionSize()
+        return (table.horizontalHeader().sizeHint().height() + row_height * min(max(rows, 1), 8)
+                + 2 * table.frameWidth() + 2)
 
     def _show_files(self, report: ScanReport) -> None:
         files = report.files
