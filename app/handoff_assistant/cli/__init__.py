@@ -10,11 +10,11 @@ import sys
 from typing import Optional, Sequence
 
 from handoff_assistant import __version__
-from handoff_assistant.cli import (bundle_command, check_command, init_command, portfolio_command,
+from handoff_assistant.cli import (bundle_command, check_command, diff_command, init_command, portfolio_command,
                                   review_command, scan_command, verify_command)
 
-COMMANDS = (scan_command, check_command, init_command, bundle_command, verify_command, portfolio_command,
-            review_command)
+COMMANDS = (scan_command, check_command, init_command, bundle_command, verify_command, diff_command,
+            portfolio_command, review_command)
 
 EXIT_OK = 0
 EXIT_FAILED_CHECK = 1

@@ -1,15 +1,40 @@
-"""``handoff verify BUNDLE``: every file against SHA256SUMS and the manifest; exit 1 naming what differs."""
+"""``handoff verify BUNDLE``: every file against SHA256SUMS and the manifest; exit 1 naming what differs.
+
+With ``--run-tests`` it also prepares the bundle as IT would (venv from the lock, the harness with the given
+configuration) and saves the result as verification.json beside the bundle; exit 0 only when integrity holds
+and every check passes.
+"""
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
 
-from handoff_assistant.bundle import VerificationResult, verify_bundle
+from handoff_assistant.bundle import BundleError, VerificationResult, verify_bundle
+from handoff_assistant.bundle.harness_run import RunOptions, run_harness
+from handoff_assistant.bundle.verification_record import (FAILED, SKIPPED, VerificationRecord, record_to_dict,
+                                                          write_record)
+from handoff_assistant.cli.output import TerminalProgress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("verify", help="check a bundle (folder or .zip) against its manifest and "
                                                   "SHA256SUMS")
     parser.add_argument("bundle", help="the bundle folder or .zip")
+    parser.add_argument("--run-tests", action="store_true",
+                        help="also build the bundle's environment from the lock and run its harness; the result is "
+                             "saved as NAME.verification.json beside the bundle")
+    parser.add_argument("--workdir", help="folder to open the bundle into and build its environment in "
+                                          "(default: a new temporary folder)")
+    parser.add_argument("--config", help="the filled-in configuration file (default: config/config.yaml of the "
+                                         "opened bundle)")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                        help="an environment value for the run (secrets); repeat for more")
+    parser.add_argument("--python", help="interpreter to build the environment with (default: the bundle's "
+                                         "target Python from PATH)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(func=run)
 
 
@@ -17,8 +42,73 @@ def run(args: argparse.Namespace) -> int:
     from handoff_assistant.cli import EXIT_FAILED_CHECK, EXIT_OK
 
     result = verify_bundle(args.bundle)
-    print(render_result(result))
-    return EXIT_OK if result.ok else EXIT_FAILED_CHECK
+    record = _run_tests(args) if args.run_tests and result.ok else None
+    if args.format == "json":
+        data = {"integrity": _integrity_dict(result), "verification": record_to_dict(record) if record else None}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(render_result(result))
+        if args.run_tests and not result.ok:
+            print("The harness was not run: the bundle failed its integrity check.")
+        if record is not None:
+            print(render_record(record))
+    passed = result.ok and (record is None or record.passed)
+    return EXIT_OK if passed else EXIT_FAILED_CHECK
+
+
+def _run_tests(args: argparse.Namespace) -> VerificationRecord:
+    from handoff_assistant.cli import UsageError
+
+    if args.config and not Path(args.config).is_file():
+        raise UsageError(f"the configuration file {args.config} does not exist")
+    workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="handoff-verify-"))
+    options = RunOptions(workdir, Path(args.config) if args.config else None, _env_values(args.env), args.python)
+    bar = TerminalProgress()
+    try:
+        record = run_harness(args.bundle, options, progress=bar)
+    except BundleError as error:
+        raise UsageError(str(error)) from error
+    finally:
+        bar.finish()
+    try:
+        saved = write_record(args.bundle, record)
+        print(f"Saved the result as {saved}", file=sys.stderr)
+    except BundleError as error:
+        print(f"handoff verify: {error}", file=sys.stderr)
+    return record
+
+
+def _env_values(pairs: list[str]) -> dict[str, str]:
+    from handoff_assistant.cli import UsageError
+
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--env {pair!r} is not KEY=VALUE")
+        values[key.strip()] = value
+    return values
+
+
+def _integrity_dict(result: VerificationResult) -> dict:
+    return {"path": result.path, "ok": result.ok, "checked": result.checked, "mismatched": list(result.mismatched),
+            "missing": list(result.missing), "extra": list(result.extra), "problems": list(result.problems),
+            "project": result.project, "created_at": result.created_at, "level": result.level}
+
+
+def render_record(record: VerificationRecord) -> str:
+    python = record.python
+    lines = [f"Harness run in {record.workdir} with Python {python.version} ({python.path})" if python else ""]
+    if python and python.note:
+        lines.append(f"  NOTE: {python.note}")
+    for check in record.results:
+        lines.append(f"  {check.status.upper():7} {check.name}")
+        if check.status in (FAILED, SKIPPED) and check.message:
+            lines += [f"          {line}" for line in check.message.splitlines()]
+    verdict = "PASSED" if record.passed else "FAILED"
+    lines.append(f"{verdict}: {record.count('passed')} passed, {record.count(FAILED)} failed, "
+                 f"{record.count(SKIPPED)} skipped.")
+    return "\n".join(line for line in lines if line)
 
 
 def render_result(result: VerificationResult) -> str:

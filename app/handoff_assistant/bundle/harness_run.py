@@ -1,0 +1,271 @@
+"""Prepare and test a bundle as IT does: ``run_harness(bundle, options) -> VerificationRecord``.
+
+1. integrity: the bundle is verified first; when it fails, nothing from it is executed;
+2. the bundle is opened into ``workdir/<bundle name>`` (a zip is extracted there, and only there);
+3. an isolated venv is created with the bundle's target Python when one is found (otherwise the record says
+   which Python was used instead, and the environment check will fail);
+4. the lock is installed with ``--require-hashes`` (offline from env/wheels when the bundle has them);
+5. the harness runs with the bundled plain runner (tests/run_harness.py, no pytest needed) using the chosen
+   configuration file and environment values, and its PASS/FAIL/SKIP lines become one result per check.
+Every step reports progress, streams its output to ``log`` and stops on cancel.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import platform
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Mapping, Optional
+
+from handoff_assistant.bundle.contents import read_contents
+from handoff_assistant.bundle.manifest import MANIFEST_NAME
+from handoff_assistant.bundle.options import BundleError
+from handoff_assistant.bundle.reader import open_bundle, read_manifest
+from handoff_assistant.bundle.verification_record import (FAILED, PASSED, SKIPPED, CheckResult, IntegrityResult,
+                                                          PythonUsed, VerificationRecord)
+from handoff_assistant.bundle.verify import VerificationResult, verify_bundle
+from handoff_assistant.tasks import CancelToken, Cancelled, ProgressCallback, ensure_cancel, ensure_progress
+
+LogCallback = Callable[[str], None]
+STEPS = 6
+SETUP_CHECK = "setup: create the environment and install the lock"
+_RESULT_LINE = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
+_STATUS = {"PASS": PASSED, "FAIL": FAILED, "SKIP": SKIPPED}
+_LOCAL_FOLDERS = (".venv", "__pycache__", ".pytest_cache", "logs")  # what IT made in a bundle folder
+_VERSION_CODE = "import sys; print('%d.%d.%d' % sys.version_info[:3])"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    workdir: Path  # the bundle is opened into workdir/<bundle name>; the venv is created there
+    config_file: Optional[Path] = None  # given to the harness as HANDOFF_CONFIG (default: config/config.yaml)
+    env_values: Mapping[str, str] = field(default_factory=dict)  # secrets and settings for this run only
+    python: Optional[str] = None  # interpreter to build the venv with; None = find the bundle's target Python
+    pip_env: Optional[Mapping[str, str]] = None  # environment of pip (private index, offline); None = inherit
+    timeout: float = 3600  # seconds per step
+
+
+def run_harness(bundle: Path | str, options: RunOptions, progress: Optional[ProgressCallback] = None,
+                cancel: Optional[CancelToken] = None, log: Optional[LogCallback] = None) -> VerificationRecord:
+    source, report, token = Path(bundle), ensure_progress(progress), ensure_cancel(cancel)
+    say = log or (lambda line: None)
+    report(0, STEPS, "Checking every file against SHA256SUMS and the manifest")
+    integrity = verify_bundle(source)
+    if not integrity.ok:
+        say("Integrity check FAILED: nothing from this bundle is run.")
+        return _record(source, integrity, None, (), "")
+    folder = _open_into(source, options.workdir, report, token)
+    manifest = read_manifest(folder / MANIFEST_NAME)
+    report(2, STEPS, "Finding the bundle's target Python")
+    python = choose_python(_target_version(folder), options.python)
+    say(python.note or f"Using Python {python.version} at {python.path} (the bundle's target).")
+    setup = _setup_environment(folder, manifest, python, options, report, token, say)
+    if setup.status == FAILED:
+        return _record(source, integrity, python, (setup,), str(folder))
+    report(5, STEPS, "Running the harness")
+    checks = _run_checks(folder, options, token, say)
+    report(STEPS, STEPS, "Finished")
+    return _record(source, integrity, python, (setup,) + checks, str(folder))
+
+
+def _record(source: Path, integrity: VerificationResult, python: Optional[PythonUsed],
+            results: tuple[CheckResult, ...], workdir: str) -> VerificationRecord:
+    differing = ([f"{p}: content differs from SHA256SUMS" for p in integrity.mismatched]
+                 + [f"{p}: missing" for p in integrity.missing] + [f"{p}: not part of the bundle" for p in integrity.extra])
+    return VerificationRecord(
+        bundle=source.name, project=integrity.project, bundle_created_at=integrity.created_at, by=_user(),
+        at=datetime.now(timezone.utc).isoformat(timespec="seconds"), machine=platform.node(),
+        platform=platform.platform(), workdir=workdir,
+        integrity=IntegrityResult(integrity.ok, integrity.checked, tuple(differing), integrity.problems),
+        python=python, results=results)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USERNAME", "")
+
+
+def _open_into(source: Path, workdir: Path, report: ProgressCallback, cancel: CancelToken) -> Path:
+    """``workdir/<name>``: a fresh copy of the bundle, or a previous one that still verifies (re-runs)."""
+    name = source.name[:-4] if source.name.lower().endswith(".zip") else source.name
+    folder = Path(workdir).resolve() / name
+    report(1, STEPS, f"Opening the bundle into {folder}")
+    cancel.raise_if_cancelled()
+    if folder.exists() and any(folder.iterdir()):
+        again = verify_bundle(folder)
+        if not again.ok:
+            raise BundleError(f"{folder} already exists and is not an intact copy of this bundle. Choose another "
+                              "working folder, or remove that folder.")
+        if read_manifest(folder / MANIFEST_NAME) != read_contents(source).manifest:
+            raise BundleError(f"{folder} holds another version of this bundle. Choose another working folder.")
+        return folder
+    if source.is_dir():
+        shutil.copytree(source, folder, symlinks=True, ignore=shutil.ignore_patterns(*_LOCAL_FOLDERS))
+    else:
+        open_bundle(source, extract_to=folder)
+    return folder
+
+
+def _target_version(folder: Path) -> str:
+    try:
+        return (folder / "env" / "python-version").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def python_version(executable: str) -> Optional[str]:
+    """major.minor.micro of an interpreter, or None when it does not run."""
+    try:
+        done = subprocess.run([executable, "-c", _VERSION_CODE], capture_output=True, text=True, timeout=30,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def choose_python(target: str, requested: Optional[str] = None) -> PythonUsed:
+    """The interpreter to build the venv with: the one requested, else pythonX.Y on PATH, else python3."""
+    if requested:
+        candidates = [requested]
+    else:
+        candidates = [c for c in (shutil.which(f"python{target}") if target else None,
+                                  sys.executable if not getattr(sys, "frozen", False) else None,
+                                  shutil.which("python3")) if c]
+    found = [(c, v) for c in candidates if (v := python_version(c))]
+    if not found:
+        raise BundleError(f"No usable Python was found ({', '.join(candidates) or 'none on PATH'}). Install Python "
+                          f"{target or '3'} and choose it with --python (or in the Prepare and test tab).")
+    path, version = next(((c, v) for c, v in found if _matches(v, target)), found[0])
+    matched = _matches(version, target)
+    note = "" if matched else (f"Python {target} (the bundle's target) was not found; Python {version} at {path} "
+                               "was used instead, so the environment check will fail. Install Python "
+                               f"{target} and run again to test what production will run.")
+    if requested and not matched:
+        note = (f"The chosen Python {path} is {version}, not the bundle's target {target}; the environment check "
+                "will fail.")
+    return PythonUsed(path, version, target, matched, note)
+
+
+def _matches(version: str, target: str) -> bool:
+    return bool(target) and (version == target or version.startswith(target + "."))
+
+
+def _setup_environment(folder: Path, manifest: dict, python: PythonUsed, options: RunOptions,
+                       report: ProgressCallback, cancel: CancelToken, say: LogCallback) -> CheckResult:
+    venv = folder / ".venv"
+    report(3, STEPS, f"Creating an isolated environment in {venv}")
+    if not _venv_python(folder).exists():
+        code, output = stream([python.path, "-m", "venv", str(venv)], folder, None, cancel, say, options.timeout)
+        if code != 0:
+            return CheckResult(SETUP_CHECK, FAILED, f"The virtual environment could not be created:\n{_tail(output)}")
+    report(4, STEPS, "Installing the locked dependencies")
+    requirements = folder / "env" / "requirements.txt"
+    if not any(line[:1].isalnum() for line in requirements.read_text(encoding="utf-8").splitlines()):
+        return CheckResult(SETUP_CHECK, PASSED, "The lock lists no dependency; nothing to install.")
+    code, output = stream(install_command(folder, bool((manifest.get("environment") or {}).get("hashed"))),
+                          folder, _pip_env(options), cancel, say, options.timeout)
+    if code != 0:
+        return CheckResult(SETUP_CHECK, FAILED, f"pip could not install the lock (exit {code}):\n{_tail(output)}")
+    return CheckResult(SETUP_CHECK, PASSED, _install_note(folder, manifest))
+
+
+def install_command(folder: Path, hashed: bool) -> list[str]:
+    args = [str(_venv_python(folder)), "-m", "pip", "install", "--no-input", "--disable-pip-version-check"]
+    if hashed:
+        args.append("--require-hashes")
+    wheels = folder / "env" / "wheels"
+    if wheels.is_dir():
+        args += ["--no-index", "--find-links", str(wheels)]
+    return args + ["-r", str(folder / "env" / "requirements.txt")]
+
+
+def _install_note(folder: Path, manifest: dict) -> str:
+    source = "offline from env/wheels" if (folder / "env" / "wheels").is_dir() else "from the package index"
+    hashes = ("every file checked against its hash (--require-hashes)" if (manifest.get("environment") or {})
+              .get("hashed") else "WITHOUT hash checks: the lock has no hashes")
+    return f"Installed {source}, {hashes}."
+
+
+def _venv_python(folder: Path) -> Path:
+    return folder / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _pip_env(options: RunOptions) -> Optional[dict[str, str]]:
+    return dict(options.pip_env) if options.pip_env is not None else None
+
+
+def _harness_env(folder: Path, options: RunOptions) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHONPATH", "VIRTUAL_ENV"))}
+    env.update(options.env_values)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PATH"] = os.pathsep.join((str(_venv_python(folder).parent), env.get("PATH", "")))
+    if options.config_file is not None:
+        env["HANDOFF_CONFIG"] = str(Path(options.config_file).resolve())
+    return env
+
+
+def _run_checks(folder: Path, options: RunOptions, cancel: CancelToken, say: LogCallback) -> tuple[CheckResult, ...]:
+    args = [str(_venv_python(folder)), str(folder / "tests" / "run_harness.py")]
+    code, output = stream(args, folder, _harness_env(folder, options), cancel, say, options.timeout)
+    checks = parse_harness_output(output)
+    if not checks:
+        return (CheckResult("harness", FAILED, f"The harness reported no check (exit {code}):\n{_tail(output)}"),)
+    return checks
+
+
+def parse_harness_output(output: str) -> tuple[CheckResult, ...]:
+    """tests/run_harness.py prints ``PASS|FAIL|SKIP file::check`` and then the message indented by 4 spaces."""
+    results: list[list[str]] = []
+    for line in output.splitlines():
+        match = _RESULT_LINE.match(line)
+        if match:
+            results.append([match.group(2), _STATUS[match.group(1)], line[match.end():].strip()])
+        elif results and (line.startswith("    ") or not line.strip()) and results[-1][1] != PASSED:
+            results[-1][2] += "\n" + line[4:]
+    return tuple(CheckResult(name, status, message.strip()) for name, status, message in results)
+
+
+def _tail(text: str, lines: int = 20) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def stream(args: list[str], cwd: Path, env: Optional[Mapping[str, str]], cancel: CancelToken, log: LogCallback,
+           timeout: float) -> tuple[int, str]:
+    """Run ``args``, passing each output line to ``log`` as it comes; kill it on cancel or after ``timeout``."""
+    log("$ " + " ".join(args))
+    try:
+        process = subprocess.Popen(args, cwd=str(cwd), env=dict(env) if env is not None else None,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   text=True, encoding="utf-8", errors="replace")
+    except OSError as error:
+        raise BundleError(f"{args[0]} could not be started ({error.strerror or error}).") from error
+    lines: queue.Queue[str] = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True)
+    reader.start()
+    output, deadline = [], time.monotonic() + timeout
+    while reader.is_alive() or not lines.empty():
+        try:
+            line = lines.get(timeout=0.1).rstrip("\n")
+            output.append(line)
+            log(line)
+        except queue.Empty:
+            pass
+        if cancel.cancelled or time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            if cancel.cancelled:
+                raise Cancelled()
+            raise BundleError(f"{Path(args[0]).name} {' '.join(args[1:3])} did not finish within {int(timeout)} "
+                              "seconds and was stopped.")
+    return process.wait(), "\n".join(output)

@@ -1,0 +1,31 @@
+"""``handoff diff OLD NEW``: what changed between two bundles of a project (text or JSON); exit 0 either way."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from handoff_assistant.bundle import BundleError
+from handoff_assistant.bundle.diff import diff_bundles, diff_text, diff_to_dict
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("diff", help="what changed between two bundles: dependencies, target, "
+                                                "readiness, findings, entry points, configuration keys, code")
+    parser.add_argument("old", help="the earlier bundle (folder or .zip)")
+    parser.add_argument("new", help="the later bundle (folder or .zip)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from handoff_assistant.cli import EXIT_OK, UsageError
+
+    try:
+        diff = diff_bundles(args.old, args.new)
+    except BundleError as error:
+        raise UsageError(str(error)) from error
+    if args.format == "json":
+        print(json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False))
+    else:
+        print(diff_text(diff))
+    return EXIT_OK
