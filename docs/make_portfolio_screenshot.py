@@ -6,7 +6,6 @@ written to a temporary folder, including the portfolio database.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -25,7 +24,7 @@ def sections(code, environment, portability, security, testing, operations) -> d
 
 def make_landing(drop: Path) -> None:
     from handoff_assistant.portfolio.reviews import save_review
-    from tests.portfolio.conftest import make_bundle, manifest
+    from tests.portfolio.conftest import make_bundle, manifest, write_verification
 
     churn = [("2026-09-12", 38, "Not ready", ("no-hardcoded-credentials", "owner-named"),
               sections(60, 40, 30, 10, 20, 35)),
@@ -37,26 +36,20 @@ def make_landing(drop: Path) -> None:
             "churn", f"{day}T09:00:00+00:00", score, level, blockers, commit=f"{number + 1}a2b3c4d5e6f",
             section_scores=scores))
     save_review(latest, "approved", "Good to go; IT verified on staging.", by="m.lead")
-    _verification(drop / "churn" / "churn-2026-11-20.verification.json", passed=True)
+    write_verification(latest)
     fraud = make_bundle(drop, "fraud-scoring-2026-11-02", manifest(
         "fraud-scoring", "2026-11-02T10:00:00+00:00", 71, "Needs work", owner="Cy Model", commit="9f3e2a71c0d4",
         section_scores=sections(90, 80, 75, 70, 30, 60)))
     save_review(fraud, "changes requested", "Add an expected-output check before we schedule it.", by="m.lead")
-    make_bundle(drop, "pricing-2026-11-15", manifest(
+    pricing = make_bundle(drop, "pricing-2026-11-15", manifest(
         "pricing", "2026-11-15T10:00:00+00:00", 44, "Not ready", ("no-user-home-paths",), owner="Dee Analyst",
         commit="c0ffee1234ab", section_scores=sections(55, 60, 10, 50, 35, 45)))
-    _verification(drop / "pricing-2026-11-15.verification.json", passed=False)
+    write_verification(pricing, failed=("smoke",))
     for day, score, commit in (("2026-10-30", 58, "77aa0b1c2d3e"), ("2026-11-18", 66, "88bb1c2d3e4f")):
         make_bundle(drop, f"recsys-{day}", manifest(
             "recsys", f"{day}T10:00:00+00:00", score, "Needs work", owner="Eli Scientist", commit=commit,
             section_scores=sections(80, 70, 80, 65, 40, 50)))
     (drop / "attrition-final.zip").write_bytes(b"PK\x03\x04 truncated upload")
-
-
-def _verification(path: Path, passed: bool) -> None:
-    results = [{"name": "environment", "passed": True}, {"name": "config", "passed": passed}]
-    path.write_text(json.dumps({"by": "it-ops", "at": "2026-11-21T08:00:00+00:00", "passed": passed,
-                                "results": results}))
 
 
 def main() -> int:

@@ -14,6 +14,8 @@ from typing import Optional
 
 import pytest
 
+from handoff_assistant.bundle.verification_record import (FAILED as FAILED_CHECK, PASSED as PASSED_CHECK, CheckResult,
+                                                          IntegrityResult, VerificationRecord, write_record)
 from handoff_assistant.portfolio.model import PROJECT_FOLDER, Record, SectionValue
 
 RUNBOOK = b"# Runbook\n"
@@ -67,6 +69,18 @@ def fixed_assessor(root: Path) -> Record:
                   sections=tuple(SectionValue(s, s.title(), score) for s in SECTIONS))
 
 
+def write_verification(bundle: Path, failed: tuple[str, ...] = (), integrity_ok: bool = True) -> Path:
+    """IT's verification.json beside ``bundle``, written by the bundle package (checks: environment, smoke)."""
+    results = tuple(CheckResult(name, FAILED_CHECK if name in failed else PASSED_CHECK)
+                    for name in ("environment", "smoke"))
+    record = VerificationRecord(
+        bundle=bundle.name, project="", bundle_created_at="", by="it-ops", at="2026-11-02T08:00:00+00:00",
+        machine="server-1", platform="Linux", integrity=IntegrityResult(integrity_ok, 2, () if integrity_ok else
+                                                                        ("RUNBOOK.md: changed",)),
+        results=results if integrity_ok else ())
+    return write_record(bundle, record)
+
+
 @pytest.fixture
 def landing(tmp_path) -> Path:
     return build_landing(tmp_path / "landing")
@@ -84,9 +98,7 @@ def build_landing(drop: Path) -> Path:
                                                   owner="Cy Model", section_scores={
                                                       "code": 90, "environment": 80, "portability": 75,
                                                       "security": 70, "testing": 30, "operations": 60}))
-    (drop / "fraud-1.verification.json").write_text(json.dumps(
-        {"by": "it-ops", "at": "2026-11-02T08:00:00+00:00", "passed": True,
-         "results": [{"name": "environment", "passed": True}, {"name": "smoke", "passed": True}]}))
+    write_verification(fraud, failed=())
     (drop / "broken.zip").write_bytes(b"PK\x03\x04 this is not a whole zip")
     project = drop / "projects" / "forecast"
     project.mkdir(parents=True)

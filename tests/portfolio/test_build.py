@@ -13,7 +13,7 @@ from handoff_assistant.portfolio.projects import default_project_assessor
 from handoff_assistant.portfolio.reviews import save_review
 from handoff_assistant.portfolio.store import Store, default_database_path
 from handoff_assistant.tasks import CancelToken, Cancelled
-from tests.portfolio.conftest import fixed_assessor, make_bundle, manifest
+from tests.portfolio.conftest import fixed_assessor, make_bundle, manifest, write_verification
 
 
 def build(sources, store=None):
@@ -159,13 +159,19 @@ def test_progress_is_reported_and_cancel_stops(landing):
 
 
 def test_failed_and_unreadable_verification(landing):
-    (landing / "fraud-1.verification.json").write_text(
-        '{"results": [{"name": "smoke", "status": "failed"}, {"name": "env", "status": "passed"}]}')
+    fraud_bundle = landing / "fraud-1.zip"
+    write_verification(fraud_bundle, failed=("smoke",))
     fraud = by_project(build([landing]))[("fraud", BUNDLE)]
-    assert fraud.verification.state == FAILED and fraud.verification.detail == "1 of 2 checks failed"
+    assert fraud.verification.state == FAILED and fraud.verification.detail == "1 of 2 checks failed: smoke"
+    write_verification(fraud_bundle, integrity_ok=False)
+    fraud = by_project(build([landing]))[("fraud", BUNDLE)]
+    assert fraud.verification.state == FAILED and fraud.verification.detail == "integrity failed: RUNBOOK.md: changed"
     (landing / "fraud-1.verification.json").write_bytes(b"\xff\xfe not json")
     fraud = by_project(build([landing]))[("fraud", BUNDLE)]
-    assert fraud.verification.state == FAILED and "not UTF-8" in fraud.verification.detail
+    assert fraud.verification.state == FAILED and "cannot be read" in fraud.verification.detail
+    (landing / "fraud-1.verification.json").write_text('{"passed": true}')
+    fraud = by_project(build([landing]))[("fraud", BUNDLE)]
+    assert fraud.verification.state == FAILED and "not a verification record" in fraud.verification.detail
 
 
 def test_a_project_folder_with_a_malformed_handoff_yaml_is_a_row_with_the_reason(tmp_path):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED, ReviewStatus
-from handoff_assistant.portfolio.sidecars import REVIEW, SidecarError, find_sidecar, load_sidecar, sidecar_path
+from handoff_assistant.portfolio.sidecars import REVIEW, SidecarError, load_sidecar, sidecar_path
 from handoff_assistant.serialization import from_jsonable, to_jsonable
 
 SCHEMA_VERSION = 1
@@ -79,8 +79,8 @@ def save_review(bundle: Path, decision: str, comment: str, by: Optional[str] = N
 
 def read_review(bundle: Path) -> ReviewStatus:
     """The review state of this exact bundle; never raises."""
-    path = find_sidecar(bundle, REVIEW)
-    if path is None:
+    path = sidecar_path(bundle, REVIEW)
+    if not path.is_file():
         return ReviewStatus()
     try:
         review = from_jsonable(Review, load_sidecar(path))

@@ -1,30 +1,21 @@
-"""Files written beside a bundle by the people who handle it: ``review.json`` and ``verification.json``.
+"""Files written beside a bundle by the people who handle it, e.g. the lead's ``review.json``.
 
-Several bundles usually land in one folder, so each sidecar is named after its bundle:
-``churn-2026-11-26.zip`` → ``churn-2026-11-26.review.json`` (same for a bundle folder). A sidecar
-inside a bundle folder (``BUNDLE/verification.json``) is read too.
+Several bundles usually land in one folder, so each sidecar is named after its bundle, the same way
+``bundle.verification_record`` names IT's ``verification.json``: ``churn-handoff.zip`` →
+``churn-handoff.review.json`` (a bundle folder ``churn-handoff/`` likewise).
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 REVIEW = "review"
-VERIFICATION = "verification"
 
 
 def sidecar_path(bundle: Path, kind: str) -> Path:
     """Where a sidecar of ``kind`` for ``bundle`` is written."""
     stem = bundle.name[:-4] if bundle.name.lower().endswith(".zip") else bundle.name
     return bundle.parent / f"{stem}.{kind}.json"
-
-
-def find_sidecar(bundle: Path, kind: str) -> Optional[Path]:
-    candidates = [sidecar_path(bundle, kind)]
-    if bundle.is_dir():
-        candidates.append(bundle / f"{kind}.json")
-    return next((c for c in candidates if c.is_file()), None)
 
 
 class SidecarError(ValueError):
