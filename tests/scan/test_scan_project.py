@@ -32,7 +32,7 @@ def _generate(root, count):
     for index in range(count):
         folder = root / f"pkg{index // 500:03d}"
         folder.mkdir(exist_ok=True)
-        (folder / f"m{index:05d}.py").write_text(f"import requests\nimport os\nx = {index}\n" * 20)
+        (folder / f"m{index:05d}.py").write_text(f"import requests\nimport os\nx = {index}\n" * 5)
 
 
 def _without_time(report):

@@ -19,7 +19,7 @@ import errno
 import os
 import stat
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable, Optional
 
 from handoff_assistant.scan.git_state import git_listing
@@ -243,4 +243,4 @@ def text_cap(path: str, max_text_bytes: int) -> int:
 
 
 def _suffix(name: str) -> str:
-    return PurePosixPath(name).suffix.lower()
+    return os.path.splitext(name)[1].lower()

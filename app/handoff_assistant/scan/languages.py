@@ -142,6 +142,9 @@ def count_code_lines(language: str, text: str) -> int:
 
 
 def _count_lines(lines: list[str], syntax: _CommentSyntax) -> int:
+    if not syntax.block:  # the common case, kept fast
+        stripped = (line.strip() for line in lines)
+        return sum(1 for line in stripped if line and not (syntax.line and line.startswith(syntax.line)))
     count = 0
     closing: Optional[str] = None  # set while inside a block comment
     for raw in lines:
