@@ -75,8 +75,11 @@ def test_sort_and_filter_use_the_core_rules(loaded):
     assert "broken" in projects(loaded) and len(projects(loaded)) == 4
 
 
-def test_drill_down_shows_history_and_trend(loaded):
-    assert loaded.select_project("churn")
+def test_drill_down_shows_history_and_trend(loaded, qtbot):
+    with qtbot.waitSignal(loaded.changes_shown, timeout=10000):
+        assert loaded.select_project("churn")
+    assert loaded.detail.history_table.item(1, 4).text() == \
+        "resolved no-hardcoded-credentials; Dependencies: ~ pandas 2.1.0 → 2.2.0 (upgraded)"
     assert loaded.detail.history_table.rowCount() == 3
     assert loaded.detail.history_table.item(0, 2).text() == "85 (+23)"
     assert "Not ready → Ready" in loaded.detail.history_table.item(0, 4).text()

@@ -23,10 +23,12 @@ SECTIONS = ("code", "environment", "portability", "security", "testing", "operat
 
 
 def manifest(project: str, created_at: str, score: float, level: str, blockers: tuple[str, ...] = (),
-             owner: str = "Ana Data", commit: str = "0123456789abcdef", section_scores: Optional[dict] = None) -> dict:
+             owner: str = "Ana Data", commit: str = "0123456789abcdef", section_scores: Optional[dict] = None,
+             **extra: object) -> dict:
+    """A manifest with the keys the portfolio reads; ``extra`` adds more (e.g. dependencies for a diff)."""
     scores = section_scores or {s: score for s in SECTIONS}
     weakest = min(scores, key=lambda s: scores[s])
-    return {
+    return extra | {
         "format": "handoff-bundle",
         "schema_version": 1,
         "tool_version": "0.1.0",
@@ -89,11 +91,12 @@ def landing(tmp_path) -> Path:
 def build_landing(drop: Path) -> Path:
     """A shared drive: three bundles of churn, one of fraud (verified), a corrupt zip, a project folder."""
     make_bundle(drop / "churn", "churn-1", manifest("churn", "2026-10-01T09:00:00+00:00", 40, "Not ready",
-                                                  blockers=("no-hardcoded-credentials", "owner-named")))
+                                                  blockers=("no-hardcoded-credentials", "owner-named"),
+                                                  dependencies=_pandas("2.1.0")))
     make_bundle(drop / "churn", "churn-2", manifest("churn", "2026-10-15T09:00:00+00:00", 62, "Not ready",
-                                                  blockers=("owner-named",)))
-    make_bundle(drop / "churn", "churn-3", manifest("churn", "2026-11-20T09:00:00+00:00", 85, "Ready"),
-                as_zip=False)
+                                                  blockers=("owner-named",), dependencies=_pandas("2.2.0")))
+    make_bundle(drop / "churn", "churn-3", manifest("churn", "2026-11-20T09:00:00+00:00", 85, "Ready",
+                                                  dependencies=_pandas("2.2.0")), as_zip=False)
     fraud = make_bundle(drop, "fraud-1", manifest("fraud", "2026-11-01T10:00:00+00:00", 70, "Needs work",
                                                   owner="Cy Model", section_scores={
                                                       "code": 90, "environment": 80, "portability": 75,
@@ -106,3 +109,7 @@ def build_landing(drop: Path) -> Path:
     (project / "score.txt").write_text("55")
     assert fraud.exists()
     return drop
+
+
+def _pandas(version: str) -> list[dict]:
+    return [{"distribution": "pandas", "installed_version": version, "import_names": ["pandas"]}]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from handoff_assistant.portfolio.build import build_portfolio, history, refresh, rows_from_records
+from handoff_assistant.portfolio.build import build_portfolio, bundle_changes, history, refresh, rows_from_records
 from handoff_assistant.portfolio.bundles import default_manifest_reader
 from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, FAILED, NOT_RUN, PASSED, PROJECT_FOLDER,
                                                UNREADABLE, UNREVIEWED)
@@ -192,3 +192,18 @@ def test_cancel_reaches_a_project_folder_scan(tmp_path):
     token.cancel()
     with pytest.raises(Cancelled):
         default_project_assessor(cancel=token)(project)
+
+
+def test_history_describes_changes_with_handoff_diff(tmp_path):
+    def pandas(version):
+        return [{"distribution": "pandas", "installed_version": version, "import_names": ["pandas"]}]
+
+    make_bundle(tmp_path, "m-1", manifest("m", "2026-10-01T00:00:00+00:00", 50, "Needs work",
+                                          dependencies=pandas("2.1.0")))
+    make_bundle(tmp_path, "m-2", manifest("m", "2026-11-01T00:00:00+00:00", 70, "Needs work",
+                                          dependencies=pandas("2.2.0")))
+    with Store() as store:
+        build([tmp_path], store)
+        steps = history("m", store, describe_changes=bundle_changes).steps
+    assert steps[1].changes == ("Dependencies: ~ pandas 2.1.0 → 2.2.0 (upgraded)",)
+    assert bundle_changes(tmp_path / "m-1.zip", tmp_path / "gone.zip")[0].startswith("cannot compare: ")

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from handoff_assistant.cli.output import TerminalProgress, write_output
-from handoff_assistant.portfolio.build import build_portfolio, history
+from handoff_assistant.portfolio.build import build_portfolio, bundle_changes, history
 from handoff_assistant.portfolio.export import to_csv, to_html, to_json
 from handoff_assistant.portfolio.model import History, Portfolio
 from handoff_assistant.portfolio.projects import default_project_assessor
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with Store() as store:
             portfolio = build_portfolio([Path(d) for d in args.dirs], store, assessor=assessor, progress=progress)
-            project_history = history(args.history, store) if args.history else None
+            project_history = history(args.history, store, bundle_changes) if args.history else None
     except StoreError as error:
         raise UsageError(str(error)) from error
     finally:

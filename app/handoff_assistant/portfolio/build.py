@@ -20,7 +20,7 @@ from handoff_assistant.portfolio.store import Store
 from handoff_assistant.portfolio.verification import read_verification
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
-# Lines describing what changed between two bundles (the seam for `handoff diff`, issue 6).
+# Lines describing what changed between two bundles (``bundle_changes`` uses `handoff diff`).
 ChangeDescriber = Callable[[Path, Path], Sequence[str]]
 
 
@@ -114,6 +114,24 @@ def build_portfolio(
 ) -> Portfolio:
     records = list(refresh(sources, store, reader, assessor, progress, cancel))
     return Portfolio(rows=rows_from_records(records), generated_at=_now(), sources=tuple(str(s) for s in sources))
+
+
+def bundle_changes(old: Path, new: Path) -> tuple[str, ...]:
+    """What ``handoff diff`` reports between two bundles, without the readiness lines the history shows itself."""
+    from handoff_assistant.bundle.diff import diff_bundles, diff_text
+    from handoff_assistant.bundle.options import BundleError
+
+    try:
+        diff = diff_bundles(old, new)
+    except BundleError as error:
+        return (f"cannot compare: {error}",)
+    lines, section = [], ""
+    for line in diff_text(diff).splitlines()[2:]:  # the first two name the bundles
+        if line and not line.startswith(" "):
+            section = line.rstrip(":")
+        elif line.strip() and section != "Readiness":
+            lines.append(f"{section}: {line.strip()}")
+    return tuple(lines)
 
 
 def history(project: str, store: Store, describe_changes: Optional[ChangeDescriber] = None) -> History:

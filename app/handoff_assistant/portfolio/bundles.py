@@ -6,7 +6,6 @@ second idea of the bundle format (docs/bundle-format.md).
 """
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -17,18 +16,14 @@ ManifestReader = Callable[[Path], dict]
 
 
 def default_manifest_reader() -> ManifestReader:
-    """The bundle package's manifest reader, applied to the manifest alone (a zip is never extracted whole)."""
-    from handoff_assistant.bundle.reader import checked_members, open_zip, read_manifest, read_member
+    """The bundle package's manifest reader: a zip's members are checked and only the manifest is read."""
+    from handoff_assistant.bundle.contents import read_contents
+    from handoff_assistant.bundle.reader import read_manifest
 
     def read(path: Path) -> dict:
         if path.is_dir():
             return read_manifest(path / MANIFEST_NAME)
-        with open_zip(path) as archive, tempfile.TemporaryDirectory(prefix="handoff-portfolio-") as folder:
-            member = next((m for m in checked_members(archive) if m.path == MANIFEST_NAME), None)
-            target = Path(folder) / MANIFEST_NAME
-            if member is not None:
-                target.write_bytes(b"".join(read_member(archive, member)))
-            return read_manifest(target)
+        return read_contents(path).manifest
 
     return read
 

@@ -16,6 +16,7 @@ from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, CHANGES_REQUEST
 STATUS_ORDER = {"fail": 0, "unknown": 1, "attested": 2, "na": 3, "pass": 4}
 STATUS_COLOURS = {"fail": "#cc3b3b", "unknown": "#c77c00", "pass": "#2e8b57"}
 NOTHING_SELECTED = "Select a project to see its history."
+SHOWN_CHANGES = 4  # lines of "What changed" in the cell; all of them in its tooltip
 
 
 class ProjectDetail(QWidget):
@@ -76,12 +77,14 @@ class ProjectDetail(QWidget):
         for position, step in enumerate(steps):
             record = step.record
             change = "" if step.score_change is None else f" ({step.score_change:+.0f})"
+            changes = _changes(step)
+            more = f" (+{len(changes) - SHOWN_CHANGES} more)" if len(changes) > SHOWN_CHANGES else ""
             cells = (record.created_at[:16].replace("T", " "), record.version,
                      ("-" if record.score is None else f"{record.score:.0f}") + change, record.level,
-                     _changes_text(step))
+                     "; ".join(changes[:SHOWN_CHANGES]) + more)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(record.path if column < 2 else text)
+                item.setToolTip(record.path if column < 2 else "\n".join(changes) if column == 4 else text)
                 self.history_table.setItem(position, column, item)
         for column in range(4):
             self.history_table.resizeColumnToContents(column)
@@ -126,8 +129,8 @@ def _summary(row: Row) -> str:
             f"Blockers: {blockers}<br>IT verification: {escape(row.verification.state)} · Review: {review}")
 
 
-def _changes_text(step: HistoryStep) -> str:
+def _changes(step: HistoryStep) -> list[str]:
     parts = [f"resolved {b}" for b in step.blockers_resolved] + [f"new blocker {b}" for b in step.blockers_added]
     if step.level_changed:
         parts.insert(0, f"{step.previous_level} → {step.record.level}")
-    return "; ".join(parts + list(step.changes))
+    return parts + list(step.changes)

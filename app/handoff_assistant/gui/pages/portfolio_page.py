@@ -24,7 +24,7 @@ from handoff_assistant.gui.models.portfolio_model import (PROJECT_COLUMN, SECTIO
 from handoff_assistant.gui.pages.portfolio_detail import ProjectDetail
 from handoff_assistant.gui.pages.portfolio_parts import ReviewDialog, SectionBarsDelegate
 from handoff_assistant.gui.workers import TaskRunner
-from handoff_assistant.portfolio.build import history, refresh, rows_from_records
+from handoff_assistant.portfolio.build import bundle_changes, history, refresh, rows_from_records
 from handoff_assistant.portfolio.bundles import ManifestReader
 from handoff_assistant.portfolio.export import to_csv, to_html
 from handoff_assistant.portfolio.model import APPROVED, BUNDLE, History, Portfolio, Row
@@ -49,6 +49,7 @@ class _Partial(QObject):
 class PortfolioPage(QWidget):
     loading_changed = Signal(bool)
     rows_loaded = Signal(int)
+    changes_shown = Signal(str)  # the drill-down now lists what changed between the project's bundles
 
     def __init__(self, parent: Optional[QWidget] = None, *, database: Optional[Path] = None,
                  reader: Optional[ManifestReader] = None, assessor: Optional[ProjectAssessor] = None,
@@ -60,6 +61,7 @@ class PortfolioPage(QWidget):
         self._runner = runner or TaskRunner(self)
         self._worker = None
         self._generation = 0
+        self._detail_request = 0
         self._started = False
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(self._source_changed)
@@ -384,12 +386,30 @@ class PortfolioPage(QWidget):
         self._settle.start()  # many files land at once: refresh when they have settled
 
     def _show_detail(self, *args: object) -> None:
+        """The history at once; what changed between its bundles (``handoff diff``) follows from the pool."""
+        self._detail_request += 1
         row = self.selected_row()
         if row is None:
             self.detail.show_row(None, History(project="", steps=()))
             return
         with Store(self._database) as store:
-            self.detail.show_row(row, history(row.project, store))
+            project_history = history(row.project, store)
+        self.detail.show_row(row, project_history)
+        if len(project_history.steps) > 1:
+            request, database = self._detail_request, self._database
+
+            def with_changes(progress, cancel) -> History:
+                with Store(database) as store:
+                    return history(row.project, store, bundle_changes)
+
+            self._runner.start(with_changes, "comparing the bundles of " + row.project,
+                               finished=lambda result: self._show_changes(request, row, result),
+                               failed=lambda summary, details: show_error(self, summary, details))
+
+    def _show_changes(self, request: int, row: Row, project_history: History) -> None:
+        if request == self._detail_request:
+            self.detail.show_row(row, project_history)
+            self.changes_shown.emit(row.project)
 
     def _reviewed(self, row: Row) -> None:
         updated = dataclasses.replace(row, review=read_review(Path(row.record.path)))
