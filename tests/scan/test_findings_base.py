@@ -84,3 +84,16 @@ def test_pathological_long_lines_are_scanned_in_linear_time(text):
     for language in (None, "Python", "R"):
         scan_text(text, file="a", language=language)
     assert time.perf_counter() - started < 5  # about 0.5 s; a quadratic pattern took over 10 s
+
+
+def test_texts_without_any_trigger_are_not_read(monkeypatch):
+    import handoff_assistant.scan.findings as findings
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("read_source called for a text no detector can match")
+
+    monkeypatch.setattr(findings, "read_source", must_not_read)
+    plain = "import pandas as pd\n\ndf = pd.read_csv('data/customers.csv')\nprint(df.describe())\n"
+    assert scan_text(plain, file="a.py", language="Python") == []
+    with pytest.raises(AssertionError):
+        scan_text(plain + "x = '/Users/maria'\n", file="a.py", language="Python")

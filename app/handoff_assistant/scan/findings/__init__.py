@@ -6,8 +6,10 @@ outputs leak are in ``findings.notebooks``.
 """
 from __future__ import annotations
 
+import re
 from typing import Optional
 
+from handoff_assistant.scan.findings import hosts, masking, paths, workdir
 from handoff_assistant.scan.findings.base import RULES, Hit, Rule, make_finding, make_snippet, with_fingerprints
 from handoff_assistant.scan.findings.hosts import find_hosts
 from handoff_assistant.scan.findings.paths import find_paths
@@ -16,11 +18,18 @@ from handoff_assistant.scan.findings.source import read_source
 from handoff_assistant.scan.findings.workdir import find_workdir
 from handoff_assistant.scan.report import Finding
 
+# What any detector needs to see at least once, in the lower-cased text. Most files and cells have none of it, and
+# reading Python with tokenize is most of a scan's time, so those are not read at all.
+_NEEDLES = paths.TEXT_NEEDLES + workdir.TEXT_NEEDLES + hosts.TEXT_NEEDLES + masking.TEXT_NEEDLES
+_PATTERN = re.compile(f"{hosts.TEXT_PATTERN}|{masking.TEXT_PATTERN}")
+
 __all__ = ["RULES", "Rule", "notebook_findings", "scan_text"]
 
 
 def scan_text(text: str, *, file: str, language: Optional[str], cell: Optional[int] = None) -> list[Finding]:
     """Findings in one text; ``language`` is the scan's language name, None for configuration and unknown files."""
+    if not _may_have_findings(text):
+        return []
     source = read_source(text, file=file, language=language)
     hits = find_secrets(source)
     if not source.prose:
@@ -35,6 +44,11 @@ def scan_text(text: str, *, file: str, language: Optional[str], cell: Optional[i
         snippet = make_snippet(line_text, masks.get(hit.line, ()))
         findings.append(make_finding(hit.rule, file=file, line=hit.line, snippet=snippet, cell=cell, detail=hit.detail))
     return with_fingerprints(findings)
+
+
+def _may_have_findings(text: str) -> bool:
+    lowered = text.lower()
+    return any(needle in lowered for needle in _NEEDLES) or _PATTERN.search(lowered) is not None
 
 
 def _one_per_rule_and_line(hits: list[Hit]) -> list[Hit]:

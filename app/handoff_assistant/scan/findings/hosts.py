@@ -52,6 +52,11 @@ _NOT_HOSTS = {"true", "false", "yes", "no", "on", "off", "null", "none", "nil", 
 _IP_PORT = re.compile(r"(?<![\w.])(?P<host>\d{1,3}(?:\.\d{1,3}){3})(?::\d{2,5})?(?![\w.])")
 _HOST_KEY = re.compile(r"(?i)(?:^|_|\b)(?:host|hostname|server|addr|address|ip|bind)$")
 _LOOKED_AT = (STRING, CODE, SHELL)
+# A text whose lower-cased form has none of these needles and no match of the pattern has no host finding.
+TEXT_NEEDLES = ("://", "localhost", "::", ".local", ".internal", ".corp", ".lan", ".intranet", ".arpa", ".priv",
+                ".intra")
+TEXT_PATTERN = (r"\d\.\d+\.\d+\.\d|"
+                r"(?:host|hostname|server|addr|address|ip|data source|bind)[\"'\]]*\s*(?:=|:|<-)")
 _HOST_HINT = re.compile(r"(?i)://|host|server|addr|ip|data source|\d\.\d")
 
 

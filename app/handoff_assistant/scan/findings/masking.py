@@ -52,6 +52,11 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
 _SECRET_HINT = re.compile(r"AKIA|ASIA|AGPA|AIDA|AROA|ANPA|gh[pousr]_|github_pat_|glpat-|xox[bpars]-|AIza|_live_|"
                           r"sk-|eyJ|hf_|dapi|://|(?i:password|pwd|curl|bearer|accountkey|sharedaccesskey)")
 _KEYWORD_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|credential")
+# A text whose lower-cased form has none of these needles and no match of the pattern has no secret finding.
+TEXT_NEEDLES = ("akia", "asia", "agpa", "aida", "aroa", "anpa", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+                "github_pat_", "glpat-", "xox", "aiza", "_live_", "sk-", "eyj", "hf_", "dapi", "://", "password", "pwd",
+                "curl", "bearer", "accountkey", "sharedaccesskey", "private key")
+TEXT_PATTERN = r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?)[\"'\]]*\s*(?:=>|:=|<-|=|:)"
 PRIVATE_KEY_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 PRIVATE_KEY_BLOCK = re.compile(r"(?P<begin>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)"
                                r"(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|.*)", re.S)

@@ -58,6 +58,9 @@ _REGEX_CALLS = {"compile", "match", "search", "sub", "subn", "findall", "findite
 _ROUTE_CALLS = {"add_url_rule", "add_api_route", "re_path", "url_for", "redirect"}
 _LOOKED_AT = (STRING, CODE, SHELL)
 _PATH_HINT = re.compile(r"[/\\~]")
+# A text whose lower-cased form contains none of these has no path finding (see scan_text).
+TEXT_NEEDLES = ("/users/", "/home/", "/root/", "~", ":\\", ":/", "\\\\", "/mnt/", "/volumes/", "/media/",
+                "/dbfs/", "/gpfs/", "/nfs/", "/lustre/", "/tmp", "file:")
 _WHOLE_PATH = re.compile(r"[^\s'\"`,;)]*")
 
 

@@ -25,6 +25,8 @@ register(CHDIR, SYS_PATH)
 _PY_CHDIR = re.compile(r"(?<![\w.])(?<!def )((?:os\.)?f?chdir)\s*\(")
 _PY_SYS_PATH = {"sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"}
 _ABSOLUTE = re.compile(r"^(?:/|~|[A-Za-z]:[\\/]|\\\\)")
+# A text whose lower-cased form contains none of these has no working-directory finding (see scan_text).
+TEXT_NEEDLES = ("chdir", "setwd", "sys.path", "addsitedir", "libpaths", "%cd")
 _CD_MAGIC = re.compile(r"^\s*%cd\b")
 _LINE_RULES = (
     (CHDIR, re.compile(r"(?<![\w.])(?:os\.chdir|setwd)\s*\(")),
