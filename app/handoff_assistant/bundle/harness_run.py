@@ -39,6 +39,7 @@ LogCallback = Callable[[str], None]
 STEPS = 6
 SETUP_CHECK = "setup: create the environment and install the lock"
 _RESULT_LINE = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
+_SUMMARY_LINE = re.compile(r"^\d+ passed, \d+ failed, \d+ skipped$")
 _STATUS = {"PASS": PASSED, "FAIL": FAILED, "SKIP": SKIPPED}
 _LOCAL_FOLDERS = (".venv", "__pycache__", ".pytest_cache", "logs")  # what IT made in a bundle folder
 _VERSION_CODE = "import sys; print('%d.%d.%d' % sys.version_info[:3])"
@@ -206,7 +207,8 @@ def _pip_env(options: RunOptions) -> Optional[dict[str, str]]:
 
 
 def _harness_env(folder: Path, options: RunOptions) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHONPATH", "VIRTUAL_ENV"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PIP_", "PYTHONPATH", "VIRTUAL_ENV", "PYTEST_CURRENT_TEST"))}
     env.update(options.env_values)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PATH"] = os.pathsep.join((str(_venv_python(folder).parent), env.get("PATH", "")))
@@ -231,8 +233,8 @@ def parse_harness_output(output: str) -> tuple[CheckResult, ...]:
         match = _RESULT_LINE.match(line)
         if match:
             results.append([match.group(2), _STATUS[match.group(1)], line[match.end():].strip()])
-        elif results and (line.startswith("    ") or not line.strip()) and results[-1][1] != PASSED:
-            results[-1][2] += "\n" + line[4:]
+        elif results and results[-1][1] != PASSED and not _SUMMARY_LINE.match(line):
+            results[-1][2] += "\n" + line.removeprefix("    ")
     return tuple(CheckResult(name, status, message.strip()) for name, status, message in results)
 
 
