@@ -69,7 +69,7 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(tmp_path, garbage):
     assert ScanCache(tmp_path / "proj", tmp_path / "cache", CAP).get(ENTRY) == ANALYSIS
 
 
-@pytest.mark.parametrize("change", ["ANALYSIS_VERSION", "__version__", "cap"])
+@pytest.mark.parametrize("change", ["ANALYSIS_VERSION", "__version__", "_SCHEMA", "cap"])
 def test_a_cache_from_another_version_or_cap_is_not_used(tmp_path, monkeypatch, change):
     _saved(tmp_path / "proj", tmp_path / "cache")
     cap = CAP
@@ -78,6 +78,12 @@ def test_a_cache_from_another_version_or_cap_is_not_used(tmp_path, monkeypatch, 
     else:
         monkeypatch.setattr(cache_module, change, "changed")
     assert ScanCache(tmp_path / "proj", tmp_path / "cache", cap).get(ENTRY) is None
+
+
+def test_the_schema_signature_covers_nested_dataclasses():
+    schema = cache_module._schema_of(FileAnalysis)
+    assert "fingerprint" in schema["Finding"] and "optional" in schema["ImportRef"]
+    assert set(schema) >= {"FileAnalysis", "NotebookInfo", "Problem", "SkippedFile", "RPackageRef"}
 
 
 def test_files_not_seen_by_the_last_scan_are_dropped(tmp_path):

@@ -11,6 +11,7 @@ the cache is as trusted as the rest of the user's private cache folder (it is cr
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import logging
@@ -19,7 +20,7 @@ import pickle
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional, get_args, get_type_hints
 
 from platformdirs import user_cache_dir
 
@@ -44,7 +45,7 @@ class ScanCache:
     def __init__(self, root: Path, cache_dir: Optional[Path], max_text_bytes: int) -> None:
         key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
         self.path = (cache_dir or default_cache_dir()) / "scans" / f"{key}.pickle"
-        self._header = (CACHE_FORMAT, ANALYSIS_VERSION, __version__, str(root.resolve()), max_text_bytes)
+        self._header = (CACHE_FORMAT, ANALYSIS_VERSION, __version__, _SCHEMA, str(root.resolve()), max_text_bytes)
         self._stored = self._load()
         self._current: dict[str, tuple[int, int, FileAnalysis]] = {}
         self._changed = False
@@ -87,6 +88,22 @@ class ScanCache:
             log.warning("could not write the scan cache %s: %s", self.path, error)
             return
         self._stored, self._changed = self._current, False
+
+
+def _schema_of(cls: Any, seen: Optional[dict[str, tuple[str, ...]]] = None) -> dict[str, tuple[str, ...]]:
+    """Field names of ``cls`` and of every dataclass it holds: a cache pickled before a field was added or
+    renamed would otherwise come back as objects without it."""
+    seen = {} if seen is None else seen
+    if dataclasses.is_dataclass(cls) and cls.__qualname__ not in seen:
+        seen[cls.__qualname__] = tuple(f.name for f in dataclasses.fields(cls))
+        for hint in get_type_hints(cls).values():
+            _schema_of(hint, seen)
+    for argument in get_args(cls):
+        _schema_of(argument, seen)
+    return seen
+
+
+_SCHEMA = hashlib.sha256(repr(sorted(_schema_of(FileAnalysis).items())).encode()).hexdigest()[:16]
 
 
 @contextmanager
