@@ -1,6 +1,7 @@
 """``handoff scan`` end to end: the sample in text, JSON and SARIF; usage errors; secrets never leak."""
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from handoff_assistant.cli import main
+from handoff_assistant.cli.output import TerminalProgress
+from handoff_assistant.scan import ScanOptions, scan_project
 from handoff_assistant.scan.report import ScanReport
 
 # Raw secret values planted in the fixture project below; none may appear in any output.
@@ -130,3 +133,18 @@ def test_empty_folder_reports_no_findings(tmp_path, capsys):
     assert run_cli(str(tmp_path)) == 0
     out = capsys.readouterr().out
     assert "0 files" in out and "Findings: none" in out
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("stream", "shown"), [(FakeTerminal(), True), (io.StringIO(), False)])
+def test_progress_bar_only_on_a_terminal(sample_copy, stream, shown):
+    progress = TerminalProgress(stream)
+    scan_project(sample_copy, ScanOptions(use_cache=False), progress)
+    progress.finish()
+    written = stream.getvalue()
+    assert ("[##############################]" in written) is shown
+    assert written.endswith("\r") if shown else written == ""
