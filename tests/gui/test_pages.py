@@ -107,6 +107,15 @@ def test_findings_are_grouped_previewed_masked_and_suppressed(qtbot, opened, mon
     assert page.select(lambda row: row.finding.fingerprint == "fp-nb")
     assert page.preview_title.text() == "notebooks/02_model.ipynb — cell 2"
 
+    assert page.select(lambda row: row.finding.fingerprint == "fp-path")
+    page.filter_edit.setText("home folder")
+    shown = [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
+    assert shown == ["Hardcoded paths (1)"]
+    assert page.proxy.rowCount(page.proxy.index(0, 0)) == 1
+    assert page.selected_finding().finding.fingerprint == "fp-path", "filtering keeps a visible selection"
+    page.filter_edit.clear()
+    assert page.select(lambda row: row.finding.fingerprint == "fp-nb")
+
     page.copy_button.click()
     assert QGuiApplication.clipboard().text() == "Restart the kernel and run all cells"
     opened_paths = []
@@ -150,7 +159,7 @@ def test_every_model_passes_the_model_tester(qtmodeltester, opened, sample_copy)
     models = [view.page("overview").problem_model, view.page("overview").notebook_model,
               view.page("dependencies").model,
               view.page("dependencies").proxy, view.page("dependencies").r_model, view.page("findings").model,
-              view.page("checklist").model]
+              view.page("findings").proxy, view.page("checklist").model]
     assert view.page("checklist").model.rowCount() > 1
     for model in models:
         qtmodeltester.check(model, force_py=True)

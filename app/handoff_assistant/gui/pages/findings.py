@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QTreeView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTreeView,
+                               QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import ask_text
@@ -39,8 +39,18 @@ class FindingsPage(Page):
                              "Things in the code that will break or leak on a server. Fix them in your editor and "
                              "rescan (F5), or suppress one with a reason when it is fine as it is.")
         self.model = FindingsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by message, file, severity or status…")
+        self.filter_edit.setAccessibleName("Filter findings")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._filter)
         self.tree = QTreeView()
-        self.tree.setModel(self.model)
+        self.tree.setModel(self.proxy)
         self.tree.setAccessibleName("Findings")
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
@@ -87,8 +97,13 @@ class FindingsPage(Page):
         detail_box.addWidget(self.preview_title)
         detail_box.addWidget(self.preview, 1)
 
+        top = QWidget()
+        top_box = QVBoxLayout(top)
+        top_box.setContentsMargins(0, 0, 0, 0)
+        top_box.addWidget(self.filter_edit)
+        top_box.addWidget(self.tree)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.tree)
+        splitter.addWidget(top)
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -117,8 +132,13 @@ class FindingsPage(Page):
                         and row.finding.line == selected.finding.line)
         self._show_selected()
 
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self.tree.expandAll()
+        self._show_selected()
+
     def select(self, predicate) -> bool:
-        index = self.model.find_child(predicate)
+        index = self.proxy.mapFromSource(self.model.find_child(predicate))
         if not index.isValid():
             return False
         self.tree.selectionModel().setCurrentIndex(
@@ -130,7 +150,7 @@ class FindingsPage(Page):
         index = self.tree.selectionModel().currentIndex()
         if not index.isValid() or index.data(GROUP_ROLE):
             return None
-        return self.model.index(index.row(), 0, index.parent()).data(ROW_ROLE)
+        return self.proxy.index(index.row(), 0, index.parent()).data(ROW_ROLE)
 
     def _show_selected(self) -> None:
         row = self.selected_finding()
