@@ -20,11 +20,20 @@ def test_direct_requirements_pin_installed_versions_keep_markers_and_set_aside_w
         Dependency(None, ("mystery",), UNKNOWN),
         Dependency("xgboost", ("xgboost",), USED_DECLARED, optional=True),
     ])
-    assert direct.lines == ("pywin32==306; sys_platform == 'win32'", "tiny-frame==1.0.0", "tiny-num>=1.0")
+    assert direct.lines == ("pywin32==306 ; sys_platform == 'win32'", "tiny-frame==1.0.0", "tiny-num>=1.0")
     assert [(u.name, u.reason.split(":")[0]) for u in direct.unlocked] == [
         ("mystery", "unknown import"), ("xgboost", "optional import not installed in the target environment")]
     text = requirements_in_text(direct, "Tiny")
     assert "# Not locked: mystery (unknown import" in text and text.endswith("tiny-num>=1.0\n")
+
+
+def test_a_direct_url_dependency_with_a_marker_stays_a_valid_requirement():
+    direct = direct_requirements([
+        Dependency("tiny-git", ("tiny_git",), USED_DECLARED, declared_spec="@ https://example.org/tiny_git-1.0.tar.gz",
+                   marker="sys_platform == 'linux'"),
+    ])
+    assert direct.lines == ("tiny-git@ https://example.org/tiny_git-1.0.tar.gz ; sys_platform == 'linux'",)
+    assert direct.unlocked == ()
 
 
 def test_an_unknown_import_resolved_in_handoff_yaml_is_locked_as_that_distribution():

@@ -94,7 +94,8 @@ def direct_requirements(dependencies: Iterable[Dependency],
 
 def _requirement_line(dep: Dependency) -> str:
     spec = f"=={dep.installed_version}" if dep.installed_version else (dep.declared_spec or "")
-    return f"{dep.distribution}{spec}" + (f"; {dep.marker}" if dep.marker else "")
+    # " ; " and not ";": after a direct URL ("name @ https://...") PEP 508 needs the space.
+    return f"{dep.distribution}{spec}" + (f" ; {dep.marker}" if dep.marker else "")
 
 
 def requirements_in_text(direct: DirectRequirements, project_name: str) -> str:

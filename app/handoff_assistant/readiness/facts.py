@@ -231,7 +231,7 @@ def _notebook_cells(text: str) -> Iterator[tuple[Optional[int], str]]:
         return
     for cell in notebook.code_cells():
         prepared = notebooks.prepare_python_cell(cell.source)
-        if prepared.cell_magic is None:
+        if prepared.is_python:
             yield cell.index, prepared.python_source
 
 

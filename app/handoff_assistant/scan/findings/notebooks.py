@@ -1,8 +1,8 @@
 """Notebook hygiene (run order, saved errors, oversized outputs) and what saved outputs leak.
 
-Code cells are scanned as code by the caller, like any source file. Saved outputs are scanned here, separately
-and at low severity: a path in a traceback (``/Users/maria/...``) tells what the code did on one laptop, not
-what it will do on the server. Only text is scanned (stream text, ``text/plain`` and tracebacks without their
+Code cells are scanned as code by the caller, like any source file. Saved outputs are scanned here, separately:
+a path in a traceback (``/Users/maria/...``) is low severity, as it tells what the code did on one laptop, not
+what it will do on the server; a secret printed in an output keeps its severity. Only text is scanned (stream text, ``text/plain`` and tracebacks without their
 colour codes), never images or metadata, whose base64 and hashes look random to any detector.
 """
 from __future__ import annotations
@@ -86,7 +86,11 @@ def _cell_findings(cell: Cell, path: str) -> list[Finding]:
 
 
 def _output_leaks(cell: Cell, path: str) -> Iterator[Finding]:
-    """Text detectors' findings in the cell's outputs, once per rule and snippet, at low severity."""
+    """Text detectors' findings in the cell's outputs, once per rule and snippet.
+
+    A leaked path or host in an output is low severity (it tells what ran on one laptop), but a secret
+    printed in an output is as exposed as one in the code, so secrets keep their severity.
+    """
     seen: set[tuple[str, str]] = set()
     for output in cell.outputs:
         if not output.text:
@@ -99,11 +103,15 @@ def _output_leaks(cell: Cell, path: str) -> Iterator[Finding]:
                 continue
             seen.add(key)
             yield replace(
-                finding, rule=rule, severity=OUTPUT_SEVERITY, line=1,
+                finding, rule=rule, severity=_output_severity(finding), line=1,
                 message=f"In a saved output of this cell: {finding.message}",
                 fix=f"{finding.fix} Then clear or re-run the cell so its saved output no longer shows it.",
                 fingerprint=fingerprint(rule, path, cell.index, finding.snippet),
             )
+
+
+def _output_severity(finding: Finding) -> str:
+    return finding.severity if finding.category == "secret" else OUTPUT_SEVERITY
 
 
 def _shorten(listing: str, limit: int = 60) -> str:
