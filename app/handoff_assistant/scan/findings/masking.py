@@ -56,7 +56,8 @@ _KEYWORD_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|credential")
 TEXT_NEEDLES = ("akia", "asia", "agpa", "aida", "aroa", "anpa", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
                 "github_pat_", "glpat-", "xox", "aiza", "_live_", "sk-", "eyj", "hf_", "dapi", "://", "password", "pwd",
                 "curl", "bearer", "accountkey", "sharedaccesskey", "private key")
-TEXT_PATTERN = r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?)[\"'\]]*\s*(?:=>|:=|<-|=|:)"
+TEXT_PATTERN = (r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|key|credentials?)[\"'\]]*\s*(?:=>|:=|<-|=|:)|"
+                r"auth\s*=|auth\(|login\(")
 PRIVATE_KEY_BEGIN = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 PRIVATE_KEY_BLOCK = re.compile(r"(?P<begin>-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----)"
                                r"(?:.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|.*)", re.S)

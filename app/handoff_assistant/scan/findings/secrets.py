@@ -65,6 +65,7 @@ _BY_ID = {rule.id: rule for rule in _VALUE_RULES + _TOKEN_RULES}
 _DETAILS = {"secret.url-credentials": "user:****@host", "secret.connection-string": "Password=**** or AccountKey=****",
             "secret.curl-credentials": "-u user:****", "secret.bearer-token": "Authorization: Bearer ****"}
 register(PASSWORD, KEY, PRIVATE_KEY, *_VALUE_RULES, *_TOKEN_RULES)
+_AUTH_CALLS = {"HTTPBasicAuth", "HTTPDigestAuth", "HTTPProxyAuth", "BasicAuth", "login"}
 
 
 def find_secrets(source: Source) -> list[Hit]:
@@ -86,6 +87,11 @@ def _value_hits(segment: Segment) -> list[Hit]:
 
 
 def _keyword_hits(segment: Segment, source: Source) -> list[Hit]:
+    if segment.kind == STRING and _is_auth_password(segment):
+        if not looks_like_secret_value(segment.text, "password"):
+            return []
+        return [Hit(PASSWORD, segment.row, "the password of a login",
+                    ((segment.row, segment.col, segment.col + _line_end(segment.text, 0)),))]
     if segment.kind == STRING:
         kind = secret_name_kind(segment.key) if segment.key else None
         if kind is None or not looks_like_secret_value(segment.text, kind):
@@ -101,6 +107,12 @@ def _keyword_hits(segment: Segment, source: Source) -> list[Hit]:
         row, col = segment.position(start)
         hits.append(Hit(PASSWORD if kind == "password" else KEY, row, name, ((row, col, col + end - start),)))
     return hits
+
+
+def _is_auth_password(segment: Segment) -> bool:
+    """The second item of ``auth=("user", "...")``, ``HTTPBasicAuth("user", "...")``, ``smtp.login("user", "...")``."""
+    callee = segment.calls[-1].rsplit(".", 1)[-1] if segment.calls else ""
+    return segment.argument == 1 and not segment.key and (segment.group_key == "auth" or callee in _AUTH_CALLS)
 
 
 def _private_keys(source: Source) -> list[Hit]:

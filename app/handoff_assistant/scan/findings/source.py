@@ -46,6 +46,8 @@ class Segment:
     calls: tuple[str, ...] = ()  # Python: dotted names of the calls the string sits in, innermost last
     decorated: bool = False  # Python: the innermost call is a decorator (@app.route("/x"))
     escaped: bool = False  # Python: a string without the r prefix, whose "\\" in the source is one backslash
+    argument: int = 0  # Python: position among the items of the innermost brackets (0 = first)
+    group_key: str = ""  # Python: the name the innermost brackets are given to (auth in auth=("u", "p"))
 
     def position(self, offset: int) -> tuple[int, int]:
         """(row, column) in the original text of ``text[offset]``."""
@@ -161,6 +163,16 @@ _SKIPPED = {token.NL, token.COMMENT, token.INDENT, token.DEDENT, token.ENCODING}
 _STATEMENT_START = {None, token.NEWLINE, token.INDENT, token.DEDENT, token.ENCODING}
 
 
+@dataclass
+class _Bracket:
+    """An open bracket while walking the tokens: who it calls, what it is given to, which item comes next."""
+
+    callee: str  # dotted name before "(", "" for other brackets
+    decorated: bool  # the callee follows "@"
+    key: str  # the name the bracket is assigned or passed to
+    items: int = 0  # commas seen so far at this level
+
+
 class _PythonReader:
     """Walks the tokens once, keeping the call stack and the last name/key, to place every string literal."""
 
@@ -171,7 +183,7 @@ class _PythonReader:
 
     def segments(self) -> list[Segment]:
         found = [Segment(t.string, t.start[0], t.start[1], COMMENT) for t in self._tokens if t.type == token.COMMENT]
-        stack: list[tuple[str, bool]] = []
+        stack: list[_Bracket] = []
         significant = self._significant
         fstring_depth = 0
         for index, tok in enumerate(significant):
@@ -188,9 +200,11 @@ class _PythonReader:
                 found.append(self._string(index, tok, stack))
             elif tok.type == token.OP and tok.string in "([{":
                 name, decorated = self._dotted_before(index) if tok.string == "(" else ("", False)
-                stack.append((name, decorated))
+                stack.append(_Bracket(name, decorated, self._key_before(index)))
             elif tok.type == token.OP and tok.string in ")]}" and stack:
                 stack.pop()
+            elif tok.type == token.OP and tok.string == "," and stack:
+                stack[-1].items += 1
         return found
 
     def _fstring_end(self, start: int) -> tokenize.TokenInfo:
@@ -203,18 +217,18 @@ class _PythonReader:
                 return tok
         return self._significant[-1]
 
-    def _string(self, index: int, end: tokenize.TokenInfo, stack: list[tuple[str, bool]]) -> Segment:
+    def _string(self, index: int, end: tokenize.TokenInfo, stack: list[_Bracket]) -> Segment:
         start = self._significant[index]
         literal = self._source_between(start.start, end.end)
         quote_at = min(i for i in (literal.find('"'), literal.find("'")) if i >= 0)
         width = 3 if literal[quote_at:quote_at + 3] in ('"""', "'''") else 1
         inner = literal[quote_at + width: len(literal) - width]
-        calls = tuple(name for name, _ in stack if name)
-        decorated = bool(stack) and stack[-1][1]
+        calls = tuple(bracket.callee for bracket in stack if bracket.callee)
+        innermost = stack[-1] if stack else _Bracket("", False, "")
         kind = DOCSTRING if self._is_statement(index, end) else STRING
         escaped = "r" not in literal[:quote_at].lower()
         return Segment(inner, start.start[0], start.start[1] + quote_at + width, kind, self._key_before(index),
-                       calls, decorated, escaped)
+                       calls, innermost.decorated, escaped, innermost.items, innermost.key)
 
     def _source_between(self, start: tuple[int, int], end: tuple[int, int]) -> str:
         (row1, col1), (row2, col2) = start, end
