@@ -51,6 +51,7 @@ class DependenciesPage(Page):
         layout = page_layout(self, "Dependencies",
                              "Every third-party library the code imports, where it is declared and which version "
                              "the target interpreter has. Undeclared and unknown libraries break a fresh install.")
+        self._shown: tuple = (None, {})
         self.model = DependencyModel(self)
         self.proxy = DependencyFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -101,6 +102,10 @@ class DependenciesPage(Page):
         report = self.session.report if self.session else None
         if report is None:
             return
+        shown = (report, dict(self.session.project.resolutions))
+        if shown[0] is self._shown[0] and shown[1] == self._shown[1]:
+            return  # a change elsewhere in handoff.yaml: nothing to redraw here
+        self._shown = shown
         selected = self.selected_row()
         self.model.set_rows(dependency_rows(report.dependencies, self.session.project.resolutions))
         self.r_model.set_packages(report.r_packages)

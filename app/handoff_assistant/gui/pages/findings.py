@@ -38,6 +38,7 @@ class FindingsPage(Page):
         layout = page_layout(self, "Findings",
                              "Things in the code that will break or leak on a server. Fix them in your editor and "
                              "rescan (F5), or suppress one with a reason when it is fine as it is.")
+        self._shown: tuple = (None, {})
         self.model = FindingsModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -122,6 +123,10 @@ class FindingsPage(Page):
         report = self.session.report if self.session else None
         if report is None:
             return
+        shown = (report, dict(self.session.project.suppressions))
+        if shown[0] is self._shown[0] and shown[1] == self._shown[1]:
+            return  # a change elsewhere in handoff.yaml: nothing to redraw here
+        self._shown = shown
         selected = self.selected_finding()
         self.model.set_findings(report.findings, self.session.project.suppressions)
         self.tree.expandAll()
