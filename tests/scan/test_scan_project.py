@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 import os
+import signal
 import threading
 import time
 
@@ -165,3 +167,19 @@ def test_a_detector_that_crashes_costs_one_file_not_the_scan(tmp_path, monkeypat
     assert [(p.file, p.reason.split(" (")[0]) for p in report.problems] == [("b.R", "could not be analysed")]
     assert "RecursionError" in report.problems[0].reason
     assert "requests" in {d.distribution for d in report.dependencies}
+
+
+def test_a_killed_worker_process_does_not_hang_or_fail_the_scan(tmp_path, caplog):
+    _generate(tmp_path, 400)
+    serial = scan_project(tmp_path, ScanOptions(use_cache=False, workers=1))
+    killed = []
+
+    def kill_a_worker(done, total, message):
+        workers = multiprocessing.active_children()
+        if total and not killed and workers:
+            os.kill(workers[0].pid, signal.SIGKILL)
+            killed.append(workers[0].pid)
+
+    report = scan_project(tmp_path, ScanOptions(use_cache=False, workers=2), kill_a_worker)
+    assert killed and "worker process stopped" in caplog.text
+    assert _without_time(report) == _without_time(serial)

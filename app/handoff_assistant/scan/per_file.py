@@ -1,7 +1,7 @@
 """The per-file pass of a scan: cached results first, then the rest analysed, in worker processes when many.
 
 Files are independent, so a cold scan of a big tree spreads them over a process pool (``spawn``: safe from a
-GUI thread, and no Qt state is inherited). Small scans and warm rescans stay in-process, where starting
+GUI thread, and no Qt state is inherited; a frozen executable must call ``multiprocessing.freeze_support()``). Small scans and warm rescans stay in-process, where starting
 workers would cost more than it saves. Either way the cancel token is checked before every file and an
 unexpected error in a detector becomes a problem for that file, never the end of the scan.
 """
@@ -11,6 +11,8 @@ import logging
 import multiprocessing
 import os
 import time
+from concurrent import futures
+from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from pathlib import Path
 from typing import Iterator, Optional
@@ -70,29 +72,40 @@ def _worker_count(options: ScanOptions, files: int) -> int:
 def _analysed(root: Path, entries: list[FileEntry], options: ScanOptions, cancel: CancelToken
               ) -> Iterator[FileAnalysis]:
     """Analyses of ``entries`` in order, lazily. While waiting for a worker the cancel token is polled, so a
-    slow file does not delay a cancel; leaving the generator (cancel, error, close) terminates the pool."""
+    slow file does not delay a cancel; leaving the generator (cancel, error, close) drops the pending work.
+    If a worker process dies (killed, out of memory) the rest is analysed in this process."""
+    analyse_chunk = partial(_analyse_chunk, root, options.max_text_bytes)
+    chunks = [entries[start:start + _CHUNK] for start in range(0, len(entries), _CHUNK)]
     workers = _worker_count(options, len(entries))
     if workers <= 1:
-        yield from (analyse_safely(root, entry, options.max_text_bytes) for entry in entries)
+        for chunk in chunks:
+            yield from analyse_chunk(chunk)
         return
-    chunks = [entries[start:start + _CHUNK] for start in range(0, len(entries), _CHUNK)]
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        results = pool.imap(partial(_analyse_chunk, root, options.max_text_bytes), chunks)
-        for _ in chunks:
-            yield from _next_result(results, cancel)
+    executor = futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        submitted = [executor.submit(analyse_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, submitted):
+            results = _result(future, cancel)
+            yield from analyse_chunk(chunk) if results is None else results
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _analyse_chunk(root: Path, max_text_bytes: int, entries: list[FileEntry]) -> list[FileAnalysis]:
     return [analyse_safely(root, entry, max_text_bytes) for entry in entries]
 
 
-def _next_result(results, cancel: CancelToken) -> list[FileAnalysis]:
+def _result(future: futures.Future, cancel: CancelToken) -> Optional[list[FileAnalysis]]:
+    """The future's analyses, polling the cancel token meanwhile; None when the worker pool broke."""
     while True:
         cancel.raise_if_cancelled()
         try:
-            return results.next(timeout=_PROGRESS_INTERVAL)
-        except multiprocessing.TimeoutError:
+            return future.result(timeout=_PROGRESS_INTERVAL)
+        except futures.TimeoutError:
             continue
+        except BrokenProcessPool:
+            log.warning("a scan worker process stopped; analysing the remaining files in-process")
+            return None
 
 
 def analyse_safely(root: Path, entry: FileEntry, max_text_bytes: int) -> FileAnalysis:
