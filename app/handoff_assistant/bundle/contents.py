@@ -13,6 +13,8 @@ from typing import Any, Optional
 from handoff_assistant.bundle.manifest import MANIFEST_NAME
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.reader import Member, checked_members, open_zip, read_manifest, read_member
+from handoff_assistant.bundle.verify import VerificationResult, verify_bundle
+from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
 MAX_TEXT_BYTES = 2 * 1024 ** 2  # larger files are not shown or compared line by line
 LOCK_PATH = "env/requirements.txt"
@@ -130,3 +132,33 @@ def _statements(text: str) -> list[str]:
             statements.append(current.strip())
         current = ""
     return statements
+
+
+@dataclass(frozen=True)
+class BundleOverview:
+    """What the bundle view shows first: the integrity verdict, then the contents (None when refused)."""
+
+    source: Path
+    integrity: VerificationResult
+    contents: Optional[BundleContents]
+    refused: str = ""  # why the bundle cannot be opened at all (unsafe archive, not a bundle)
+    runbook: str = ""
+    lock: tuple[LockRow, ...] = ()
+
+
+def inspect_bundle(path: Path | str, progress: Optional[ProgressCallback] = None,
+                   cancel: Optional[CancelToken] = None) -> BundleOverview:
+    """Verify, then read the manifest, runbook and lock; an unsafe or unreadable bundle gives ``refused``."""
+    report, token = ensure_progress(progress), ensure_cancel(cancel)
+    source = Path(path)
+    report(0, 2, f"Checking every file of {source.name} against SHA256SUMS and the manifest")
+    integrity = verify_bundle(source)
+    token.raise_if_cancelled()
+    report(1, 2, "Reading the manifest, runbook and lock")
+    try:
+        contents = read_contents(source)
+    except BundleError as error:
+        return BundleOverview(source, integrity, None, refused=str(error))
+    report(2, 2, "Opened")
+    return BundleOverview(source, integrity, contents, runbook=contents.text(RUNBOOK_PATH) or "",
+                          lock=lock_rows(contents.text(LOCK_PATH) or ""))

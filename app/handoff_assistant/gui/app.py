@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="handoff-assistant",
                                      description="Get a data-science prototype ready for production.")
-    parser.add_argument("path", nargs="?", type=Path, help="prototype folder to open")
+    parser.add_argument("path", nargs="?", type=Path, help="prototype folder, or handoff bundle (.zip or folder), "
+                                                         "to open")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_args(argv)
 
@@ -58,7 +59,13 @@ def install_excepthook(window) -> None:
 
 
 def start_on(window, path: Optional[Path], recent: Sequence[str]) -> None:
-    """PATH from the command line wins; else the last project that still exists; else the welcome screen."""
+    """PATH from the command line wins (a bundle opens in the bundle view); else the last project that still
+    exists; else the welcome screen."""
+    from handoff_assistant.gui.pages.bundle_view import is_bundle
+
+    if path is not None and is_bundle(path):
+        window.open_bundle_view(path)
+        return
     if path is not None:
         window.open_project(path)
         return

@@ -16,6 +16,7 @@ from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.logging_setup import log_dir
 from handoff_assistant.gui.messages import ask_yes_no, show_error
 from handoff_assistant.gui.pages.bundle import BundlePage
+from handoff_assistant.gui.pages.bundle_view import BundleView, choose_bundle_path, is_bundle
 from handoff_assistant.gui.pages.checklist import ChecklistPage
 from handoff_assistant.gui.pages.details import DetailsPage
 from handoff_assistant.gui.pages.dependencies import DependenciesPage
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.session: Optional[ProjectSession] = None
         self.project_view: Optional[ProjectView] = None
         self.scan_worker: Optional[Worker] = None
+        self.bundle_view: Optional[BundleView] = None
         self.setWindowTitle("Handoff Assistant")
         self.setWindowIcon(icon("app"))
         self.setAcceptDrops(True)
@@ -161,10 +163,31 @@ class MainWindow(QMainWindow):
             self.open_project(Path(folder))
 
     def choose_bundle(self) -> None:
-        QMessageBox.information(self, "Open a handoff bundle",
-                                "Verifying a bundle someone sent you comes to this window in the next version. "
-                                "Until then, run “handoff verify BUNDLE.zip” in a terminal: it checks every file "
-                                "against the bundle's manifest and says what does not match.")
+        path = choose_bundle_path(self)
+        if path is not None:
+            self.open_bundle_view(path)
+
+    def open_bundle_view(self, path: Path) -> BundleView:
+        """IT's view of a bundle (gui/pages/bundle_view.py); an open project stays open behind it."""
+        self.close_bundle_view()
+        self.bundle_view = BundleView(self.runner)
+        self.bundle_view.close_requested.connect(self.close_bundle_view)
+        self.stack.addWidget(self.bundle_view)
+        self.stack.setCurrentWidget(self.bundle_view)
+        self.setWindowTitle(f"{path.name} — Handoff Assistant")
+        self.bundle_view.open(path)
+        return self.bundle_view
+
+    def close_bundle_view(self) -> None:
+        view = self.bundle_view
+        if view is None:
+            return
+        view.cancel()
+        self.stack.removeWidget(view)
+        view.deleteLater()
+        self.bundle_view = None
+        self.stack.setCurrentWidget(self.project_view or self.welcome)
+        self.setWindowTitle(f"{self.session.root.name}[*] — Handoff Assistant" if self.session else "Handoff Assistant")
 
     def open_sample(self) -> None:
         """Open a private copy of the shipped sample, so saving handoff.yaml never writes into the app."""
@@ -393,12 +416,16 @@ class MainWindow(QMainWindow):
 
     # Drag and drop ---------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
-        if self._dropped_folder(event) is not None:
+        if self._dropped_folder(event) is not None or self._dropped_bundle(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        bundle = self._dropped_bundle(event)
         folder = self._dropped_folder(event)
-        if folder is not None:
+        if bundle is not None:
+            event.acceptProposedAction()
+            self.open_bundle_view(bundle)
+        elif folder is not None:
             event.acceptProposedAction()
             self.open_project(folder)
 
@@ -407,6 +434,13 @@ class MainWindow(QMainWindow):
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
         return paths[0] if len(paths) == 1 and paths[0].is_dir() else None
+
+    @staticmethod
+    def _dropped_bundle(event) -> Optional[Path]:
+        """A dropped .zip or bundle folder (one holding handoff-manifest.json)."""
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        paths = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+        return paths[0] if len(paths) == 1 and is_bundle(paths[0]) else None
 
     # Misc ------------------------------------------------------------------------------------------
     def set_theme(self, theme: str) -> None:

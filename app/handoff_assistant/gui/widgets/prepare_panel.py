@@ -1,0 +1,237 @@
+"""The bundle view's "Prepare and test" tab: working folder, configuration, Python, run, live log, results.
+
+The run itself is ``bundle.harness_run.run_harness`` on the worker pool; its log lines reach the GUI thread
+through a queued signal. Nothing runs unless the bundle's integrity held (``set_runnable``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+
+from handoff_assistant.bundle.harness_run import RunOptions, run_harness
+from handoff_assistant.bundle.options import BundleError
+from handoff_assistant.bundle.verification_record import FAILED, PASSED, SKIPPED, VerificationRecord, write_record
+from handoff_assistant.gui.icons import icon
+from handoff_assistant.gui.messages import show_error
+from handoff_assistant.gui.models.bundle_models import CheckResultTableModel
+from handoff_assistant.gui.settings import user_data_dir
+from handoff_assistant.gui.widgets.progress_panel import ProgressPanel
+from handoff_assistant.gui.workers import TaskRunner, Worker
+
+
+class LogRelay(QObject):
+    """Carries output lines from the worker thread to the log view (queued delivery)."""
+
+    line = Signal(str)
+
+
+def parse_env_values(text: str) -> dict[str, str]:
+    """``KEY=value`` per line (blank lines and # comments ignored); ValueError naming a bad line."""
+    values = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"Line {number} of the environment values is not KEY=value: {line!r}")
+        values[key.strip()] = value.strip()
+    return values
+
+
+class PreparePanel(QWidget):
+    run_finished = Signal(object)  # the VerificationRecord, after it was saved (or could not be)
+
+    def __init__(self, runner: TaskRunner, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.bundle: Optional[Path] = None
+        self.worker: Optional[Worker] = None
+        self.record: Optional[VerificationRecord] = None
+        self.saved_to: Optional[Path] = None
+        self._runnable = False
+        self.relay = LogRelay(self)
+        self.relay.line.connect(self._append_log)
+        self._build()
+
+    def _build(self) -> None:
+        self.workdir_edit = QLineEdit(str(user_data_dir() / "prepared"))
+        self.workdir_edit.setAccessibleName("Working folder")
+        self.config_edit = QLineEdit()
+        self.config_edit.setPlaceholderText("config/config.yaml of the opened bundle")
+        self.config_edit.setAccessibleName("Configuration file")
+        self.python_edit = QLineEdit()
+        self.python_edit.setAccessibleName("Python interpreter")
+        self.env_edit = QPlainTextEdit()
+        self.env_edit.setAccessibleName("Environment values")
+        self.env_edit.setPlaceholderText("MAIL_API_TOKEN=...  (one KEY=value per line; used for this run only, "
+                                         "never saved)")
+        self.env_edit.setMaximumHeight(70)
+        form = QFormLayout()
+        form.addRow("Working folder", self._with_button(self.workdir_edit, "Choose…", self._choose_workdir))
+        form.addRow("Configuration file", self._with_button(self.config_edit, "Choose…", self._choose_config))
+        form.addRow("Environment values", self.env_edit)
+        form.addRow("Python", self._with_button(self.python_edit, "Choose…", self._choose_python))
+        self.run_button = QPushButton(icon("build"), "Prepare and run the harness")
+        self.run_button.setAccessibleName("Prepare and run the harness")
+        self.run_button.clicked.connect(self.start)
+        self.status = QLabel("Open an intact bundle to run its harness.")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = ProgressPanel()
+        self.progress.cancel_requested.connect(self.cancel)
+        self.results = CheckResultTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.results)
+        self.table.setAccessibleName("Check results")
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.selectionModel().currentRowChanged.connect(self._show_message)
+        self.message = self._text_view("Select a check to read its full message.", "Check message")
+        self.log = self._text_view("The output of venv, pip and the harness appears here as it runs.", "Run log")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        for widget in (self.table, self.message, self.log):
+            splitter.addWidget(widget)
+        splitter.setSizes([220, 90, 160])
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.status, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(splitter, 1)
+        self._update()
+
+    @staticmethod
+    def _text_view(placeholder: str, name: str) -> QPlainTextEdit:
+        view = QPlainTextEdit()
+        view.setReadOnly(True)
+        view.setPlaceholderText(placeholder)
+        view.setAccessibleName(name)
+        view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        return view
+
+    def _with_button(self, edit: QLineEdit, text: str, slot) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        button = QPushButton(text)
+        button.setAccessibleName(f"{text.rstrip('…')} {edit.accessibleName().lower()}")
+        button.clicked.connect(slot)
+        layout.addWidget(button)
+        return row
+
+    # State -----------------------------------------------------------------------------------------
+    def set_bundle(self, bundle: Optional[Path], runnable: bool, target_python: str = "") -> None:
+        """``runnable`` only when the bundle's integrity held; otherwise the run button stays disabled."""
+        self.bundle, self._runnable = bundle, runnable
+        self.python_edit.setPlaceholderText(f"Python {target_python} from PATH (the bundle's target)" if target_python
+                                            else "the bundle's target Python from PATH")
+        self.status.setText("Choose a working folder and the configuration, then run the harness." if runnable else
+                            "Nothing from this bundle can be run: its integrity check failed.")
+        self._update()
+
+    def _update(self) -> None:
+        running = self.worker is not None
+        self.run_button.setEnabled(self._runnable and not running)
+        for edit in (self.workdir_edit, self.config_edit, self.python_edit, self.env_edit):
+            edit.setEnabled(not running)
+
+    # Choosing files --------------------------------------------------------------------------------
+    def _choose_workdir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose a working folder", self.workdir_edit.text())
+        if folder:
+            self.workdir_edit.setText(folder)
+
+    def _choose_config(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the filled-in configuration", str(Path.home()),
+                                              "Configuration (*.yaml *.yml);;All files (*)")
+        if path:
+            self.config_edit.setText(path)
+
+    def _choose_python(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose the Python to build the environment with", "/usr/bin")
+        if path:
+            self.python_edit.setText(path)
+
+    # Running ---------------------------------------------------------------------------------------
+    def options(self) -> RunOptions:
+        """The run's options from the form; ValueError with a sentence when something is wrong."""
+        workdir = self.workdir_edit.text().strip()
+        if not workdir:
+            raise ValueError("Choose a working folder: the bundle is opened and its environment is built there.")
+        config = self.config_edit.text().strip()
+        if config and not Path(config).is_file():
+            raise ValueError(f"The configuration file {config} does not exist.")
+        return RunOptions(Path(workdir), Path(config) if config else None,
+                          parse_env_values(self.env_edit.toPlainText()), self.python_edit.text().strip() or None)
+
+    def start(self) -> None:
+        if self.bundle is None or not self._runnable or self.worker is not None:
+            return
+        try:
+            options = self.options()
+        except ValueError as error:
+            show_error(self, str(error))
+            return
+        bundle, emit = self.bundle, self.relay.line.emit
+        self.log.clear()
+        self.results.set_results(())
+        self.progress.begin("Preparing the bundle…")
+        self.worker = self.runner.start(
+            lambda progress, cancel: run_harness(bundle, options, progress, cancel, log=emit),
+            "preparing and testing the bundle", finished=lambda record: self._finished(bundle, record),
+            failed=self._failed, cancelled=self._cancelled, progress=self.progress.report)
+        self._update()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _ended(self) -> None:
+        self.worker = None
+        self.progress.end()
+        self._update()
+
+    def _finished(self, bundle: Path, record: VerificationRecord) -> None:
+        self._ended()
+        self.record = record
+        self.results.set_results(record.results)
+        verdict = "PASSED" if record.passed else "FAILED"
+        lines = [f"{verdict}: {record.count(PASSED)} passed, {record.count(FAILED)} failed, "
+                 f"{record.count(SKIPPED)} skipped."]
+        if record.python is not None:
+            lines.append(record.python.note or f"Built with Python {record.python.version} (the bundle's target).")
+        try:
+            self.saved_to = write_record(bundle, record)
+            lines.append(f"Saved as {self.saved_to}.")
+        except BundleError as error:
+            self.saved_to = None
+            show_error(self, str(error))
+        self.status.setText(" ".join(lines))
+        self.run_finished.emit(record)
+
+    def _failed(self, summary: str, details: str) -> None:
+        self._ended()
+        self.status.setText(f"The run did not finish: {summary}")
+        show_error(self, summary, details)
+
+    def _cancelled(self) -> None:
+        self._ended()
+        self.status.setText("Cancelled. Nothing was saved; run again when ready.")
+
+    def _append_log(self, line: str) -> None:
+        self.log.appendPlainText(line)
+
+    def _show_message(self, current, _previous) -> None:
+        if current.isValid():
+            check = self.results.row_object(current.row())
+            self.message.setPlainText(check.message or f"{check.name}: {check.status}")

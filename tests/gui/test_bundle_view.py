@@ -1,0 +1,167 @@
+"""The bundle view for IT, driven offscreen: integrity badge, summary, tabs, compare, prepare and test."""
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from handoff_assistant.bundle import BundleOptions
+from handoff_assistant.bundle.verification_record import read_record, record_path
+from handoff_assistant.bundle.writer import write_bundle
+from handoff_assistant.gui.app import start_on
+from handoff_assistant.gui.models.bundle_models import PATH_ROLE
+from handoff_assistant.gui.pages.bundle_view import BundleView
+from handoff_assistant.gui.widgets.prepare_panel import parse_env_values
+from handoff_assistant.scan.environment import InstalledDistribution
+from tests.bundle.helpers import inputs_for, make_project, make_wheelhouse
+from tests.support.wheelhouse import offline_pip_env
+
+pytestmark = pytest.mark.gui
+
+
+def _build(tmp_path: Path, name: str, as_zip: bool, **options) -> Path:
+    project = make_project(tmp_path / name / "tiny-scorer")
+    installed = (InstalledDistribution("tiny-frame", "1.0.0"),)
+    return write_bundle(inputs_for(project, installed=installed), BundleOptions(tmp_path / name / "out", zip=as_zip,
+                                                           engine=options.pop("engine", "installed"),
+                                                           **options)).path
+
+
+def _open(qtbot, window, path: Path) -> BundleView:
+    view = window.open_bundle_view(path)  # the worker's result is delivered by the event loop, inside waitSignal
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        pass
+    return view
+
+
+@pytest.fixture
+def zip_bundle(tmp_path) -> Path:
+    return _build(tmp_path, "zip", as_zip=True)
+
+
+def test_an_intact_zip_shows_badge_summary_and_tabs_without_extracting(qtbot, window, zip_bundle):
+    view = _open(qtbot, window, zip_bundle)
+    assert window.stack.currentWidget() is view
+    assert view.badge.text().startswith("✔ Intact: all ") and view.overview.contents.is_zip
+    fields = {label: field.text() for label, field in view.summary_fields.items()}
+    assert fields["Project"].startswith("Tiny scorer — Scores customers")
+    assert fields["Owner"] == "Maria Lopez (maria@example.com)"
+    assert "Data platform on-call (escalation" in fields["Contacts"]
+    assert fields["Source"] == "not a git repository" and fields["Blockers"] == "none"
+    assert "Needs work" in fields["Readiness"] and "62.5" in fields["Readiness"]
+    assert not view.not_ready.isVisible()
+    assert "Tiny scorer" in view.runbook.toPlainText()
+    assert [row.distribution for row in view.lock_model.rows] == ["tiny-frame"]
+    assert [k["name"] for k in view.config_model.rows] == ["mail_api_token", "score_factor"]
+    assert view.config_model.data(view.config_model.index(0, 1)) == "environment variable MAIL_API_TOKEN"
+    assert [row[0] for row in view.explanation_model.rows] == ["Expected outputs recorded"]
+    assert view.prepare.run_button.isEnabled() and view.compare_button.isEnabled()
+    model = view.code_tree.model()
+    folder = model.index(0, 0) if model.index(0, 0).data() == "tinyscore" else model.match(
+        model.index(0, 0), Qt.ItemDataRole.DisplayRole, "tinyscore")[0]
+    score = next(folder.model().index(r, 0, folder) for r in range(model.rowCount(folder))
+                 if model.index(r, 0, folder).data() == "score.py")
+    assert score.data(PATH_ROLE) == "code/tinyscore/score.py"
+    view.code_tree.setCurrentIndex(score)
+    assert "def main():" in view.code_viewer.toPlainText() and view.code_viewer.isReadOnly()
+
+
+def test_a_tampered_file_is_named_and_nothing_can_run(qtbot, window, tmp_path):
+    folder = _build(tmp_path, "folder", as_zip=False)
+    (folder / "code" / "tinyscore" / "score.py").write_text("import os\nos.system('curl evil')\n")
+    view = _open(qtbot, window, folder)
+    assert view.badge.text().startswith("✖ Integrity check FAILED")
+    assert "changed: code/tinyscore/score.py" in view.badge.text()
+    assert not view.prepare.run_button.isEnabled()
+    assert "integrity check failed" in view.prepare.status.text()
+    view.prepare.start()  # even if asked directly
+    assert view.prepare.worker is None
+
+
+@pytest.mark.parametrize("member", ["../evil.txt", "/tmp/handoff-evil.txt"])
+def test_an_unsafe_archive_is_refused_with_the_reason(qtbot, window, tmp_path, member):
+    evil = tmp_path / "chosen" / "evil.zip"
+    evil.parent.mkdir()
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("handoff-manifest.json", '{"files": []}')
+        archive.writestr(member, "owned")
+    view = _open(qtbot, window, evil)
+    assert view.badge.text().startswith("✖ Refused: Refused to open the bundle: member ")
+    assert member in view.badge.text()
+    assert not view.tabs.isEnabled() and not view.prepare.run_button.isEnabled()
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["chosen", "evil.zip"]
+
+
+def test_the_models_pass_the_model_tester(qtbot, window, zip_bundle, qtmodeltester):
+    view = _open(qtbot, window, zip_bundle)
+    for model in (view.lock_model, view.dependency_model, view.r_model, view.finding_model, view.explanation_model,
+                  view.config_model, view.prepare.results, view.code_tree.model()):
+        qtmodeltester.check(model)
+
+
+def test_compare_with_an_earlier_bundle_shows_the_changes(qtbot, window, zip_bundle, tmp_path):
+    project = make_project(tmp_path / "later" / "tiny-scorer")
+    (project / "tinyscore" / "extra.py").write_text("VALUE = 1\n")
+    later = write_bundle(inputs_for(project), BundleOptions(tmp_path / "later" / "out", engine="installed")).path
+    view = _open(qtbot, window, later)
+    with qtbot.waitSignal(view.compared, timeout=20000) as blocker:
+        view.compare_with(zip_bundle)
+    assert [c.path for c in blocker.args[0].code_files] == ["tinyscore/extra.py"]
+    assert view.tabs.currentWidget() is view.changes
+    assert "+ tinyscore/extra.py (+1 -0)" in view.changes.toPlainText()
+
+
+def test_bundles_open_from_the_command_line_and_by_drop_and_close_back(qtbot, window, zip_bundle):
+    start_on(window, zip_bundle, [])
+    with qtbot.waitSignal(window.bundle_view.loaded, timeout=20000):
+        pass
+    assert window.windowTitle().startswith("tiny-scorer-handoff.zip")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(zip_bundle))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    with qtbot.waitSignal(window.bundle_view.loaded, timeout=20000):
+        pass
+    window.bundle_view.close_button.click()
+    assert window.bundle_view is None and window.stack.currentWidget() is window.welcome
+
+
+def test_environment_values_are_key_value_lines():
+    assert parse_env_values("# secrets\nA=1\n\n B = two=2 \n") == {"A": "1", "B": "two=2"}
+    with pytest.raises(ValueError, match="Line 2 of the environment values is not KEY=value"):
+        parse_env_values("A=1\nnot a pair\n")
+
+
+@pytest.mark.slow
+def test_prepare_and_test_runs_the_harness_and_saves_the_record(qtbot, window, tmp_path, monkeypatch):
+    pip_env = offline_pip_env(make_wheelhouse(tmp_path / "wheelhouse"))
+    bundle = _build(tmp_path, "hashed", as_zip=True, engine="pip-tools", pip_env=pip_env)
+    for key in [k for k in os.environ if k.startswith("PIP_")]:
+        monkeypatch.delenv(key)
+    for key, value in pip_env.items():
+        if key.startswith("PIP_"):
+            monkeypatch.setenv(key, value)
+    view = _open(qtbot, window, bundle)
+    config = tmp_path / "config.yaml"
+    config.write_text('score_factor: "2"\n')
+    panel = view.prepare
+    view.tabs.setCurrentWidget(panel)
+    panel.workdir_edit.setText(str(tmp_path / "work"))
+    panel.config_edit.setText(str(config))
+    panel.env_edit.setPlainText("MAIL_API_TOKEN=token-for-the-test\n")
+    with qtbot.waitSignal(panel.run_finished, timeout=180000) as blocker:
+        panel.run_button.click()
+        assert not panel.run_button.isEnabled() and panel.progress.isVisible()
+    record = blocker.args[0]
+    assert record.passed and panel.status.text().startswith("PASSED: 7 passed, 0 failed, 1 skipped.")
+    assert read_record(record_path(bundle)) == record and panel.saved_to == record_path(bundle)
+    assert "Successfully installed tiny-frame-1.0.0 tiny-num-1.1.0" in panel.log.toPlainText()
+    assert [panel.results.data(panel.results.index(r, 1)) for r in range(panel.results.rowCount())].count(
+        "passed") == 7
+    panel.table.setCurrentIndex(panel.results.index(2, 0))
+    assert panel.message.toPlainText() == "The bundle declares no path in its configuration."
