@@ -118,9 +118,18 @@ class ExplanationTableModel(RowTableModel):
         self.set_rows(tuple(rows))
 
 
+def check_title(name: str) -> str:
+    """"test_config.py::test_every_key_is_provided" → "config: every key is provided"; other names as they are."""
+    module, sep, function = name.partition("::")
+    if not sep:
+        return name
+    area = module.removesuffix(".py").removeprefix("test_")
+    return f"{area}: {function.removeprefix('test_').replace('_', ' ')}"
+
+
 class CheckResultTableModel(RowTableModel):
     columns = (
-        Column("Check", lambda r: r.name, tooltip=lambda r: r.name,
+        Column("Check", lambda r: check_title(r.name), tooltip=lambda r: r.name,
                decoration=lambda r: icon({PASSED: "done", FAILED: "attention"}.get(r.status, "pending"))),
         Column("Result", lambda r: r.status),
         Column("Message", lambda r: r.message.splitlines()[0] if r.message else "", tooltip=lambda r: r.message),

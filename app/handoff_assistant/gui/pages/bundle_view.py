@@ -70,10 +70,11 @@ class BundleView(QWidget):
         self.worker: Optional[Worker] = None
         self.setAccessibleName("Bundle view")
         self.setAcceptDrops(False)
-        self._build()
+        self._build_header()
+        self._build_body()
 
     # Layout ----------------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build_header(self) -> None:
         self.title = QLabel("Handoff bundle")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -88,24 +89,33 @@ class BundleView(QWidget):
         header.addWidget(self.title, 1)
         header.addWidget(self.compare_button)
         header.addWidget(self.close_button)
+        self._header = header
         self.badge = self._banner("integrityBadge", "Integrity")
         self.not_ready = self._banner("notReadyBanner", "Handed over although not ready")
-        self.summary = QFormLayout()
-        self.summary.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.summary = QHBoxLayout()
         self.summary_fields: dict[str, QLabel] = {}
-        for label in ("Project", "Owner", "Contacts", "Created", "Source", "Target", "Readiness", "Blockers"):
-            field = QLabel()
-            field.setTextFormat(Qt.TextFormat.RichText if label == "Readiness" else Qt.TextFormat.PlainText)
-            field.setWordWrap(True)
-            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.summary_fields[label] = field
-            self.summary.addRow(f"{label}:", field)
+        for labels in (("Project", "Owner", "Contacts", "Created"), ("Source", "Target", "Readiness", "Blockers")):
+            form = QFormLayout()
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+            self.summary.addLayout(form, 1)
+            for label in labels:
+                form.addRow(f"{label}:", self._summary_field(label))
+
+    def _summary_field(self, label: str) -> QLabel:
+        field = QLabel()
+        field.setTextFormat(Qt.TextFormat.RichText if label == "Readiness" else Qt.TextFormat.PlainText)
+        field.setWordWrap(True)
+        field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_fields[label] = field
+        return field
+
+    def _build_body(self) -> None:
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
         self.tabs = QTabWidget()
         self._build_tabs()
         layout = QVBoxLayout(self)
-        layout.addLayout(header)
+        layout.addLayout(self._header)
         layout.addWidget(self.badge)
         layout.addWidget(self.not_ready)
         layout.addLayout(self.summary)
