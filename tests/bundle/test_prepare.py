@@ -13,6 +13,8 @@ from handoff_assistant.bundle.harness_run import (SETUP_CHECK, RunOptions, choos
 from handoff_assistant.bundle.verification_record import (FAILED, PASSED, SKIPPED, CheckResult, read_record,
                                                           record_path, write_record)
 from handoff_assistant.bundle.writer import write_bundle
+from handoff_assistant.portfolio.model import Verification
+from handoff_assistant.portfolio.verification import read_verification
 from handoff_assistant.tasks import CancelToken, Cancelled
 from tests.bundle.helpers import inputs_for, make_project
 from tests.support.wheelhouse import offline_pip_env
@@ -56,6 +58,8 @@ def test_the_run_installs_from_the_wheelhouse_passes_then_names_a_missing_key(ha
     saved = write_record(hashed_bundle, record)
     assert saved == hashed_bundle.with_name("tiny-scorer-handoff.verification.json")
     assert read_record(saved) == record
+    assert read_verification(hashed_bundle) == Verification(state="passed", by=record.by, at=record.at,
+                                                            detail="7 checks passed, 1 skipped")
 
     config.write_text("# score_factor removed\n")
     again = run_harness(hashed_bundle, options)  # re-uses the opened bundle and its environment
