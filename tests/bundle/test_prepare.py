@@ -9,7 +9,7 @@ import pytest
 
 from handoff_assistant.bundle import BundleError, BundleOptions
 from handoff_assistant.bundle.harness_run import (SETUP_CHECK, RunOptions, choose_python, parse_harness_output,
-                                                  run_harness)
+                                                  run_harness, secret_masker)
 from handoff_assistant.bundle.verification_record import (FAILED, PASSED, SKIPPED, CheckResult, read_record,
                                                           record_path, write_record)
 from handoff_assistant.bundle.writer import write_bundle
@@ -153,3 +153,10 @@ def test_a_record_that_is_not_one_is_a_sentence(tmp_path):
     path.write_bytes(b"\xff\xfe")
     with pytest.raises(BundleError, match="cannot be read"):
         read_record(path)
+
+
+def test_secrets_typed_for_the_run_never_reach_the_log_or_the_record():
+    mask = secret_masker({"MAIL_API_TOKEN": "token-for-the-test", "DEBUG": "1"})
+    masked = mask("KeyError: 'token-for-the-test' with DEBUG=1 and password = \"hunter2-very-secret\"")
+    assert "token-for-the-test" not in masked and "hunter2-very-secret" not in masked
+    assert "DEBUG=1" in masked  # short values are not worth masking (and would mangle the text)

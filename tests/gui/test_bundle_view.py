@@ -165,3 +165,16 @@ def test_prepare_and_test_runs_the_harness_and_saves_the_record(qtbot, window, t
         "passed") == 7
     panel.table.setCurrentIndex(panel.results.index(2, 0))
     assert panel.message.toPlainText() == "The bundle declares no path in its configuration."
+
+
+def test_the_code_viewer_masks_hard_coded_secrets(qtbot, window, tmp_path):
+    project = make_project(tmp_path / "secret" / "tiny-scorer")
+    (project / "tinyscore" / "mail.py").write_text('password = "hunter2-very-secret"\n')
+    bundle = write_bundle(inputs_for(project), BundleOptions(tmp_path / "secret" / "out", engine="installed")).path
+    view = _open(qtbot, window, bundle)
+    model = view.code_tree.model()
+    mail = model.match(model.index(0, 0), PATH_ROLE, "code/tinyscore/mail.py", 1,
+                       Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly)[0]
+    view.code_tree.setCurrentIndex(mail)
+    assert view.code_viewer.toPlainText().startswith('password = "hu')
+    assert "hunter2-very-secret" not in view.code_viewer.toPlainText()

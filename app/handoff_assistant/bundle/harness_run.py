@@ -11,6 +11,7 @@ Every step reports progress, streams its output to ``log`` and stops on cancel.
 """
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
 import platform
@@ -33,6 +34,7 @@ from handoff_assistant.bundle.reader import open_bundle, read_manifest
 from handoff_assistant.bundle.verification_record import (FAILED, PASSED, SKIPPED, CheckResult, IntegrityResult,
                                                           PythonUsed, VerificationRecord)
 from handoff_assistant.bundle.verify import VerificationResult, verify_bundle
+from handoff_assistant.scan.findings.masking import mask_secrets, mask_value
 from handoff_assistant.tasks import CancelToken, Cancelled, ProgressCallback, ensure_cancel, ensure_progress
 
 LogCallback = Callable[[str], None]
@@ -58,7 +60,8 @@ class RunOptions:
 def run_harness(bundle: Path | str, options: RunOptions, progress: Optional[ProgressCallback] = None,
                 cancel: Optional[CancelToken] = None, log: Optional[LogCallback] = None) -> VerificationRecord:
     source, report, token = Path(bundle), ensure_progress(progress), ensure_cancel(cancel)
-    say = log or (lambda line: None)
+    mask = secret_masker(options.env_values)
+    say = (lambda line: log(mask(line))) if log else (lambda line: None)
     report(0, STEPS, "Checking every file against SHA256SUMS and the manifest")
     integrity = verify_bundle(source)
     if not integrity.ok:
@@ -70,12 +73,25 @@ def run_harness(bundle: Path | str, options: RunOptions, progress: Optional[Prog
     python = choose_python(_target_version(folder), options.python)
     say(python.note or f"Using Python {python.version} at {python.path} (the bundle's target).")
     setup = _setup_environment(folder, manifest, python, options, report, token, say)
+    setup = dataclasses.replace(setup, message=mask(setup.message))
     if setup.status == FAILED:
         return _record(source, integrity, python, (setup,), str(folder))
     report(5, STEPS, "Running the harness")
-    checks = _run_checks(folder, options, token, say)
+    checks = tuple(dataclasses.replace(c, message=mask(c.message)) for c in _run_checks(folder, options, token, say))
     report(STEPS, STEPS, "Finished")
     return _record(source, integrity, python, (setup,) + checks, str(folder))
+
+
+def secret_masker(values: Mapping[str, str]) -> Callable[[str], str]:
+    """Masks the given environment values (secrets typed for this run) and any recognisable secret in a text."""
+    literal = sorted((v for v in values.values() if len(v) >= 4), key=len, reverse=True)
+
+    def mask(text: str) -> str:
+        for value in literal:
+            text = text.replace(value, mask_value(value))
+        return mask_secrets(text)
+
+    return mask
 
 
 def _record(source: Path, integrity: VerificationResult, python: Optional[PythonUsed],

@@ -29,6 +29,7 @@ from handoff_assistant.gui.theme import LEVEL_COLOURS
 from handoff_assistant.gui.widgets.prepare_panel import PreparePanel
 from handoff_assistant.gui.widgets.progress_panel import ProgressPanel
 from handoff_assistant.gui.workers import TaskRunner, Worker
+from handoff_assistant.scan.findings.masking import mask_secrets
 
 OK_COLOUR, BAD_COLOUR = "#2e7d4f", "#b3261e"
 BUNDLE_FILTER = "Handoff bundles (*.zip handoff-manifest.json);;All files (*)"
@@ -293,7 +294,7 @@ class BundleView(QWidget):
         if not path or self.overview is None or self.overview.contents is None:
             return
         text = self.overview.contents.text(path)
-        self.code_viewer.setPlainText(text if text is not None else
+        self.code_viewer.setPlainText(mask_secrets(text) if text is not None else
                                       f"{path} is binary, not UTF-8 or too large to show.")
 
     # Comparing -------------------------------------------------------------------------------------
