@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
         if not session.dirty and session.changed_on_disk():
             self._load_project_file(session)
         session.set_report(report)
+        log.info("scanned %s: %d files, %d findings", session.root, report.files.count, len(report.findings))
         findings = len(report.findings)
         self.statusBar().showMessage(f"Scanned {report.files.count:,} files: {len(report.dependencies)} libraries, "
                                      f"{findings} findings.", 10000)
