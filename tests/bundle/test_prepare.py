@@ -126,6 +126,8 @@ def test_choose_python_says_when_the_target_is_not_used(tmp_path):
     assert not other.matched and "not the bundle's target 2.7" in other.note
     searched = choose_python("2.7")
     assert not searched.matched and "Python 2.7 (the bundle's target) was not found" in searched.note
+    unnamed = choose_python("")
+    assert not unnamed.matched and unnamed.note.startswith("The bundle names no target Python")
     with pytest.raises(BundleError, match="No usable Python was found"):
         choose_python(TARGET, str(tmp_path / "no-python"))
 

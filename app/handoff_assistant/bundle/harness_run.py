@@ -168,7 +168,10 @@ def choose_python(target: str, requested: Optional[str] = None) -> PythonUsed:
     note = "" if matched else (f"Python {target} (the bundle's target) was not found; Python {version} at {path} "
                                "was used instead, so the environment check will fail. Install Python "
                                f"{target} and run again to test what production will run.")
-    if requested and not matched:
+    if not target:
+        note = (f"The bundle names no target Python (env/python-version is missing); Python {version} at {path} was "
+                "used.")
+    elif requested and not matched:
         note = (f"The chosen Python {path} is {version}, not the bundle's target {target}; the environment check "
                 "will fail.")
     return PythonUsed(path, version, target, matched, note)
