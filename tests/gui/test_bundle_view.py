@@ -178,3 +178,15 @@ def test_the_code_viewer_masks_hard_coded_secrets(qtbot, window, tmp_path):
     view.code_tree.setCurrentIndex(mail)
     assert view.code_viewer.toPlainText().startswith('password = "hu')
     assert "hunter2-very-secret" not in view.code_viewer.toPlainText()
+
+
+def test_a_bundle_handed_over_although_not_ready_says_why_first(qtbot, window, tmp_path):
+    project = make_project(tmp_path / "late" / "tiny-scorer")
+    bundle = write_bundle(inputs_for(project, level="Not ready", blockers=("test.outputs",)),
+                          BundleOptions(tmp_path / "late" / "out", engine="installed",
+                                        allow_not_ready_reason="The campaign starts Monday; outputs follow")).path
+    view = _open(qtbot, window, bundle)
+    assert view.not_ready.isVisible()
+    assert view.not_ready.text().endswith("The data scientist's reason: The campaign starts Monday; outputs follow")
+    assert view.summary_fields["Blockers"].text() == "test.outputs"
+    assert "Not ready" in view.summary_fields["Readiness"].text()
