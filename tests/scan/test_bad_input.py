@@ -80,17 +80,20 @@ def test_a_fifo_does_not_hang_the_scan(tmp_path):
     assert _dependency_files(report, "requests") == {"ok.py"}
 
 
-@pytest.mark.parametrize("name, data", [
-    ("latin1.py", "# Données de François\nimport requests\nCHEMIN = 'é'\n".encode("latin-1")),
-    ("cp1252.py", "# “smart quotes” — €\nimport requests\n".encode("cp1252")),
-    ("utf16.py", codecs.BOM_UTF16_LE + "# zoë\nimport requests\n".encode("utf-16-le")),
-    ("utf16be.py", codecs.BOM_UTF16_BE + "import requests\n".encode("utf-16-be")),
-    ("utf8sig.py", codecs.BOM_UTF8 + "import requests\n".encode("utf-8")),
+@pytest.mark.parametrize("name, encode", [
+    ("latin1.py", lambda text: text.encode("latin-1")),
+    ("cp1252.py", lambda text: ("# “smart quotes” — 5 €\n" + text).encode("cp1252")),
+    ("utf16le.py", lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le")),
+    ("utf16be.py", lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be")),
+    ("utf8sig.py", lambda text: codecs.BOM_UTF8 + text.encode("utf-8")),
 ])
-def test_mis_encoded_files_are_decoded_and_analysed(tmp_path, name, data):
-    (tmp_path / name).write_bytes(data)
+def test_mis_encoded_files_are_decoded_and_analysed(tmp_path, name, encode):
+    text = 'import requests\nDATA = "/home/françois/données.csv"\n'
+    (tmp_path / name).write_bytes(encode(text))
     report = _scan(tmp_path)
     assert _dependency_files(report, "requests") == {name}
+    assert [(f.rule, f.file) for f in report.findings] == [("path.user-home", name)]
+    assert "/home/françois/données.csv" in report.findings[0].snippet
     assert [(lang.name, lang.files) for lang in report.languages] == [("Python", 1)]
     assert report.problems == () and report.files.skipped == ()
 
