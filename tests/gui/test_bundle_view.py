@@ -190,3 +190,13 @@ def test_a_bundle_handed_over_although_not_ready_says_why_first(qtbot, window, t
     assert view.not_ready.text().endswith("The data scientist's reason: The campaign starts Monday; outputs follow")
     assert view.summary_fields["Blockers"].text() == "test.outputs"
     assert "Not ready" in view.summary_fields["Readiness"].text()
+
+
+def test_open_bundle_on_the_welcome_screen_takes_a_folder_through_its_manifest(qtbot, window, tmp_path, monkeypatch):
+    folder = _build(tmp_path, "folder", as_zip=False)
+    monkeypatch.setattr("handoff_assistant.gui.pages.bundle_view.QFileDialog.getOpenFileName",
+                        lambda *args, **kwargs: (str(folder / "handoff-manifest.json"), ""))
+    window.welcome.bundle_button.click()
+    with qtbot.waitSignal(window.bundle_view.loaded, timeout=20000):
+        pass
+    assert window.bundle_view.overview.source == folder and window.bundle_view.overview.integrity.ok
