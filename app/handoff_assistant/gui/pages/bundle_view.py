@@ -241,7 +241,10 @@ class BundleView(QWidget):
         self.finding_model.set_manifest(manifest)
         self.explanation_model.set_manifest(manifest)
         self.config_model.set_rows(tuple(k for k in manifest.get("config_keys") or [] if isinstance(k, dict)))
+        previous = self.code_tree.model()
         self.code_tree.setModel(code_tree_model(contents.code_files() if contents else (), self.code_tree))
+        if previous is not None:
+            previous.deleteLater()
         self.code_tree.selectionModel().currentChanged.connect(self._show_file)
         self.code_tree.expandToDepth(0)
         self.code_viewer.clear()
