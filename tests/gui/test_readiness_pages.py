@@ -202,3 +202,33 @@ def test_a_cancelled_rescan_keeps_the_last_report(qtbot, opened, monkeypatch):
     qtbot.waitUntil(lambda: opened.scan_worker is None, timeout=5000)
     assert opened.session.report is report and opened.stack.currentWidget() is opened.project_view
     assert "cancelled" in opened.statusBar().currentMessage()
+
+
+def test_an_invalid_handoff_yaml_is_a_message_naming_the_line(qtbot, window, errors, sample_copy):
+    (sample_copy / "handoff.yaml").write_text("name: churn\nowner: [unclosed\n")
+    open_and_scan(qtbot, window, sample_copy)
+    summary = errors[0][0]
+    assert summary.startswith("The handoff details could not be read: handoff.yaml line")
+    assert "Fix handoff.yaml in an editor" in summary
+    assert window.session.report is not None, "the scan still ran"
+
+
+def test_an_invalid_team_policy_is_refused_with_the_reason(qtbot, opened, errors, settings, tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("weights: {Nonsense: 3}\n")
+    settings.policy_path = str(policy)
+    opened._apply_policy()
+    assert "The team policy cannot be used" in errors[0][0] and str(policy) in errors[0][0]
+    assert settings.policy_path is None and opened.session.assessment.policy == "default"
+
+
+def test_a_team_policy_chosen_in_the_checklist_changes_the_assessment(qtbot, opened, settings, monkeypatch, tmp_path):
+    policy = tmp_path / "payments.yaml"
+    policy.write_text("name: Payments team\nready_threshold: 90\n")
+    monkeypatch.setattr("handoff_assistant.gui.main_window.QFileDialog.getOpenFileName",
+                        lambda *args, **kwargs: (str(policy), ""))
+    page = opened.project_view.page("checklist")
+    page.policy_button.click()
+    assert opened.session.assessment.policy == "Payments team"
+    assert page.policy_label.text().startswith("Policy: Payments team · Ready at 90 points")
+    assert settings.policy_path == str(policy)
