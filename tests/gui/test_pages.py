@@ -5,6 +5,7 @@ import dataclasses
 
 import pytest
 import yaml
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from handoff_assistant.gui.models.base import ROW_ROLE
@@ -99,6 +100,8 @@ def test_findings_are_grouped_previewed_masked_and_suppressed(qtbot, opened, mon
     page = opened.project_view.page("findings")
     groups = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
     assert groups == ["Credentials in code (1)", "Hardcoded paths (1)", "Notebook hygiene (1)"]
+    assert page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == \
+        "Credentials in code: 1 high; 0 suppressed with a reason"
     assert page.select(lambda row: row.finding.fingerprint == "fp-secret")
     preview = page.preview.toPlainText()
     assert 'DB_PASSWORD = "********"' in preview and "Tr0ub4dor" not in preview

@@ -35,6 +35,7 @@ class FindingGroup:
     worst: str
     count: int
     open_count: int
+    by_severity: tuple[tuple[str, int], ...] = ()  # ("high", 10), ("low", 3), worst first
 
     @property
     def title(self) -> str:
@@ -52,7 +53,9 @@ def group_findings(findings: Sequence[Finding], suppressions: Mapping[str, str])
                                  r.finding.file, r.finding.cell or 0, r.finding.line))
         worst = min((r.finding.severity for r in rows), key=_severity_rank)
         open_count = sum(1 for r in rows if r.suppressed_reason is None)
-        groups.append((FindingGroup(category, worst, len(rows), open_count), rows))
+        counts = {s: sum(1 for r in rows if r.finding.severity == s) for s in SEVERITIES}
+        by_severity = tuple((s, n) for s, n in counts.items() if n)
+        groups.append((FindingGroup(category, worst, len(rows), open_count, by_severity), rows))
     groups.sort(key=lambda g: (g[0].open_count == 0, _severity_rank(g[0].worst), _category_rank(g[0].category)))
     return groups
 
@@ -79,6 +82,9 @@ class FindingsModel(TwoLevelModel):
                 return group.worst
             if column == 3:
                 return "all explained" if group.open_count == 0 else f"{group.open_count} open"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            counts = ", ".join(f"{n} {s}" for s, n in group.by_severity)
+            return f"{group.title}: {counts}; {group.count - group.open_count} suppressed with a reason"
         if role == Qt.ItemDataRole.FontRole and column == 0:
             font = QFont()
             font.setBold(True)

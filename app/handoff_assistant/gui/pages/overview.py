@@ -163,6 +163,8 @@ class OverviewPage(Page):
         for label, value in zip(self.files_labels, values):
             label.setText(value)
         self.files_labels[3].setToolTip("\n".join(f"{s.path}: {s.reason}" for s in files.skipped[:30]))
+        self.files_labels[4].setToolTip("\n".join(f"{d.path} ({human_size(d.size)}, {d.kind})"
+                                                  for d in files.data_files[:30]))
 
     def _show_git(self, report: ScanReport) -> None:
         git = report.git
