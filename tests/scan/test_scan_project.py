@@ -181,5 +181,5 @@ def test_a_killed_worker_process_does_not_hang_or_fail_the_scan(tmp_path, caplog
             killed.append(workers[0].pid)
 
     report = scan_project(tmp_path, ScanOptions(use_cache=False, workers=2), kill_a_worker)
-    assert killed and "worker process stopped" in caplog.text
+    assert killed and caplog.text.count("worker process stopped") == 1
     assert _without_time(report) == _without_time(serial)

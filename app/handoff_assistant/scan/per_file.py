@@ -84,8 +84,12 @@ def _analysed(root: Path, entries: list[FileEntry], options: ScanOptions, cancel
     executor = futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     try:
         submitted = [executor.submit(analyse_chunk, chunk) for chunk in chunks]
+        broken = False
         for chunk, future in zip(chunks, submitted):
-            results = _result(future, cancel)
+            results = None if broken else _result(future, cancel)
+            if results is None and not broken:
+                broken = True
+                log.warning("a scan worker process stopped; analysing the remaining files in this process")
             yield from analyse_chunk(chunk) if results is None else results
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
@@ -104,7 +108,6 @@ def _result(future: futures.Future, cancel: CancelToken) -> Optional[list[FileAn
         except futures.TimeoutError:
             continue
         except BrokenProcessPool:
-            log.warning("a scan worker process stopped; analysing the remaining files in-process")
             return None
 
 
