@@ -12,7 +12,7 @@ from typing import Optional
 from handoff_assistant import __version__
 from handoff_assistant.scan import r_packages
 from handoff_assistant.scan.analysis import FileAnalysis
-from handoff_assistant.scan.cache import ScanCache
+from handoff_assistant.scan.cache import ScanCache, collector_paused
 from handoff_assistant.scan.declared import read_declared
 from handoff_assistant.scan.distributions import resolve_dependencies
 from handoff_assistant.scan.environment import probe_target
@@ -37,6 +37,12 @@ def scan_project(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
 ) -> ScanReport:
+    with collector_paused():  # the analyses of 50,000 files are millions of objects and hold no cycles
+        return _scan_project(path, options, progress, cancel)
+
+
+def _scan_project(path: Path | str, options: Optional[ScanOptions], progress: Optional[ProgressCallback],
+                  cancel: Optional[CancelToken]) -> ScanReport:
     options = options or ScanOptions()
     report_progress = ensure_progress(progress)
     cancel = ensure_cancel(cancel)
