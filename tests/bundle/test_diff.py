@@ -47,7 +47,8 @@ def test_an_upgrade_and_a_fixed_finding_are_exactly_what_changed(two_bundles):
     diff = diff_bundles(*two_bundles)
     assert diff.dependencies_changed == (VersionChange("tiny-frame", "1.0.0", "1.1.0", "upgraded"),)
     assert (diff.dependencies_added, diff.dependencies_removed) == ((), ())
-    assert diff.findings_resolved == ("workdir: 1 → 0",) and diff.findings_new == ()
+    assert diff.findings_by_fingerprint
+    assert diff.findings_resolved == ("medium workdir.chdir at tinyscore/score.py:14",) and diff.findings_new == ()
     assert (diff.findings_total.old, diff.findings_total.new) == (1, 0)
     assert diff.code_files == (FileChange("tinyscore/score.py", CHANGED, 0, 1),)
     assert (diff.python, diff.platform, diff.score, diff.level) == (None, None, None, None)
@@ -59,7 +60,8 @@ def test_the_text_names_each_change_and_a_bundle_compared_with_itself_has_none(t
     old, new = two_bundles
     text = diff_text(diff_bundles(old, new))
     assert "~ tiny-frame 1.0.0 → 1.1.0 (upgraded)" in text
-    assert "resolved: workdir: 1 → 0" in text and "~ tinyscore/score.py (+0 -1)" in text
+    assert "resolved: medium workdir.chdir at tinyscore/score.py:14" in text
+    assert "~ tinyscore/score.py (+0 -1)" in text and "counts per category" not in text
     assert "Configuration keys" not in text and "Readiness" not in text
     same = diff_bundles(old, old)
     assert not same.changed and "No differences" in diff_text(same)
@@ -107,3 +109,42 @@ def test_an_unsafe_or_missing_bundle_is_a_sentence(two_bundles, tmp_path, capsys
     assert main(["diff", str(tmp_path / "nope.zip"), str(two_bundles[1])]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def _rewrite_manifest(bundle: Path, dest: Path, change) -> Path:
+    """A folder copy of a zip bundle whose manifest went through ``change`` (an older or edited manifest)."""
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(dest)
+    manifest = json.loads((dest / "handoff-manifest.json").read_text())
+    change(manifest)
+    (dest / "handoff-manifest.json").write_text(json.dumps(manifest))
+    return dest
+
+
+def test_the_manifest_lists_each_finding_and_a_suppressed_one_is_resolved_with_its_reason(two_bundles, tmp_path):
+    old, new = two_bundles
+    listed = json.loads(zipfile.ZipFile(old).read("handoff-manifest.json"))["findings"]
+    assert listed == [{"fingerprint": "fp-chdir", "rule": "workdir.chdir", "category": "workdir",
+                       "severity": "medium", "file": "tinyscore/score.py", "line": 14, "cell": None,
+                       "message": "The script changes its working folder", "snippet": CHDIR.strip(),
+                       "suppressed": None}]
+
+    def suppress(manifest):
+        manifest["findings"] = [{**listed[0], "suppressed": "IT runs it from its own folder"}]
+
+    explained = _rewrite_manifest(old, tmp_path / "explained", suppress)
+    diff = diff_bundles(old, explained)
+    assert diff.findings_resolved == ("medium workdir.chdir at tinyscore/score.py:14 "
+                                      "(suppressed: IT runs it from its own folder)",)
+    assert (diff.findings_total.old, diff.findings_total.new) == (1, 0)
+
+
+def test_manifests_without_a_findings_list_are_compared_per_category(two_bundles, tmp_path):
+    old, new = two_bundles
+
+    def forget(manifest):
+        del manifest["findings"]
+
+    diff = diff_bundles(_rewrite_manifest(old, tmp_path / "older", forget), new)
+    assert not diff.findings_by_fingerprint and diff.findings_resolved == ("workdir: 1 → 0",)
+    assert "counts per category: these bundles do not list findings" in diff_text(diff)

@@ -12,7 +12,7 @@ from handoff_assistant.bundle.writer import write_bundle
 from handoff_assistant.readiness.model import NOT_READY
 from handoff_assistant.scan.report import USED_DECLARED, Dependency
 from handoff_assistant.tasks import CancelToken, Cancelled
-from tests.bundle.helpers import inputs_for, report_for, tree_checksums
+from tests.bundle.helpers import inputs_for, project_file, report_for, tree_checksums
 
 EXPECTED_FILES = {
     "handoff-manifest.json", "RUNBOOK.md", "report.html", "SHA256SUMS",
@@ -179,6 +179,27 @@ def test_a_credential_still_in_the_code_is_a_warning_that_never_shows_the_value(
     assert "hard-coded credential (secret.password-assignment)" in warning and "Wi" not in warning
     manifest = json.loads((result.path / "handoff-manifest.json").read_text())
     assert warning in manifest["warnings"] and warning in (result.path / "RUNBOOK.md").read_text()
+
+
+def test_the_manifest_lists_findings_masked_with_the_suppression_reason(project, tmp_path, pip_env):
+    import dataclasses
+
+    from handoff_assistant.scan.report import Finding
+
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    slipped = Finding("secret.github-token", "secret", "critical", "tinyscore/score.py", 9, "m", "f",
+                      snippet=f'TOKEN = "{token}"', fingerprint="fp-token")  # a detector that forgot to mask
+    home = Finding("path.user-home", "path", "high", "tinyscore/score.py", 4, "m", "f",
+                   snippet='DATA = "/home/maria/x.csv"', fingerprint="fp-home")
+    report = dataclasses.replace(report_for(project), findings=(slipped, home))
+    inputs = inputs_for(project, report=report, project=project_file(suppressions={"fp-home": "IT mounts it"}))
+    result = write_bundle(inputs, _options(tmp_path, pip_env, zip=False))
+    text = (result.path / "handoff-manifest.json").read_text()
+    findings = json.loads(text)["findings"]
+    assert [(f["fingerprint"], f["line"], f["suppressed"]) for f in findings] == [
+        ("fp-home", 4, "IT mounts it"), ("fp-token", 9, None)]
+    assert findings[1]["snippet"] == 'TOKEN = "ghp_****"' and token not in text
+    assert json.loads(text)["findings_summary"]["suppressed"] == 1
 
 
 def test_an_output_folder_that_cannot_be_used_is_a_sentence(project, tmp_path, pip_env):

@@ -1,6 +1,7 @@
 """End to end, as the data scientist and IT would: bundle, install from the lock offline, run the harness."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -102,12 +103,17 @@ def test_the_sample_prototype_bundles_from_the_cli_with_a_reason_and_its_runbook
     with open_bundle(archive) as opened:
         runbook = (opened.root / "RUNBOOK.md").read_text()
         env_example = (opened.root / "config" / ".env.example").read_text()
+        manifest = (opened.root / "handoff-manifest.json").read_text()
         code = {p.relative_to(opened.root).as_posix() for p in opened.root.rglob("*") if p.is_file()}
     assert reason in "\n".join(runbook.splitlines()[:6])
     assert "WITHOUT HASHES" in runbook and "Missing: no entry point is declared" in runbook
     assert "DB_URL=\n" in env_example and "PASSWORD=\n" in env_example
     for leaked in ("Sup3rS3cret", "Winter2024", "abcd1234efgh5678ijkl9012"):
-        assert leaked not in runbook and leaked not in env_example
+        assert leaked not in runbook and leaked not in env_example and leaked not in manifest
+    findings = json.loads(manifest)["findings"]
+    assert {"rule": "secret.password-assignment", "file": "churn/data.py", "line": 8} in [
+        {k: f[k] for k in ("rule", "file", "line")} for f in findings]
+    assert all(f["fingerprint"] and "snippet" in f for f in findings)
     assert "code/data/sample_customers.csv" not in code and "code/churn/score.py" in code
 
 

@@ -1,8 +1,9 @@
 """``diff_bundles(old, new) -> BundleDiff``: what changed between two handoffs of a project.
 
 Everything comes from the two manifests, except the line counts of changed code files (difflib on the two
-texts). Findings are matched by fingerprint when the manifests list them (``findings``); older manifests only
-carry ``findings_summary``, and then the change is given per category.
+texts). Findings are matched by fingerprint when the manifests list them (``findings``): only open findings
+count, so a finding suppressed since the last handoff is "resolved" with its reason. Older manifests only carry
+``findings_summary``, and then the change is given per category.
 """
 from __future__ import annotations
 
@@ -149,10 +150,11 @@ def _direction(old: str, new: str) -> str:
 
 def _findings_changes(old: dict[str, Any], new: dict[str, Any]):
     if isinstance(old.get("findings"), list) and isinstance(new.get("findings"), list):
-        before = {f["fingerprint"]: f for f in old["findings"] if isinstance(f, dict) and f.get("fingerprint")}
-        after = {f["fingerprint"]: f for f in new["findings"] if isinstance(f, dict) and f.get("fingerprint")}
+        before, after = _open_findings(old["findings"]), _open_findings(new["findings"])
+        suppressed = {f["fingerprint"]: f["suppressed"] for f in new["findings"]
+                      if isinstance(f, dict) and f.get("fingerprint") and f.get("suppressed")}
         return (True, tuple(_describe(after[k]) for k in sorted(after.keys() - before.keys())),
-                tuple(_describe(before[k]) for k in sorted(before.keys() - after.keys())),
+                tuple(_describe(before[k], suppressed.get(k)) for k in sorted(before.keys() - after.keys())),
                 _change(len(before), len(after)))
     old_summary, new_summary = old.get("findings_summary") or {}, new.get("findings_summary") or {}
     old_counts, new_counts = old_summary.get("by_category") or {}, new_summary.get("by_category") or {}
@@ -163,9 +165,16 @@ def _findings_changes(old: dict[str, Any], new: dict[str, Any]):
     return False, grown, shrunk, _change(old_summary.get("total"), new_summary.get("total"))
 
 
-def _describe(finding: dict[str, Any]) -> str:
+def _open_findings(findings: list) -> dict[str, dict[str, Any]]:
+    """Fingerprint → finding, for the findings not suppressed in handoff.yaml."""
+    return {f["fingerprint"]: f for f in findings
+            if isinstance(f, dict) and f.get("fingerprint") and not f.get("suppressed")}
+
+
+def _describe(finding: dict[str, Any], suppressed: Optional[str] = None) -> str:
     where = f"{finding.get('file', '?')}:{finding.get('line', '?')}"
-    return f"{finding.get('severity', '')} {finding.get('rule', '')} at {where}".strip()
+    text = f"{finding.get('severity', '')} {finding.get('rule', '')} at {where}".strip()
+    return f"{text} (suppressed: {suppressed})" if suppressed else text
 
 
 def _entry_point_changes(old: list, new: list):

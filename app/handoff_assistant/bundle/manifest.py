@@ -16,6 +16,7 @@ from handoff_assistant.bundle.entry_points import BundleEntryPoint, SampleCopy
 from handoff_assistant.bundle.lock import LockResult
 from handoff_assistant.bundle.snapshot import SnapshotPlan, sha256_file
 from handoff_assistant.readiness.model import Assessment, ProjectFile
+from handoff_assistant.scan.findings.masking import mask_secrets
 from handoff_assistant.scan.report import SEVERITIES, UNKNOWN, USED_DECLARED, USED_UNDECLARED, ScanReport
 from handoff_assistant.serialization import to_jsonable
 
@@ -99,6 +100,7 @@ def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str
         "r_packages": [{"name": r.name, "version": r.version, "base": r.base, "declared": bool(r.declared_in)}
                        for r in report.r_packages],
         "findings_summary": findings_summary(report, project.suppressions),
+        "findings": findings_list(report, project.suppressions),
         "environment": {
             "engine": lock.engine, "hashed": lock.hashed, "statement": environment_statement(lock),
             "python_version": parts.python_version, "platform": parts.target_platform, "wheels": parts.with_wheels,
@@ -123,6 +125,18 @@ def findings_summary(report: ScanReport, suppressions: dict[str, str]) -> dict[s
     return {"total": len(open_findings), "suppressed": len(report.findings) - len(open_findings),
             "by_severity": {s: severity[s] for s in SEVERITIES if severity[s]},
             "by_category": dict(sorted(Counter(f.category for f in open_findings).items()))}
+
+
+def findings_list(report: ScanReport, suppressions: dict[str, str]) -> list[dict[str, Any]]:
+    """Every finding, open or suppressed (with the reason), so ``handoff diff`` can match them by fingerprint.
+
+    Snippets come masked from the scan; they are masked again here because the manifest travels to people who
+    must never see a secret value, whichever detector produced the snippet.
+    """
+    ordered = sorted(report.findings, key=lambda f: (f.file, -1 if f.cell is None else f.cell, f.line, f.rule))
+    return [{"fingerprint": f.fingerprint, "rule": f.rule, "category": f.category, "severity": f.severity,
+             "file": f.file, "line": f.line, "cell": f.cell, "message": mask_secrets(f.message),
+             "snippet": mask_secrets(f.snippet), "suppressed": suppressions.get(f.fingerprint)} for f in ordered]
 
 
 def record_files(root: Path, exclude: Iterable[str] = (MANIFEST_NAME, SUMS_NAME)) -> tuple[FileRecord, ...]:
