@@ -22,6 +22,7 @@ from handoff_assistant.gui.pages.details import DetailsPage
 from handoff_assistant.gui.pages.dependencies import DependenciesPage
 from handoff_assistant.gui.pages.findings import FindingsPage
 from handoff_assistant.gui.pages.overview import OverviewPage
+from handoff_assistant.gui.pages.portfolio_page import PortfolioPage
 from handoff_assistant.gui.pages.welcome import WelcomePage
 from handoff_assistant.gui.project_view import ProjectView
 from handoff_assistant.gui.session import ProjectSession
@@ -67,6 +68,8 @@ class MainWindow(QMainWindow):
         self.project_view: Optional[ProjectView] = None
         self.scan_worker: Optional[Worker] = None
         self.bundle_view: Optional[BundleView] = None
+        self.portfolio: Optional[PortfolioPage] = None
+        self._title_before_portfolio = "Handoff Assistant"
         self.setWindowTitle("Handoff Assistant")
         self.setWindowIcon(icon("app"))
         self.setAcceptDrops(True)
@@ -77,9 +80,11 @@ class MainWindow(QMainWindow):
         self.welcome.open_bundle_requested.connect(self.choose_bundle)
         self.welcome.sample_requested.connect(self.open_sample)
         self.welcome.project_requested.connect(lambda path: self.open_project(Path(path)))
+        self.welcome.portfolio_requested.connect(self.open_portfolio)
         self.stack.addWidget(self.welcome)
         self.setCentralWidget(self.stack)
         self._create_actions()
+        self.stack.currentChanged.connect(self._update_actions)
         self._update_actions()
         self.welcome.set_recent(self.settings.recent_projects)
         if self.settings.window_geometry is not None:
@@ -102,6 +107,8 @@ class MainWindow(QMainWindow):
                                         "Open a prototype folder")
         self.open_bundle_action = self._action("Open &Bundle…", self.choose_bundle, None, "bundle")
         self.sample_action = self._action("Open the &Sample Prototype", self.open_sample, None, "sample")
+        self.portfolio_action = self._action("&Portfolio", self.open_portfolio, "Ctrl+Shift+P", "checklist",
+                                             "Readiness across projects: bundles and project folders in one table")
         self.rescan_action = self._action("&Rescan", self.rescan, Qt.Key.Key_F5, "refresh",
                                           "Scan the project again (keeps your place)")
         self.save_action = self._action("&Save Handoff Details", self.save_project, QKeySequence.StandardKey.Save,
@@ -128,6 +135,8 @@ class MainWindow(QMainWindow):
         self.project_menu.addAction(self.rescan_action)
         self.project_menu.addAction(self.build_action)
         view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.portfolio_action)
+        view_menu.addSeparator()
         for theme in ("system", "light", "dark"):
             view_menu.addAction(f"{theme.title()} Colours", lambda t=theme: self.set_theme(t))
         help_menu = self.menuBar().addMenu("&Help")
@@ -151,7 +160,8 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_project = self.session is not None
         scanning = self.scan_worker is not None
-        self.rescan_action.setEnabled(has_project and not scanning)
+        in_portfolio = self.portfolio is not None and self.stack.currentWidget() is self.portfolio
+        self.rescan_action.setEnabled(has_project and not scanning and not in_portfolio)  # F5 refreshes the portfolio
         self.close_project_action.setEnabled(has_project)
         self.build_action.setEnabled(has_project and not scanning)
         self.save_action.setEnabled(has_project and self.session.dirty)
@@ -188,6 +198,28 @@ class MainWindow(QMainWindow):
         self.bundle_view = None
         self.stack.setCurrentWidget(self.project_view or self.welcome)
         self.setWindowTitle(f"{self.session.root.name}[*] — Handoff Assistant" if self.session else "Handoff Assistant")
+
+    def open_portfolio(self) -> PortfolioPage:
+        """The team lead's portfolio; it stays loaded behind the other screens once opened.
+
+        Its sources are remembered by the page itself (the portfolio database in the user data folder).
+        """
+        if self.portfolio is None:
+            self.portfolio = PortfolioPage(self, runner=self.runner, closable=True)
+            self.portfolio.close_requested.connect(self.close_portfolio)
+            self.portfolio.rows_loaded.connect(
+                lambda count: self.statusBar().showMessage(f"Portfolio: {count} rows", 10000))
+            self.stack.addWidget(self.portfolio)
+        if self.stack.currentWidget() is not self.portfolio:
+            self._title_before_portfolio = self.windowTitle()
+            self.stack.setCurrentWidget(self.portfolio)
+            self.setWindowTitle("Portfolio — Handoff Assistant")
+        return self.portfolio
+
+    def close_portfolio(self) -> None:
+        """Back to where the user was: an open bundle, the open project, or the welcome screen."""
+        self.stack.setCurrentWidget(self.bundle_view or self.project_view or self.welcome)
+        self.setWindowTitle(self._title_before_portfolio)
 
     def open_sample(self) -> None:
         """Open a private copy of the shipped sample, so saving handoff.yaml never writes into the app."""

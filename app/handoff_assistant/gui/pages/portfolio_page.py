@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
                                QLineEdit, QMenu, QProgressBar, QPushButton, QSplitter, QStackedWidget, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
+from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import show_error
 from handoff_assistant.gui.models.portfolio_model import (PROJECT_COLUMN, SECTIONS_COLUMN, PortfolioFilterModel,
                                                           PortfolioModel)
@@ -50,11 +51,13 @@ class PortfolioPage(QWidget):
     loading_changed = Signal(bool)
     rows_loaded = Signal(int)
     changes_shown = Signal(str)  # the drill-down now lists what changed between the project's bundles
+    close_requested = Signal()  # the Back button (shown when mounted with ``closable=True``)
 
     def __init__(self, parent: Optional[QWidget] = None, *, database: Optional[Path] = None,
                  reader: Optional[ManifestReader] = None, assessor: Optional[ProjectAssessor] = None,
-                 runner: Optional[TaskRunner] = None) -> None:
+                 runner: Optional[TaskRunner] = None, closable: bool = False) -> None:
         super().__init__(parent)
+        self._closable = closable
         self.setAccessibleName("Portfolio page")
         self._database = database or default_database_path()
         self._reader, self._assessor = reader, assessor
@@ -243,7 +246,14 @@ class PortfolioPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         title.setFont(font)
-        layout.addWidget(title)
+        header = QHBoxLayout()
+        header.addWidget(title, 1)
+        self.back_button = QPushButton(icon("cancel"), "Back")
+        self.back_button.setToolTip("Leave the portfolio")
+        self.back_button.clicked.connect(self.close_requested)
+        self.back_button.setVisible(self._closable)
+        header.addWidget(self.back_button)
+        layout.addLayout(header)
         layout.addLayout(self._toolbar())
         layout.addLayout(self._filters())
         self.progress = QProgressBar()
@@ -269,9 +279,10 @@ class PortfolioPage(QWidget):
 
     def _toolbar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        add = QPushButton("Add folder…")
-        add.setToolTip("A folder where bundles land (e.g. a shared drive) or a project folder with handoff.yaml")
-        add.clicked.connect(self._choose_source)
+        self.add_button = QPushButton("Add folder…")
+        self.add_button.setToolTip("A folder where bundles land (e.g. a shared drive) or a project folder "
+                                   "with handoff.yaml")
+        self.add_button.clicked.connect(self._choose_source)
         self.sources_button = QToolButton()
         self.sources_button.setText("Sources")
         self.sources_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -286,7 +297,7 @@ class PortfolioPage(QWidget):
         menu.addAction("CSV…", lambda: self._choose_export("csv"))
         menu.addAction("HTML summary…", lambda: self._choose_export("html"))
         export.setMenu(menu)
-        for widget in (add, self.sources_button, self.refresh_button):
+        for widget in (self.add_button, self.sources_button, self.refresh_button):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(export)

@@ -1,4 +1,4 @@
-"""The first screen: open a prototype folder or a bundle, pick a recent project, or try the sample."""
+"""The first screen: open a prototype folder or a bundle, pick a recent project, try the sample, or see the portfolio."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,6 +16,7 @@ class WelcomePage(QWidget):
     open_folder_requested = Signal()
     open_bundle_requested = Signal()
     sample_requested = Signal()
+    portfolio_requested = Signal()
     project_requested = Signal(str)
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
@@ -31,9 +32,13 @@ class WelcomePage(QWidget):
                                                  "Open a bundle someone sent you, to verify it")
         self.sample_button = self._action_button("sample", "Try the sample prototype",
                                                  "Open a messy churn-model prototype that ships with the app")
+        self.portfolio_button = self._action_button("checklist", "Portfolio: readiness across projects",
+                                                    "For team leads: every project's latest handoff, its score, "
+                                                    "blockers, IT verification and review (Ctrl+Shift+P)")
         self.open_button.clicked.connect(self.open_folder_requested)
         self.bundle_button.clicked.connect(self.open_bundle_requested)
         self.sample_button.clicked.connect(self.sample_requested)
+        self.portfolio_button.clicked.connect(self.portfolio_requested)
 
         self.recent = QListWidget()
         self.recent.setAccessibleName("Recent projects")
@@ -46,6 +51,7 @@ class WelcomePage(QWidget):
         actions.addWidget(self.sample_button)
         actions.addWidget(self.open_button)
         actions.addWidget(self.bundle_button)
+        actions.addWidget(self.portfolio_button)
         actions.addStretch()
         recent_box = QVBoxLayout()
         recent_box.addWidget(QLabel("<b>Recent projects</b>"))
