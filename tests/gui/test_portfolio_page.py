@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from handoff_assistant.gui.models.portfolio_model import (LEVEL_COLUMN, PROJECT_COLUMN, ROW_ROLE, SECTIONS_COLUMN,
                                                           PortfolioModel)
 from handoff_assistant.gui.pages.portfolio_page import PortfolioPage
+from handoff_assistant.portfolio.bundles import default_manifest_reader
 from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED
 from tests.portfolio.conftest import build_landing, fixed_assessor, make_bundle, manifest
 
@@ -152,23 +154,39 @@ def test_the_page_reads_its_remembered_sources_when_first_shown(loaded, qtbot, t
     again._runner.wait_for_done()
 
 
-def test_loading_many_bundles_fills_the_table_incrementally(page, qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr("handoff_assistant.gui.pages.portfolio_page.PARTIAL_INTERVAL", 0.01)
+def test_loading_many_bundles_fills_the_table_incrementally(qtbot, tmp_path, monkeypatch):
+    """The reader stops at the 61st bundle until the test lets it go: the rows read so far must be in the table and
+    the event loop must keep ticking meanwhile, however fast or slow the machine is."""
+    monkeypatch.setattr("handoff_assistant.gui.pages.portfolio_page.PARTIAL_INTERVAL", 0.0)  # a fill per bundle
     drop = tmp_path / "many"
     for number in range(120):
         make_bundle(drop, f"p{number:03}", manifest(f"p{number:03}", "2026-11-01T00:00:00+00:00", number % 100,
                                                     "Needs work"))
-    ticks, fills = [], []
+    gate, read = threading.Event(), default_manifest_reader()
+
+    def reader(path):
+        if path.name == "p060.zip":
+            assert gate.wait(60), "the test never let the reader go on"
+        return read(path)
+
+    page = PortfolioPage(database=tmp_path / "portfolio.sqlite3", reader=reader)
+    qtbot.addWidget(page)
+    page.show()
+    ticks = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(page.model.rowCount()))
     timer.start(20)
-    page.model.modelReset.connect(lambda: fills.append(page.model.rowCount()))
-    with qtbot.waitSignal(page.rows_loaded, timeout=60000):
+    try:
         page.add_source(drop)
+        qtbot.waitUntil(lambda: page.model.rowCount() == 60 and len(ticks) >= 3, timeout=60000)
+        assert page.loading and page.progress.isVisible()  # rows shown while the pool is still reading
+    finally:
+        gate.set()
+    with qtbot.waitSignal(page.rows_loaded, timeout=60000):
+        pass
     timer.stop()
-    assert page.model.rowCount() == 120
-    assert any(0 < count < 120 for count in fills)  # rows appeared before the last bundle was read
-    assert len(ticks) >= 3  # the event loop kept running while the pool read the bundles
+    assert page.model.rowCount() == 120 and not page.loading
+    page._runner.wait_for_done()
 
 
 def test_a_refresh_started_during_another_wins(loaded, qtbot, tmp_path):

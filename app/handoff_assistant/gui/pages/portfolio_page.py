@@ -180,7 +180,7 @@ class PortfolioPage(QWidget):
             with Store(database) as store:
                 for record in refresh(sources, store, reader, assessor, progress, cancel):
                     records.append(record)
-                    if time.monotonic() - last > PARTIAL_INTERVAL:
+                    if time.monotonic() - last >= PARTIAL_INTERVAL:
                         emit((generation, rows_from_records(records)))
                         last = time.monotonic()
             return Portfolio(rows=rows_from_records(records), sources=tuple(sources),
