@@ -5,16 +5,15 @@ Sorting and filtering use the core's column sort keys and ``RowFilter`` so the w
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
+from handoff_assistant.gui.models.base import ROW_ROLE, SORT_ROLE, Index, RowTableModel
 from handoff_assistant.portfolio.model import FAILED, PASSED, UNREADABLE, Row
 from handoff_assistant.portfolio.table import COLUMNS, RowFilter
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 SECTIONS_COLUMN = len(COLUMNS)
 LEVEL_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.id == "level")
 PROJECT_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.id == "project")
@@ -22,29 +21,13 @@ _NUMERIC = {"score", "blockers"}
 LEVEL_COLOURS = {"Ready": "#2e8b57", "Needs work": "#c77c00", "Not ready": "#cc3b3b", UNREADABLE: "#8a94a3"}
 STATE_COLOURS = {PASSED: "#2e8b57", FAILED: "#cc3b3b"}
 
-Index = QModelIndex | QPersistentModelIndex
 
-
-class PortfolioModel(QAbstractTableModel):
-    def __init__(self, parent: Optional[QObject] = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[Row, ...] = ()
-
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
+class PortfolioModel(RowTableModel):
+    """The core's table columns (``portfolio.table.COLUMNS``) plus the painted Sections column."""
 
     def replace_row(self, position: int, row: Row) -> None:
         self._rows = self._rows[:position] + (row,) + self._rows[position + 1:]
         self.dataChanged.emit(self.index(position, 0), self.index(position, SECTIONS_COLUMN))
-
-    @property
-    def rows(self) -> tuple[Row, ...]:
-        return self._rows
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else SECTIONS_COLUMN + 1

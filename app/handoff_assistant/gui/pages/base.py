@@ -1,12 +1,14 @@
 """What every project step has: an id, a title, an icon, and a state for the step navigation."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from handoff_assistant.gui.models.base import ROW_ROLE
+from handoff_assistant.gui.models.tree import GROUP_ROLE
 from handoff_assistant.gui.session import ProjectSession
 
 DONE = "done"
@@ -81,3 +83,44 @@ def empty_state(text: str) -> QLabel:
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     label.setMargin(24)
     return label
+
+
+def scrolling_body(page: QWidget) -> QWidget:
+    """The widget to lay a page out on, inside a frameless scroll area filling ``page`` (long forms on small
+    screens)."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    outer.addWidget(scroll)
+    body = QWidget()
+    scroll.setWidget(body)
+    return body
+
+
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """Buttons side by side, left-aligned."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch()
+    return row
+
+
+def select_row(view: QAbstractItemView, index: QModelIndex) -> bool:
+    """Make ``index`` (of the view's own model) the current, selected row and scroll to it."""
+    if not index.isValid():
+        return False
+    view.selectionModel().setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    view.scrollTo(index)
+    return True
+
+
+def current_child(view: QAbstractItemView) -> Optional[Any]:
+    """The object behind the current row of a grouped tree; None for a group row or when nothing is current."""
+    index = view.selectionModel().currentIndex()
+    if not index.isValid() or index.data(GROUP_ROLE):
+        return None
+    return index.siblingAtColumn(0).data(ROW_ROLE)

@@ -15,7 +15,7 @@ from handoff_assistant.bundle.options import ENGINES, BundleOptions, BundleResul
 from handoff_assistant.bundle.writer import build_bundle
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import ask_text, show_error
-from handoff_assistant.gui.pages.base import DONE, PENDING, Page, page_layout
+from handoff_assistant.gui.pages.base import DONE, PENDING, Page, button_row, page_layout
 from handoff_assistant.gui.pages.overview import human_size
 from handoff_assistant.gui.settings import AppSettings
 from handoff_assistant.gui.workers import TaskRunner, Worker
@@ -136,12 +136,8 @@ class BundlePage(Page):
         self.open_runbook_button = QPushButton(icon("details"), "Open runbook")
         self.open_folder_button.clicked.connect(lambda: self.result and open_path(self.result.path.parent))
         self.open_runbook_button.clicked.connect(self.show_runbook)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_folder_button)
-        buttons.addWidget(self.open_runbook_button)
-        buttons.addStretch()
         box.addWidget(self.result_label)
-        box.addLayout(buttons)
+        box.addLayout(button_row(self.open_folder_button, self.open_runbook_button))
         self.result_box.hide()
         return self.result_box
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 from html import escape
 from typing import Optional
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter,
                                QTextBrowser, QTreeView, QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.messages import ask_text
-from handoff_assistant.gui.models.base import ROW_ROLE
 from handoff_assistant.gui.models.checklist import ChecklistModel, item_status_text
-from handoff_assistant.gui.models.tree import GROUP_ROLE
-from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, page_layout
+from handoff_assistant.gui.pages.base import (ATTENTION, DONE, PENDING, Page, button_row, current_child, page_layout,
+                                             select_row)
 from handoff_assistant.gui.widgets.score_bar import ScoreBar
 from handoff_assistant.readiness.model import ATTESTED, FAIL, NOT_APPLICABLE, PASS, ItemResult
 
@@ -81,10 +80,7 @@ class ChecklistPage(Page):
         self.attest_button.clicked.connect(lambda: self._attest(ATTESTED))
         self.na_button.clicked.connect(lambda: self._attest(NOT_APPLICABLE))
         self.withdraw_button.clicked.connect(self._withdraw)
-        buttons = QHBoxLayout()
-        for button in (self.attest_button, self.na_button, self.withdraw_button):
-            buttons.addWidget(button)
-        buttons.addStretch()
+        buttons = button_row(self.attest_button, self.na_button, self.withdraw_button)
         detail = QWidget()
         detail_box = QVBoxLayout(detail)
         detail_box.addWidget(self.item_title)
@@ -141,19 +137,10 @@ class ChecklistPage(Page):
             value.setText("n/a" if section.score is None else f"{section.score:.0f}")
 
     def select(self, item_id: str) -> bool:
-        index = self.model.find_child(lambda item: item.id == item_id)
-        if not index.isValid():
-            return False
-        self.tree.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.tree.scrollTo(index)
-        return True
+        return select_row(self.tree, self.model.find_child(lambda item: item.id == item_id))
 
     def selected_item(self) -> Optional[ItemResult]:
-        index = self.tree.selectionModel().currentIndex()
-        if not index.isValid() or index.data(GROUP_ROLE):
-            return None
-        return self.model.index(index.row(), 0, index.parent()).data(ROW_ROLE)
+        return current_child(self.tree)
 
     def _show_selected(self) -> None:
         item = self.selected_item()

@@ -7,11 +7,11 @@ from typing import Optional
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QListWidget, QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem,
+                               QListWidget, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.icons import icon
-from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, page_layout
+from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, button_row, page_layout, scrolling_body
 from handoff_assistant.gui.validation import describe_schedule, validate_details
 from handoff_assistant.readiness.checklist import TIERS
 from handoff_assistant.readiness.model import Contact, EntryPoint, ProjectFile
@@ -46,15 +46,7 @@ class DetailsPage(Page):
         self._timer.setInterval(COMMIT_DELAY_MS)
         self._timer.timeout.connect(self.commit)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = page_layout(body, "Handoff details",
+        layout = page_layout(scrolling_body(self), "Handoff details",
                              "What IT needs to run the project without you: who owns it, what to run, with which "
                              "inputs, and when. Saved into handoff.yaml in the project folder (Ctrl+S).")
         columns = QHBoxLayout()
@@ -103,17 +95,13 @@ class DetailsPage(Page):
         remove_contact = QPushButton("Remove contact")
         add_contact.clicked.connect(self._add_contact)
         remove_contact.clicked.connect(self._remove_contact)
-        contact_buttons = QHBoxLayout()
-        contact_buttons.addWidget(add_contact)
-        contact_buttons.addWidget(remove_contact)
-        contact_buttons.addStretch()
         form.addRow("Name:", self.name_edit)
         form.addRow("Summary:", self.summary_edit)
         form.addRow("Tier:", self.tier_combo)
         form.addRow("Owner:", self.owner_name)
         form.addRow("Owner email:", self.owner_email)
         form.addRow("Contacts:", self.contacts)
-        form.addRow("", contact_buttons)
+        form.addRow("", button_row(add_contact, remove_contact))
         for edit in (self.name_edit, self.owner_name, self.owner_email):
             edit.textEdited.connect(self._changed)
         self.summary_edit.textChanged.connect(self._changed)
@@ -133,12 +121,8 @@ class DetailsPage(Page):
         self.remove_entry_button = QPushButton("Remove")
         self.add_entry_button.clicked.connect(self._add_entry)
         self.remove_entry_button.clicked.connect(self._remove_entry)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_entry_button)
-        buttons.addWidget(self.remove_entry_button)
-        buttons.addStretch()
         layout.addWidget(self.entry_list)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(self.add_entry_button, self.remove_entry_button))
         self.entry_form_widget = QWidget()
         form = QFormLayout(self.entry_form_widget)
         form.setContentsMargins(0, 0, 0, 0)

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QUrl
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTreeView,
+from PySide6.QtWidgets import (QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTreeView,
                                QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import ask_text
-from handoff_assistant.gui.models.base import ROW_ROLE
 from handoff_assistant.gui.models.findings import FindingRow, FindingsModel
-from handoff_assistant.gui.models.tree import GROUP_ROLE
-from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, empty_state, page_layout
+from handoff_assistant.gui.pages.base import (ATTENTION, DONE, PENDING, Page, button_row, current_child, empty_state,
+                                             page_layout, select_row)
 from handoff_assistant.gui.widgets.code_preview import CodePreview, load_preview
 
 
@@ -84,10 +83,7 @@ class FindingsPage(Page):
         self.editor_button.clicked.connect(self.open_selected)
         self.suppress_button.clicked.connect(self.toggle_suppression)
         self.copy_button.clicked.connect(self.copy_fix)
-        buttons = QHBoxLayout()
-        for button in (self.editor_button, self.suppress_button, self.copy_button):
-            buttons.addWidget(button)
-        buttons.addStretch()
+        buttons = button_row(self.editor_button, self.suppress_button, self.copy_button)
 
         detail = QWidget()
         detail_box = QVBoxLayout(detail)
@@ -143,19 +139,10 @@ class FindingsPage(Page):
         self._show_selected()
 
     def select(self, predicate) -> bool:
-        index = self.proxy.mapFromSource(self.model.find_child(predicate))
-        if not index.isValid():
-            return False
-        self.tree.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        self.tree.scrollTo(index)
-        return True
+        return select_row(self.tree, self.proxy.mapFromSource(self.model.find_child(predicate)))
 
     def selected_finding(self) -> Optional[FindingRow]:
-        index = self.tree.selectionModel().currentIndex()
-        if not index.isValid() or index.data(GROUP_ROLE):
-            return None
-        return self.proxy.index(index.row(), 0, index.parent()).data(ROW_ROLE)
+        return current_child(self.tree)
 
     def _show_selected(self) -> None:
         row = self.selected_finding()

@@ -5,10 +5,10 @@ from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHeaderView, QLabel, QMenu,
-                               QPushButton, QScrollArea, QTableView, QVBoxLayout, QWidget)
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.models.base import Column, RowTableModel
-from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, empty_state, page_layout
+from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, empty_state, page_layout, scrolling_body
 from handoff_assistant.gui.widgets.language_chart import LanguageChart
 from handoff_assistant.scan.report import ScanReport
 
@@ -65,15 +65,7 @@ class OverviewPage(Page):
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = page_layout(body, "Overview", "What the prototype is made of, as the scan found it.")
+        layout = page_layout(scrolling_body(self), "Overview", "What the prototype is made of, as the scan found it.")
 
         files_box, self.files_labels = _form_box("Files", ("Files", "Size", "Analysed", "Skipped", "Data files"))
         git_box, self.git_labels = _form_box("Version control", ("State", "Branch", "Commit", "Changes", "Remote"))

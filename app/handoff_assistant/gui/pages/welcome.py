@@ -1,4 +1,4 @@
-"""The first screen: open a prototype folder or a bundle, pick a recent project, try the sample, or see the portfolio."""
+"""The first screen: open a prototype folder or a bundle, a recent project, the sample, or the portfolio."""
 from __future__ import annotations
 
 from pathlib import Path
