@@ -53,10 +53,10 @@ def test_the_run_installs_from_the_wheelhouse_passes_then_names_a_missing_key(ha
     assert any("--require-hashes" in line for line in lines) and "Successfully installed tiny-frame-1.0.0 " \
         "tiny-num-1.1.0" in lines
     assert steps == sorted(steps) and steps[-1] == 6
-    assert (tmp_path / "work" / "tiny-scorer-handoff" / ".venv").is_dir()
+    assert (tmp_path / "work" / hashed_bundle.name.removesuffix(".zip") / ".venv").is_dir()
 
     saved = write_record(hashed_bundle, record)
-    assert saved == hashed_bundle.with_name("tiny-scorer-handoff.verification.json")
+    assert saved == hashed_bundle.with_name(hashed_bundle.name.removesuffix(".zip") + ".verification.json")
     assert read_record(saved) == record
     assert read_verification(hashed_bundle) == Verification(state="passed", by=record.by, at=record.at,
                                                             detail="7 checks passed, 1 skipped")
@@ -98,7 +98,7 @@ def test_an_unsafe_zip_is_refused_and_nothing_is_written_outside(tmp_path, membe
 def test_a_working_folder_holding_something_else_is_refused(tmp_path):
     project = make_project(tmp_path / "tiny-scorer")
     bundle = write_bundle(inputs_for(project), BundleOptions(tmp_path / "out", zip=True, engine="installed")).path
-    occupied = tmp_path / "work" / "tiny-scorer-handoff"
+    occupied = tmp_path / "work" / bundle.name.removesuffix(".zip")
     occupied.mkdir(parents=True)
     (occupied / "notes.txt").write_text("mine")
     with pytest.raises(BundleError, match="not an intact copy of this bundle"):

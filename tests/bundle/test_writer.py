@@ -8,7 +8,7 @@ import pytest
 from handoff_assistant.bundle import BundleOptions, LockError, NotReadyError, verify_bundle
 from handoff_assistant.bundle.manifest import parse_sums
 from handoff_assistant.bundle.runbook import SECTIONS
-from handoff_assistant.bundle.writer import write_bundle
+from handoff_assistant.bundle.writer import bundle_name, write_bundle
 from handoff_assistant.readiness.model import NOT_READY
 from handoff_assistant.scan.report import USED_DECLARED, Dependency
 from handoff_assistant.tasks import CancelToken, Cancelled
@@ -34,7 +34,8 @@ def _options(tmp_path, pip_env, **changes):
 
 def test_zip_bundle_has_the_documented_layout_and_every_file_hashed(project, tmp_path, pip_env):
     result = write_bundle(inputs_for(project), _options(tmp_path, pip_env))
-    assert result.path == tmp_path / "out" / "tiny-scorer-handoff.zip"
+    assert result.path.parent == tmp_path / "out"
+    assert re.fullmatch(r"tiny-scorer-\d{8}-\d{6}-handoff\.zip", result.path.name), result.path.name
     assert result.size == result.path.stat().st_size and result.level == "Needs work"
     with zipfile.ZipFile(result.path) as archive:
         names = set(archive.namelist())
@@ -78,6 +79,24 @@ def test_created_at_comes_from_the_input_not_the_clock(project, tmp_path, pip_en
     assert "scanned 2023-11-14T22:13:20+00:00" in (result.path / "report.html").read_text()
 
 
+def test_successive_handoffs_coexist_in_one_folder_and_sort_by_their_date(project, tmp_path, pip_env,
+                                                                         monkeypatch):
+    built = []
+    for epoch in ("1700000000", "1700086400", "1700000000"):  # a day later, then the first input again
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        built.append(write_bundle(inputs_for(project), _options(tmp_path, pip_env)).path)
+    assert [p.name for p in built] == ["tiny-scorer-20231114-221320-handoff.zip",
+                                       "tiny-scorer-20231115-221320-handoff.zip",
+                                       "tiny-scorer-20231114-221320-handoff.zip"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [built[0].name, built[1].name]
+
+
+def test_the_bundle_name_is_the_project_the_utc_date_and_the_short_commit():
+    assert bundle_name("Churn Prototype", "2026-01-05T11:30:00+01:00", "0123456789abcdef") == \
+        "churn-prototype-20260105-103000-0123456-handoff"
+    assert bundle_name("churn", "2026-01-05T10:30:00", None) == "churn-20260105-103000-handoff"
+
+
 def test_the_source_folder_is_not_changed(project, tmp_path, pip_env):
     before = tree_checksums(project)
     write_bundle(inputs_for(project), _options(tmp_path, pip_env, zip=False))
@@ -90,7 +109,7 @@ def test_folder_bundle_replaces_a_previous_one_whole(project, tmp_path, pip_env)
     (first / "leftover.txt").write_text("from an older build\n")
     second = write_bundle(inputs_for(project), options).path
     assert second == first and not (second / "leftover.txt").exists()
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["tiny-scorer-handoff"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [first.name]
     assert verify_bundle(second).ok
 
 
@@ -214,7 +233,7 @@ def test_a_file_that_vanishes_while_building_is_a_sentence_and_leaves_nothing(pr
     from handoff_assistant.bundle import BundleError
 
     def progress(done, total, message):
-        if done == 3:  # after the snapshot was planned and copied: the user deletes a file meanwhile
+        if message == "Copying the code":  # after the snapshot was planned: the user deletes a file meanwhile
             (project / "tinyscore" / "score.py").unlink()
 
     with pytest.raises(BundleError, match="could not be written .*score.py.*nothing was left in"):

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import venv
+from datetime import timezone
 from pathlib import Path
 
 import git
@@ -47,7 +49,9 @@ def test_bundle_install_from_the_lock_run_the_harness_break_it_and_verify(tmp_pa
 
     result = build_bundle(project, BundleOptions(tmp_path / "outbox", zip=True, with_wheels=True,
                                                  pip_env=offline_pip_env(house)))
-    assert result.path.name == "tiny-scorer-handoff.zip" and result.level != "Not ready"
+    commit = git.Repo(project).head.commit
+    stamp = commit.committed_datetime.astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    assert result.path.name == f"tiny-scorer-{stamp}-{commit.hexsha[:7]}-handoff.zip" and result.level != "Not ready"
     assert tree_checksums(project) == before
 
     bundle = open_bundle(result.path, extract_to=tmp_path / "server" / "tiny-scorer").root
@@ -91,7 +95,8 @@ def test_the_sample_prototype_bundles_from_the_cli_with_a_reason_and_its_runbook
     reason = "Pilot: IT reviews the blockers with the owner in week one"
     assert main(["bundle", str(sample_copy), "-o", str(out), "--engine", "installed", "--zip",
                  "--allow-not-ready", reason]) == 0
-    archive = out / "churn-prototype-handoff.zip"
+    archive, = out.glob("*.zip")
+    assert re.fullmatch(r"churn-prototype-\d{8}-\d{6}-handoff\.zip", archive.name)  # not a git repo: no commit
     assert f"Wrote {archive}" in capsys.readouterr().out
     assert main(["verify", str(archive)]) == 0
     assert "OK:" in capsys.readouterr().out

@@ -65,14 +65,14 @@ def _two_handoffs(project: Path, tmp_path: Path, monkeypatch) -> tuple[Path, Pat
     venv.create(project / ".venv", with_pip=False)
     requirements = project / "requirements.txt"
     _pip_install(project, house, "-r", str(requirements))
-    first = _handoff(project, tmp_path / "outbox-1", FIRST_HANDOFF, monkeypatch)
+    first = _handoff(project, tmp_path / "outbox", FIRST_HANDOFF, monkeypatch)
 
     requirements.write_text(requirements.read_text().replace("scikit-learn==1.3.2", "scikit-learn==1.4.0"))
     _pip_install(project, house, "-r", str(requirements))
     data = project / "churn" / "data.py"
     assert PASSWORD_LINE in data.read_text()
     data.write_text(data.read_text().replace(PASSWORD_LINE, ""))
-    return first, _handoff(project, tmp_path / "outbox-2", SECOND_HANDOFF, monkeypatch)
+    return first, _handoff(project, tmp_path / "outbox", SECOND_HANDOFF, monkeypatch)
 
 
 def _findings(bundle: Path) -> dict[str, dict]:
@@ -83,6 +83,8 @@ def _findings(bundle: Path) -> dict[str, dict]:
 def test_an_upgraded_dependency_and_a_fixed_finding_are_exactly_what_diff_reports(sample_copy, tmp_path,
                                                                                    monkeypatch, capsys):
     first, second = _two_handoffs(sample_copy, tmp_path, monkeypatch)
+    assert (first.name, second.name) == ("churn-prototype-20260105-100000-handoff.zip",
+                                         "churn-prototype-20260112-100000-handoff.zip")  # side by side in the outbox
 
     diff = diff_bundles(first, second)
     assert diff == BundleDiff(

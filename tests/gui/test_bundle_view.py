@@ -119,7 +119,7 @@ def test_bundles_open_from_the_command_line_and_by_drop_and_close_back(qtbot, wi
     start_on(window, zip_bundle, [])
     with qtbot.waitSignal(window.bundle_view.loaded, timeout=20000):
         pass
-    assert window.windowTitle().startswith("tiny-scorer-handoff.zip")
+    assert window.windowTitle().startswith(zip_bundle.name)
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(zip_bundle))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,

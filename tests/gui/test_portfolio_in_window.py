@@ -13,7 +13,7 @@ pytestmark = pytest.mark.gui
 
 
 def landing_with_one_bundle(folder):
-    make_bundle(folder, "churn-2026-11-20-handoff",
+    make_bundle(folder, "churn-20261120-090000-handoff",
                 manifest("churn", "2026-11-20T09:00:00+00:00", 85, "Ready", owner="Ana Data"))
     return folder
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 import zipfile
 
@@ -139,7 +140,8 @@ def test_build_a_bundle_from_the_gui_and_find_it_on_disk(qtbot, window, tmp_path
     assert window.project_view.current_page_id() == "bundle"
     qtbot.waitUntil(lambda: page.worker is None, timeout=120000)
     assert page.result is not None, page.log.toPlainText()
-    assert page.result.path == tmp_path / "out" / "tiny-scorer-handoff.zip"
+    assert page.result.path.parent == tmp_path / "out"
+    assert re.fullmatch(r"tiny-scorer-\d{8}-\d{6}-handoff\.zip", page.result.path.name)
     assert page.result.path.is_file() and page.result_box.isVisible()
     with zipfile.ZipFile(page.result.path) as archive:
         assert "RUNBOOK.md" in archive.namelist()

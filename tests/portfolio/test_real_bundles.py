@@ -29,9 +29,9 @@ def test_bundles_from_the_builder_and_a_project_folder(tmp_path, monkeypatch, ca
     (project / "handoff.yaml").write_text("name: tiny\nowner:\n  name: Ana Data\n  email: ana@example.com\n")
     (project / "main.py").write_text("import json\n\nprint(json.dumps({'ok': True}))\n")
     landing = tmp_path / "landing"
-    first = bundle_version(project, landing / "2026-10-01", 1_759_305_600, monkeypatch)
+    first = bundle_version(project, landing, 1_759_305_600, monkeypatch)
     (project / "README.md").write_text("# tiny\n\nPrints ok. Run: python main.py\n")
-    second = bundle_version(project, landing / "2026-11-01", 1_761_984_000, monkeypatch)
+    second = bundle_version(project, landing, 1_761_984_000, monkeypatch)
     manifests = [json.loads(_manifest_text(p)) for p in (first, second)]
     before = _listing(project)
 
@@ -44,7 +44,8 @@ def test_bundles_from_the_builder_and_a_project_folder(tmp_path, monkeypatch, ca
     assert latest.record.score == round(manifests[1]["assessment"]["score"], 1)
     assert latest.record.level == manifests[1]["assessment"]["level"]
     assert [s.id for s in latest.record.sections] == [s["id"] for s in manifests[1]["assessment"]["sections"]]
-    assert [Path(s.record.path).parent.name for s in steps] == ["2026-10-01", "2026-11-01"]
+    assert sorted(p.name for p in landing.glob("*.zip")) == [first.name, second.name]  # both kept, in time order
+    assert [Path(s.record.path) for s in steps] == [first.resolve(), second.resolve()]
     assert [s.record.created_at[:10] for s in steps] == ["2025-10-01", "2025-11-01"]
     folder = rows[("tiny", PROJECT_FOLDER)]
     assert folder.record.error == "" and folder.record.score is not None and folder.record.owner == "Ana Data"

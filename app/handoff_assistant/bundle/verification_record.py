@@ -1,9 +1,9 @@
 """``verification.json``: what IT's run of a bundle's harness found, written beside the bundle.
 
 This module is the one definition of that file. ``handoff verify --run-tests`` and the bundle view write it;
-the portfolio reads it to show a bundle as verified or not. A bundle ``churn-handoff.zip`` gets
-``churn-handoff.verification.json`` in the same folder (a bundle folder ``churn-handoff/`` likewise), so
-several bundles can land in one folder.
+the portfolio reads it to show a bundle as verified or not. A bundle ``churn-20261120-090000-handoff.zip`` gets
+``churn-20261120-090000-handoff.verification.json`` in the same folder (a bundle folder likewise), so several
+bundles can land in one folder.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Build a handoff bundle: ``build_bundle(project_root, options, progress, cancel) -> BundleResult``.
 
 The bundle is assembled in a temporary folder inside the output folder and moved into place in one rename,
-so a failure or a cancel never leaves a half-written bundle. The same input gives the same bytes: files are
+so a failure or a cancel never leaves a half-written bundle. Its name carries the build date (``bundle_name``),
+so successive handoffs of a project coexist in one folder. The same input gives the same bytes: files are
 written in sorted order, the zip has fixed timestamps and modes, and ``created_at`` comes from the input
 (SOURCE_DATE_EPOCH, else the commit date of a clean repository, else the newest file's modification time).
 """
@@ -62,7 +63,6 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
         raise NotReadyError(f"The project is Not ready (blocking: {blockers}). Fix the blocking items, or hand "
                             "it over anyway with a reason (--allow-not-ready REASON); the reason is recorded.")
     output_dir = Path(options.output_dir).resolve()
-    name = f"{slugify(inputs.project.name or inputs.root.name)}-handoff"
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".handoff-partial-", dir=output_dir))
@@ -70,7 +70,12 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
         raise BundleError(f"Cannot write into {output_dir} ({error.strerror or error}). Choose another folder.") \
             from error
     try:
-        warnings = _assemble(inputs, options, staging / name, reason, report_progress, cancel)
+        report_progress(0, STEPS, "Listing the code and data files")
+        plan = snapshot.plan_snapshot(inputs.root.resolve(), cancel, exclude=[output_dir])
+        created_at = _created_at(inputs.root.resolve(), inputs.report, plan)
+        name = bundle_name(inputs.project.name or inputs.root.name, created_at, inputs.report.git.commit)
+        warnings = _assemble(inputs, options, _Planned(plan, created_at, staging / name), reason, report_progress,
+                             cancel)
         cancel.raise_if_cancelled()
         report_progress(STEPS, STEPS, "Writing the zip" if options.zip else "Moving the bundle into place")
         final = _move_into_place(staging, name, output_dir, options.zip, cancel)
@@ -83,12 +88,30 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
     return BundleResult(final, _size(final), inputs.assessment.level, warnings)
 
 
-def _assemble(inputs: BundleInputs, options: BundleOptions, dest: Path, reason: Optional[str],
+def bundle_name(project: str, created_at: str, commit: Optional[str]) -> str:
+    """``<project>-<YYYYMMDD-HHMMSS>[-<commit>]-handoff``: successive handoffs of a project sit side by side
+    in one folder and sort by time (UTC), and the same input still gets the same name."""
+    when = datetime.fromisoformat(created_at)
+    stamp = (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    short = f"-{commit[:7]}" if commit else ""
+    return f"{slugify(project)}-{stamp.strftime('%Y%m%d-%H%M%S')}{short}-handoff"
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """What is decided before anything is written: the snapshot, the build date and the staging folder."""
+
+    plan: snapshot.SnapshotPlan
+    created_at: str
+    dest: Path
+
+
+def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, reason: Optional[str],
               report_progress: ProgressCallback, cancel: CancelToken) -> tuple[str, ...]:
     root, report, project = inputs.root.resolve(), inputs.report, inputs.project
+    plan, created_at, dest = planned.plan, planned.created_at, planned.dest
     project_name = project.name or root.name
     report_progress(0, STEPS, "Copying the code")
-    plan = snapshot.plan_snapshot(root, cancel, exclude=[Path(options.output_dir)])
     snapshot.copy_snapshot(root, plan, dest / "code", cancel)
     entry_points, samples, planned_warnings = plan_entry_points(project.entry_points, root)
     for sample in samples:
@@ -111,7 +134,6 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, dest: Path, reason: 
     generated |= harness.script_files(project_name, python_version, lock_result.hashed, entry_points)
     generated |= harness.harness_files(project_name)
     generated |= schedule.schedule_files(entry_points, slugify(project_name))
-    created_at = _created_at(root, report, plan)
     generated["report.html"] = inputs.render_report_html(dataclasses.replace(report, scanned_at=created_at))
     for path, text in sorted(generated.items()):
         _write(dest / path, text, executable=path in harness.EXECUTABLE_SCRIPTS)
@@ -223,4 +245,4 @@ def _size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-__all__ = ["BundleInputs", "build_bundle", "write_bundle", "write_zip"]
+__all__ = ["BundleInputs", "build_bundle", "bundle_name", "write_bundle", "write_zip"]

@@ -15,7 +15,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("bundle", help="write the handoff bundle: code, lockfile, runbook, config "
                                                   "templates and a test harness")
     parser.add_argument("path", help="the prototype's folder (never modified)")
-    parser.add_argument("-o", "--output", required=True, help="folder to write the bundle into")
+    parser.add_argument("-o", "--output", required=True,
+                        help="folder to write the bundle into; it is named PROJECT-YYYYMMDD-HHMMSS[-COMMIT]-handoff "
+                             "after the build's date, so earlier handoffs stay")
     parser.add_argument("--zip", action="store_true", help="write one .zip instead of a folder")
     parser.add_argument("--engine", choices=ENGINES, default="pip-tools",
                         help="how to lock: pip-tools (default), uv (can lock for another Python/platform), "
