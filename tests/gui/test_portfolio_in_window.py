@@ -23,7 +23,7 @@ def test_portfolio_from_the_welcome_screen_shows_an_added_source(qtbot, window, 
     qtbot.mouseClick(window.welcome.portfolio_button, Qt.MouseButton.LeftButton)
     page = window.portfolio
     assert window.stack.currentWidget() is page and "Portfolio" in window.windowTitle()
-    assert page.stack.currentWidget() is page.empty and page.back_button.isVisible()
+    assert page.stack.currentWidget() is page.empty and page.close_button.isVisible()
     monkeypatch.setattr("handoff_assistant.gui.pages.portfolio_page.QFileDialog.getExistingDirectory",
                         lambda *args, **kwargs: str(landing))
     with qtbot.waitSignal(page.rows_loaded, timeout=20000):
@@ -31,7 +31,7 @@ def test_portfolio_from_the_welcome_screen_shows_an_added_source(qtbot, window, 
     assert [page.proxy.row_at(i).project for i in range(page.proxy.rowCount())] == ["churn"]
     assert page.proxy.index(0, 0).data() == "churn" and page.stack.currentWidget() is page.table
     assert "1 rows" in window.statusBar().currentMessage()
-    qtbot.mouseClick(page.back_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.close_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.welcome and window.windowTitle() == "Handoff Assistant"
 
 

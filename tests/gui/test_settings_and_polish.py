@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent, QKeySequence
+from PySide6.QtGui import QDropEvent, QIcon, QKeySequence
 
 from handoff_assistant.gui.environments import interpreter_in
+from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.logging_setup import LOG_FILE_NAME, setup_logging
 from handoff_assistant.gui.main_window import MainWindow
 from handoff_assistant.gui.pages.base import Page
@@ -101,3 +102,11 @@ def test_shortcuts_and_accessible_names(qtbot, window, sample_copy):
         assert isinstance(page, Page) and page.accessibleName()
     assert window.project_view.page("dependencies").filter_edit.accessibleName() == "Filter dependencies"
     assert window.project_view.header.score_label.accessibleName() == "Readiness score"
+
+
+def test_a_selected_icon_keeps_its_colours_and_a_disabled_one_is_greyed(qapp):
+    done = icon("done")
+    normal = done.pixmap(24, QIcon.Mode.Normal).toImage()
+    assert done.pixmap(24, QIcon.Mode.Selected).toImage() == normal  # the step state stays readable when selected
+    assert done.pixmap(24, QIcon.Mode.Disabled).toImage() != normal
+    assert any(normal.pixelColor(x, y).alpha() > 0 for x in range(24) for y in range(24))  # the SVG was drawn

@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
         return self.portfolio
 
     def close_portfolio(self) -> None:
-        """Back to where the user was: an open bundle, the open project, or the welcome screen."""
+        """Back to where the user came from: an open bundle, the open project, or the welcome screen."""
         self.stack.setCurrentWidget(self.bundle_view or self.project_view or self.welcome)
         self.setWindowTitle(self._title_before_portfolio)
 

@@ -66,7 +66,8 @@ class ConfigKeyTableModel(RowTableModel):
                                         else f"config.yaml: {_text(r, 'name')}")),
         Column("Kind", lambda r: _text(r, "kind")),
         Column("Description", lambda r: _text(r, "description"), tooltip=lambda r: _text(r, "description")),
-        Column("Used in", lambda r: _text(r, "used_in")),
+        Column("Used in", lambda r: _text(r, "used_in") or "—",
+               tooltip=lambda r: "" if r.get("used_in") else "Declared in handoff.yaml; no use found in the code"),
     )
 
 

@@ -51,7 +51,7 @@ class PortfolioPage(QWidget):
     loading_changed = Signal(bool)
     rows_loaded = Signal(int)
     changes_shown = Signal(str)  # the drill-down now lists what changed between the project's bundles
-    close_requested = Signal()  # the Back button (shown when mounted with ``closable=True``)
+    close_requested = Signal()  # the Close portfolio button (shown when mounted with ``closable=True``)
 
     def __init__(self, parent: Optional[QWidget] = None, *, database: Optional[Path] = None,
                  reader: Optional[ManifestReader] = None, assessor: Optional[ProjectAssessor] = None,
@@ -248,11 +248,11 @@ class PortfolioPage(QWidget):
         title.setFont(font)
         header = QHBoxLayout()
         header.addWidget(title, 1)
-        self.back_button = QPushButton(icon("cancel"), "Back")
-        self.back_button.setToolTip("Leave the portfolio")
-        self.back_button.clicked.connect(self.close_requested)
-        self.back_button.setVisible(self._closable)
-        header.addWidget(self.back_button)
+        self.close_button = QPushButton(icon("cancel"), "Close portfolio")
+        self.close_button.setToolTip("Back to the screen you came from")
+        self.close_button.clicked.connect(self.close_requested)
+        self.close_button.setVisible(self._closable)
+        header.addWidget(self.close_button)
         layout.addLayout(header)
         layout.addLayout(self._toolbar())
         layout.addLayout(self._filters())
