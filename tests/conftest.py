@@ -1,12 +1,16 @@
 """Shared fixtures: the sample prototype copied to a temp folder, and an isolated user cache."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from handoff_assistant.assets import sample_project_path
+
+# GUI tests run without a display, also when pytest is started directly rather than through `make test`.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)

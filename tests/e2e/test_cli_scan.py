@@ -68,7 +68,7 @@ def test_text_summary_of_the_sample(sample_copy, capsys):
                     "Hardcoded paths", "Hardcoded hosts", "Working directory"):
         assert heading in out
     assert "churn/data.py:10  LOCAL_CSV" in out
-    assert "[cell " in out and "Fix: " in out
+    assert "notebooks/01_explore.ipynb cell 5:1" in out and "Fix: " in out  # cells counted from 1
     assert "Winter2024!" not in out and "Sup3rS3cret!" not in out
     assert 'password = "Wi****"' in out
 

@@ -60,7 +60,7 @@ def test_seeds_per_call_and_per_file(project):
     facts = gather_facts(project)
     assert facts.unseeded_calls == ("R/plots.R:1 sample()", "churn/train.py:4 RandomForestClassifier()")
     assert "churn/train.py:3 train_test_split()" in facts.random_calls
-    assert "notebooks/model.ipynb cell 2 line 1 permutation()" in facts.random_calls
+    assert "notebooks/model.ipynb cell 3:1 permutation()" in facts.random_calls
     assert facts.seeded_files == ("notebooks/model.ipynb",)
 
 

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 
 from handoff_assistant.bundle.templates import render
 from handoff_assistant.readiness.model import ConfigKey
-from handoff_assistant.scan.report import Finding
+from handoff_assistant.scan.report import Finding, location_text
 
 PATH_SUFFIXES = ("_path", "_dir", "_file", "_folder", "_directory")
 _KIND_BY_CATEGORY = {"secret": "credential", "path": "path", "host": "host"}
@@ -70,7 +70,7 @@ def _key_from_finding(finding: Finding, kind: str) -> BundleConfigKey:
     stem = finding.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     cell = f"_cell{finding.cell}" if finding.cell is not None else ""
     name = key_name(match.group("name").rsplit(".", 1)[-1] if match else f"{kind}_{stem}{cell}_line{finding.line}")
-    where = f"{finding.file}:{finding.line}" + (f" (cell {finding.cell})" if finding.cell is not None else "")
+    where = location_text(finding.file, finding.line, finding.cell)
     description = {"credential": "Credential the code used to hard-code; provide it as an environment variable.",
                    "path": "Path the code used to hard-code; give the server's location.",
                    "host": "Host or URL the code used to hard-code; give the production address."}[kind]

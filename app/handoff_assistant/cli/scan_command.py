@@ -16,7 +16,7 @@ from handoff_assistant.scan.findings import RULES
 from handoff_assistant.scan.findings.notebooks import OUTPUT_RULE_PREFIX
 from handoff_assistant.scan.report import (
     CATEGORIES, DECLARED_UNUSED, SEVERITIES, UNKNOWN, USED_DECLARED, USED_UNDECLARED, Dependency, Finding, ScanReport,
-    SourceRef,
+    SourceRef, location_text,
 )
 
 CATEGORY_TITLES = {"secret": "Secrets", "path": "Hardcoded paths", "host": "Hardcoded hosts",
@@ -176,12 +176,11 @@ def _count(number: int, noun: str) -> str:
 
 
 def _location(finding: Finding) -> str:
-    cell = f" [cell {finding.cell + 1}]" if finding.cell is not None else ""
-    return f"{finding.file}:{finding.line}{cell}"
+    return location_text(finding.file, finding.line, finding.cell)
 
 
 def _places(refs: tuple[SourceRef, ...]) -> str:
-    shown = [f"{r.file}:{r.line}" + (f" [cell {r.cell + 1}]" if r.cell is not None else "") for r in refs[:MAX_PLACES]]
+    shown = [location_text(r.file, r.line, r.cell) for r in refs[:MAX_PLACES]]
     more = f" and {len(refs) - MAX_PLACES} more" if len(refs) > MAX_PLACES else ""
     return ", ".join(shown) + more
 

@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 
 from handoff_assistant.scan import notebooks
 from handoff_assistant.scan.files import list_files
-from handoff_assistant.scan.report import ScanReport
+from handoff_assistant.scan.report import ScanReport, location_text
 from handoff_assistant.tasks import CancelToken
 
 MAX_PARSE_BYTES = 1024 * 1024
@@ -200,7 +200,7 @@ class _SourceFacts:
                 if not isinstance(node, ast.Call):
                     continue
                 name = _call_name(node.func)
-                where = f"{path}:{node.lineno}" if cell is None else f"{path} cell {cell} line {node.lineno}"
+                where = location_text(path, node.lineno, cell)
                 if count_prints and name == "print" and isinstance(node.func, ast.Name):
                     self.print_calls.append(where)
                 if name.endswith("seed") or name == "seed_everything":

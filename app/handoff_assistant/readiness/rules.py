@@ -13,7 +13,8 @@ from typing import Callable, Iterable, Optional
 from handoff_assistant.readiness.checklist import ChecklistItem
 from handoff_assistant.readiness.facts import ProjectFacts
 from handoff_assistant.readiness.model import FAIL, NOT_APPLICABLE, PASS, UNKNOWN, EntryPoint, ProjectFile
-from handoff_assistant.scan.report import DECLARED_UNUSED, UNKNOWN as DEP_UNKNOWN, USED_UNDECLARED, Finding, ScanReport
+from handoff_assistant.scan.report import (DECLARED_UNUSED, UNKNOWN as DEP_UNKNOWN, USED_UNDECLARED, Finding, ScanReport,
+                                           location_text)
 
 MAX_EVIDENCE = 12
 NOTEBOOK_LANGUAGE_PREFIX = "Jupyter"
@@ -54,10 +55,6 @@ def _capped(lines: Iterable[str]) -> tuple[str, ...]:
     if len(lines) <= MAX_EVIDENCE:
         return tuple(lines)
     return tuple(lines[:MAX_EVIDENCE]) + (f"… and {len(lines) - MAX_EVIDENCE} more",)
-
-
-def _where(file: str, line: int, cell: Optional[int]) -> str:
-    return f"{file} cell {cell} line {line}" if cell is not None else f"{file}:{line}"
 
 
 def _no_folder() -> Outcome:
@@ -150,7 +147,7 @@ def _used(ctx: Context):
 
 
 def _first_use(dep) -> str:
-    return f" (imported at {_where(dep.sources[0].file, dep.sources[0].line, dep.sources[0].cell)})" if dep.sources else ""
+    return f" (imported at {location_text(dep.sources[0].file, dep.sources[0].line, dep.sources[0].cell)})" if dep.sources else ""
 
 
 @rule("dependencies-declared")
@@ -229,7 +226,7 @@ def r_packages(ctx: Context, item: ChecklistItem) -> Outcome:
         if uses_r:
             return Outcome(PASS, ("the R code uses only base packages",))
         return Outcome(NOT_APPLICABLE, ("the project has no R code",))
-    missing = [f"{p.name} has no recorded version (used at {_where(p.sources[0].file, p.sources[0].line, p.sources[0].cell)})"
+    missing = [f"{p.name} has no recorded version (used at {location_text(p.sources[0].file, p.sources[0].line, p.sources[0].cell)})"
                if p.sources else f"{p.name} has no recorded version" for p in packages if not p.version]
     if missing:
         return Outcome(FAIL, _capped(missing))
@@ -257,7 +254,7 @@ def describe_finding(finding: Finding, limit: int = 140) -> str:
     """``file:line: snippet`` (the snippet is already masked by the scan), else the finding's message."""
     text = " ".join((finding.snippet or finding.message).split())
     text = text if len(text) <= limit else text[: limit - 1] + "…"
-    return f"{_where(finding.file, finding.line, finding.cell)}: {text}"
+    return f"{location_text(finding.file, finding.line, finding.cell)}: {text}"
 
 
 @rule("findings")
@@ -265,7 +262,7 @@ def findings(ctx: Context, item: ChecklistItem) -> Outcome:
     found = matching_findings(ctx.report.findings, item)
     suppressions = ctx.project.suppressions
     open_ = [describe_finding(f) for f in found if f.fingerprint not in suppressions]
-    explained = [f"suppressed: {_where(f.file, f.line, f.cell)} ({f.rule}): {suppressions[f.fingerprint]}"
+    explained = [f"suppressed: {location_text(f.file, f.line, f.cell)} ({f.rule}): {suppressions[f.fingerprint]}"
                  for f in found if f.fingerprint in suppressions]
     note = f"{len(explained)} finding(s) suppressed with a reason in handoff.yaml" if explained else ""
     if open_:

@@ -7,7 +7,7 @@ from typing import Iterable, Optional
 
 from handoff_assistant.readiness.facts import ProjectFacts, project_facts
 from handoff_assistant.readiness.model import ConfigKey, Contact, EntryPoint, ProjectFile
-from handoff_assistant.scan.report import Finding, ScanReport
+from handoff_assistant.scan.report import Finding, ScanReport, location_text
 
 CONFIG_CATEGORIES = ("path", "host", "secret")
 _KINDS = {"path": "A path", "host": "A host or URL", "secret": "A credential"}
@@ -78,7 +78,7 @@ def _config_keys(findings: Iterable[Finding]) -> Iterable[ConfigKey]:
         if name in seen:
             continue
         seen.add(name)
-        where = f"{finding.file}:{finding.line}" if finding.cell is None else f"{finding.file} cell {finding.cell}"
+        where = location_text(finding.file, finding.line, finding.cell)
         # The description names where the value was found, never the value: handoff.yaml is scanned too.
         yield ConfigKey(name=name, description=f"{_KINDS[finding.category]} hardcoded at {where}",
                         secret=finding.category == "secret")

@@ -39,6 +39,11 @@ class SourceRef:
     cell: Optional[int] = None  # 0-based cell index for notebooks
 
 
+def location_text(file: str, line: int, cell: Optional[int] = None) -> str:
+    """How every output names a place: ``churn/data.py:6``, or ``nb.ipynb cell 5:2`` (cells counted from 1)."""
+    return f"{file} cell {cell + 1}:{line}" if cell is not None else f"{file}:{line}"
+
+
 @dataclass(frozen=True)
 class SkippedFile:
     path: str

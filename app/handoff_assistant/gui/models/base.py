@@ -6,6 +6,8 @@ from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from handoff_assistant.scan.report import location_text
+
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the dataclass behind a row
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # a str/int/float key that sorts the column naturally
 
@@ -77,6 +79,4 @@ def where(refs: Sequence[Any], limit: int = 3) -> str:
 
 
 def ref_text(ref: Any) -> str:
-    if getattr(ref, "cell", None) is not None:
-        return f"{ref.file} cell {ref.cell + 1}:{ref.line}"
-    return f"{ref.file}:{ref.line}"
+    return location_text(ref.file, ref.line, getattr(ref, "cell", None))

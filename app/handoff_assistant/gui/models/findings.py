@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.models.tree import TwoLevelModel
 from handoff_assistant.gui.theme import SEVERITY_COLOURS
-from handoff_assistant.scan.report import CATEGORIES, SEVERITIES, Finding
+from handoff_assistant.scan.report import CATEGORIES, SEVERITIES, Finding, location_text
 
 CATEGORY_TITLES = {
     "secret": "Credentials in code", "path": "Hardcoded paths", "host": "Hardcoded hosts",
@@ -26,7 +26,7 @@ class FindingRow:
     @property
     def location(self) -> str:
         f = self.finding
-        return f"{f.file} cell {f.cell + 1}:{f.line}" if f.cell is not None else f"{f.file}:{f.line}"
+        return location_text(f.file, f.line, f.cell)
 
 
 @dataclass(frozen=True)
