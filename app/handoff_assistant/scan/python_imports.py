@@ -249,6 +249,7 @@ class LocalModules:
     files: frozenset[str]  # every file of the project (posix, relative to the root)
     folders_with_python: frozenset[str] = field(default=frozenset())  # folders with a .py file at any depth
     source_roots: tuple[str, ...] = ("",)
+    _answers: dict[tuple[str, str, bool], bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_paths(cls, paths: Iterable[str]) -> "LocalModules":
@@ -265,9 +266,18 @@ class LocalModules:
         return cls(files, frozenset(folders), tuple(sorted(roots)))
 
     def is_local(self, module: str, importing_file: str) -> bool:
-        """Whether ``import module`` in ``importing_file`` finds the project's own code."""
-        parts = module.split(".")
-        return any(self._resolves(folder, parts) for folder in self._search_folders(importing_file))
+        """Whether ``import module`` in ``importing_file`` finds the project's own code.
+
+        The answer depends only on the module and the importing file's folder and kind, and a large project asks
+        the same question hundreds of thousands of times, so answers are remembered.
+        """
+        key = (module, _folder(importing_file), importing_file.endswith(".ipynb"))
+        answer = self._answers.get(key)
+        if answer is None:
+            parts = module.split(".")
+            answer = any(self._resolves(folder, parts) for folder in self._search_folders(importing_file))
+            self._answers[key] = answer
+        return answer
 
     def _search_folders(self, importing_file: str) -> list[str]:
         folder = _folder(importing_file)
