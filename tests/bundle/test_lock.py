@@ -2,7 +2,7 @@ import pytest
 
 from handoff_assistant.bundle.lock import (DirectRequirements, LockRequest, conflict_message, direct_requirements,
                                            lock_dependencies, lock_from_installed, marker_environment, parse_locked,
-                                           requirements_in_text, uv_compile_args)
+                                           requirements_in_text)
 from handoff_assistant.bundle.options import LockError
 from handoff_assistant.scan.environment import InstalledDistribution
 from handoff_assistant.scan.report import (DECLARED_UNUSED, UNKNOWN, USED_DECLARED, USED_UNDECLARED, Dependency,
@@ -113,18 +113,3 @@ def test_parse_locked_reads_pins_across_hash_continuations():
     locked = parse_locked(text)
     assert [(d.name, d.version, d.marker) for d in locked] == [("alpha", "1.0", None),
                                                                ("beta", "2.0", 'python_version < "3.12"')]
-
-
-def test_uv_locks_for_another_python_and_platform():
-    args = uv_compile_args("/usr/bin/uv", "3.10", "x86_64-manylinux_2_28")
-    assert args[:3] == ["/usr/bin/uv", "pip", "compile"] and "--generate-hashes" in args
-    assert args[args.index("--python-version") + 1] == "3.10"
-    assert args[args.index("--python-platform") + 1] == "x86_64-manylinux_2_28"
-    assert "--python-version" not in uv_compile_args("uv", None, None)
-
-
-def test_uv_engine_without_uv_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path))
-    direct = DirectRequirements(("a==1",), ())
-    with pytest.raises(LockError, match="uv is not installed"):
-        lock_dependencies(direct, "a==1\n", tmp_path, _request(None, "uv"), CancelToken())

@@ -1,7 +1,8 @@
 """The hash-pinned lockfile: requirements.in from the scan, requirements.txt from pip-tools, uv or the target env.
 
-pip-tools and uv run in a subprocess and honour the user's pip configuration (a private index); nothing here
-adds index flags. The ``installed`` engine is for machines with no index at all: it pins what the target
+pip-tools and uv run in a subprocess and honour the user's configuration (a private index); nothing here adds
+index flags. uv reads its own (uv.toml, UV_* variables), not pip's, so pip's index variables are passed on under
+uv's names. The ``installed`` engine is for machines with no index at all: it pins what the target
 environment has, follows the installed metadata for the transitive closure, and cannot give hashes.
 """
 from __future__ import annotations
@@ -114,21 +115,59 @@ def lock_with_pip_tools(workdir: Path, cancel: CancelToken, env: Optional[Mappin
 
 
 def lock_with_uv(workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]] = None,
-                 target_python: Optional[str] = None, target_platform: Optional[str] = None) -> str:
-    uv = shutil.which("uv")
+                 target_python: Optional[str] = None, target_platform: Optional[str] = None,
+                 python: str = sys.executable) -> str:
+    uv = find_uv()
     if uv is None:
         raise LockError("The uv engine was chosen but uv is not installed; install uv or use --engine pip-tools.")
-    return _compile(uv_compile_args(uv, target_python, target_platform), workdir, cancel, env)
+    args = uv_compile_args(uv, target_python, target_platform, python)
+    return _compile(args, workdir, cancel, uv_env(env if env is not None else os.environ))
 
 
-def uv_compile_args(uv: str, target_python: Optional[str], target_platform: Optional[str]) -> list[str]:
-    args = [uv, "pip", "compile", "requirements.in", "--generate-hashes", "--quiet",
+def find_uv() -> Optional[str]:
+    """uv on PATH, else beside the running interpreter (an app installed in a venv whose bin/ is not on PATH),
+    else the binary of the ``uv`` Python package."""
+    found = shutil.which("uv") or shutil.which("uv", path=str(Path(sys.executable).parent))
+    if found:
+        return found
+    try:
+        from uv import find_uv_bin
+        return find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        return None
+
+
+_UV_PLATFORMS = {"win32": "windows", "darwin": "macos"}  # sys.platform names -> uv's --python-platform names
+
+
+def uv_compile_args(uv: str, target_python: Optional[str], target_platform: Optional[str],
+                    python: str = sys.executable) -> list[str]:
+    """``--python`` is only the interpreter uv asks for defaults: with it uv never looks for, or downloads, a
+    Python of the target version; ``--python-version`` / ``--python-platform`` set the markers it resolves for."""
+    args = [uv, "pip", "compile", "requirements.in", "--generate-hashes", "--quiet", "--python", python,
             "--output-file", "requirements.txt", "--custom-compile-command", COMPILE_COMMAND]
     if target_python:
         args += ["--python-version", target_python]
     if target_platform:
-        args += ["--python-platform", target_platform]
+        args += ["--python-platform", _UV_PLATFORMS.get(target_platform, target_platform)]
     return args
+
+
+_PIP_TO_UV = {"PIP_INDEX_URL": "UV_INDEX_URL", "PIP_EXTRA_INDEX_URL": "UV_EXTRA_INDEX_URL",
+              "PIP_FIND_LINKS": "UV_FIND_LINKS", "PIP_NO_INDEX": "UV_NO_INDEX"}
+
+
+def uv_env(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` plus the uv names of its pip index settings, which uv does not read (a UV_ setting wins).
+
+    pip's lists are separated by spaces; uv's find-links list by commas.
+    """
+    result = dict(env)
+    for pip_name, uv_name in _PIP_TO_UV.items():
+        if pip_name in env and uv_name not in env:
+            value = env[pip_name]
+            result[uv_name] = ",".join(value.split()) if uv_name == "UV_FIND_LINKS" else value
+    return result
 
 
 def _compile(args: list[str], workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]]) -> str:
@@ -144,11 +183,11 @@ def _compile(args: list[str], workdir: Path, cancel: CancelToken, env: Optional[
 _RESOLUTION_CAUSE = re.compile(
     r"requirement=\w+Requirement\('(?P<req>[^']+)'\), parent=(?:None|\w+\('(?P<parent>[^']+)'\))")
 _CONFLICT_LINES = (
+    re.compile(r"\b[Bb]ecause (?P<what>.+?)(?:, we can conclude that .*)?$"),  # uv, before "depends on"
     re.compile(r"Could not find a version that matches (?P<what>.+)"),
     re.compile(r"No matching distribution found for (?P<what>.+)"),
     re.compile(r"^\s*(?P<what>.+ depends on .+)$"),
     re.compile(r"^\s*(?P<what>The user requested .+)$"),
-    re.compile(r"Because (?P<what>.+)"),  # uv
 )
 
 
