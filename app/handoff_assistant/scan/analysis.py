@@ -7,11 +7,12 @@ from typing import Optional
 
 from handoff_assistant.scan import languages, notebooks, python_imports, r_packages
 from handoff_assistant.scan.files import FileEntry, NotText, read_text
+from handoff_assistant.scan.own_outputs import is_own_output
 from handoff_assistant.scan.findings import notebook_findings, scan_text
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import Finding, NotebookInfo, Problem, SkippedFile
 
-ANALYSIS_VERSION = 3  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 4  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ def analyse_file(root: Path, entry: FileEntry, max_text_bytes: int) -> FileAnaly
     except OSError as error:
         reason = error.strerror or str(error)
         return FileAnalysis(path=entry.path, problems=(Problem(entry.path, f"cannot read: {reason}"),))
+    if is_own_output(entry.path, content.text):
+        return FileAnalysis(path=entry.path, skipped=SkippedFile(entry.path, "handoff-output", entry.size))
     language = languages.detect_language(entry.path, content.text)
     if language is not None and language.startswith("Jupyter"):
         return _analyse_notebook(entry.path, content.text)

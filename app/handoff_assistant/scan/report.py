@@ -48,7 +48,8 @@ def location_text(file: str, line: int, cell: Optional[int] = None) -> str:
 class SkippedFile:
     path: str
     # "binary", "too-large", "ignored-dir", "link-outside-root", "link-loop", "broken-link", "link-to-folder",
-    # "not-a-regular-file" (FIFO, socket, device); see scan/files.py
+    # "not-a-regular-file" (FIFO, socket, device); see scan/files.py; "handoff-output" (a report this app
+    # wrote, e.g. a CI job's scan.sarif; see scan/own_outputs.py)
     reason: str
     size: int = 0
 
