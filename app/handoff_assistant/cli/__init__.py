@@ -6,6 +6,7 @@ its parser. Exit codes: 0 success, 1 a check failed (score, integrity), 2 usage 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Optional, Sequence
 
@@ -45,3 +46,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("handoff: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`handoff scan . | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
