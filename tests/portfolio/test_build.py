@@ -207,3 +207,9 @@ def test_history_describes_changes_with_handoff_diff(tmp_path):
         steps = history("m", store, describe_changes=bundle_changes).steps
     assert steps[1].changes == ("Dependencies: ~ pandas 2.1.0 → 2.2.0 (upgraded)",)
     assert bundle_changes(tmp_path / "m-1.zip", tmp_path / "gone.zip")[0].startswith("cannot compare: ")
+
+
+def test_a_bundle_from_a_folder_without_git_says_no_commit_not_the_tools_version(tmp_path):
+    make_bundle(tmp_path, "plain", manifest("plain", "2026-01-01T00:00:00+00:00", 50, "Needs work", commit=None))
+    [row] = build([tmp_path]).rows
+    assert row.record.version == "no commit"

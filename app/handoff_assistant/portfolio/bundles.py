@@ -89,7 +89,8 @@ def _version(manifest: dict) -> str:
     if commit:
         dirty = isinstance(source, dict) and source.get("dirty")
         return str(commit)[:10] + (" (dirty)" if dirty else "")
-    return str(manifest.get("version") or manifest.get("tool_version") or "")
+    # Not the tool's version: that says nothing about which handoff of the project this is.
+    return str(manifest.get("version") or "no commit")
 
 
 def _number(value: Any) -> Optional[float]:
