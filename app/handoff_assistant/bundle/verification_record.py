@@ -8,11 +8,11 @@ bundles can land in one folder.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from handoff_assistant.atomic_files import write_text_atomically
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.serialization import to_jsonable
 
@@ -118,12 +118,9 @@ def record_from_dict(data: dict[str, Any]) -> VerificationRecord:
 def write_record(bundle: Path | str, record: VerificationRecord) -> Path:
     """Write the record beside the bundle (via a temporary file, so a reader never sees half of it)."""
     target = record_path(bundle)
-    partial = target.with_name(target.name + ".partial")
     try:
-        partial.write_text(json.dumps(record_to_dict(record), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(partial, target)
+        write_text_atomically(target, json.dumps(record_to_dict(record), indent=2, ensure_ascii=False) + "\n")
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise BundleError(f"The result could not be saved as {target} ({error.strerror or error}). Check that the "
                           "bundle's folder is writable, or copy the bundle to a folder you can write to.") from error
     return target

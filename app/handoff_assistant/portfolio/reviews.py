@@ -9,14 +9,13 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from handoff_assistant.atomic_files import write_text_atomically
 from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED, ReviewStatus
 from handoff_assistant.portfolio.sidecars import REVIEW, SidecarError, load_sidecar, sidecar_path
 from handoff_assistant.serialization import from_jsonable, to_jsonable
@@ -73,7 +72,7 @@ def save_review(bundle: Path, decision: str, comment: str, by: Optional[str] = N
     review = Review(decision=decision, comment=comment.strip(), by=by or _current_user(),
                     at=datetime.now(timezone.utc).isoformat(timespec="seconds"), bundle=bundle.name,
                     bundle_hash=digest)
-    _write_atomically(sidecar_path(bundle, REVIEW), json.dumps(to_jsonable(review), indent=2) + "\n")
+    write_text_atomically(sidecar_path(bundle, REVIEW), json.dumps(to_jsonable(review), indent=2) + "\n")
     return review
 
 
@@ -104,13 +103,3 @@ def _current_user() -> str:
     except (KeyError, OSError):
         return "unknown"
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -6,9 +6,7 @@ with the user's comments and key order kept. Written only on an explicit save, n
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -17,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from handoff_assistant.atomic_files import write_text_atomically
 from handoff_assistant.readiness.checklist import TIERS, load_checklist
 from handoff_assistant.readiness.model import (ATTESTED, NOT_APPLICABLE, Attestation, ConfigKey, Contact,
                                                EntryPoint, ProjectFile)
@@ -88,7 +87,7 @@ def save_project_file(root: Path | str, project: ProjectFile) -> Path:
     _merge_mapping(document, data, new_file=not document)
     buffer = io.StringIO()
     yaml.dump(document, buffer)
-    _write_atomically(path, buffer.getvalue())
+    write_text_atomically(path, buffer.getvalue())
     return path
 
 
@@ -171,16 +170,6 @@ def _merged(old: Any, new: Any) -> Any:
         return old
     return new
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=".handoff-", suffix=".yaml", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _yaml() -> YAML:

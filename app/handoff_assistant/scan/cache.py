@@ -17,13 +17,13 @@ import hashlib
 import logging
 import os
 import pickle
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional, get_args, get_type_hints
 
 from platformdirs import user_cache_dir
 
+from handoff_assistant.atomic_files import atomic_file
 from handoff_assistant import __version__
 from handoff_assistant.scan.analysis import ANALYSIS_VERSION, FileAnalysis
 from handoff_assistant.scan.files import FileEntry
@@ -76,14 +76,8 @@ class ScanCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle, collector_paused():
-                    pickle.dump((self._header, self._current), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            with atomic_file(self.path, binary=True) as handle, collector_paused():
+                pickle.dump((self._header, self._current), handle, protocol=pickle.HIGHEST_PROTOCOL)
         except (OSError, pickle.PicklingError) as error:
             log.warning("could not write the scan cache %s: %s", self.path, error)
             return
