@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from handoff_assistant.cli.output import TerminalProgress, write_output
+from handoff_assistant.formatting import human_size
 from handoff_assistant.scan import ScanError, ScanOptions, scan_project
 from handoff_assistant.scan.environment import EnvironmentProbeError
 from handoff_assistant.scan.findings import RULES
@@ -84,7 +85,7 @@ def _header(report: ScanReport) -> str:
     data = f", {len(files.data_files)} data files" if files.data_files else ""
     return "\n".join([
         f"Scanned {report.root}",
-        f"  {files.count} files ({_size(files.bytes)}), {files.analysed} analysed{skipped}{data}",
+        f"  {files.count} files ({human_size(files.bytes)}), {files.analysed} analysed{skipped}{data}",
         f"  Target: {interpreter}",
     ])
 
@@ -188,10 +189,3 @@ def _places(refs: tuple[SourceRef, ...]) -> str:
 def _category_order(category: str) -> int:
     return CATEGORIES.index(category) if category in CATEGORIES else len(CATEGORIES)
 
-
-def _size(count: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if count < 1024 or unit == "GB":
-            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
-        count /= 1024
-    return f"{count} bytes"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Callable, Iterable, Optional
 
+from handoff_assistant.formatting import human_size
 from handoff_assistant.readiness.checklist import ChecklistItem
 from handoff_assistant.readiness.facts import ProjectFacts
 from handoff_assistant.readiness.model import FAIL, NOT_APPLICABLE, PASS, UNKNOWN, EntryPoint, ProjectFile
@@ -123,21 +124,14 @@ def readme(ctx: Context, item: ChecklistItem) -> Outcome:
 @rule("no-large-data")
 def no_large_data(ctx: Context, item: ChecklistItem) -> Outcome:
     files = ctx.report.files
-    heavy = [f"{d.path} ({d.kind}, {_size(d.size)})" for d in files.data_files if d.kind in ("large", "binary")]
-    heavy += [f"{s.path} (too large to analyse, {_size(s.size)})" for s in files.skipped if s.reason == "too-large"]
+    heavy = [f"{d.path} ({d.kind}, {human_size(d.size)})" for d in files.data_files if d.kind in ("large", "binary")]
+    heavy += [f"{s.path} (too large to analyse, {human_size(s.size)})" for s in files.skipped if s.reason == "too-large"]
     if heavy:
         return Outcome(FAIL, _capped(heavy))
     small = [d.path for d in files.data_files]
     note = f"{len(small)} small data file(s) travel as sample data: {', '.join(small[:5])}" if small else ""
     return Outcome(PASS, ("no large data files or binaries in the code tree",), note)
 
-
-def _size(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size} B"
 
 
 # ---------------------------------------------------------------- Environment

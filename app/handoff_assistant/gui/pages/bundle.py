@@ -16,7 +16,7 @@ from handoff_assistant.bundle.writer import build_bundle
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import ask_text, show_error
 from handoff_assistant.gui.pages.base import DONE, PENDING, Page, button_row, page_layout
-from handoff_assistant.gui.pages.overview import human_size
+from handoff_assistant.formatting import human_size
 from handoff_assistant.gui.settings import AppSettings
 from handoff_assistant.gui.workers import TaskRunner, Worker
 from handoff_assistant.readiness.model import NOT_READY

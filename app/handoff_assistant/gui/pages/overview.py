@@ -7,19 +7,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QGridLayout, QGroupBox, QHeaderView, QLabel, QMenu,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from handoff_assistant.formatting import human_size
 from handoff_assistant.gui.models.base import Column, RowTableModel
 from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, empty_state, page_layout, scrolling_body
 from handoff_assistant.gui.widgets.language_chart import LanguageChart
 from handoff_assistant.scan.report import ScanReport
 
-
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:,.0f} {unit}" if unit == "bytes" else f"{value:,.1f} {unit}"
-        value /= 1024
-    return f"{size} bytes"
 
 
 class ProblemModel(RowTableModel):
