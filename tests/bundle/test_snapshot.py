@@ -1,6 +1,7 @@
 import os
 
-from handoff_assistant.bundle.snapshot import copy_snapshot, is_secret_file, plan_snapshot
+from handoff_assistant.bundle.path_gate import is_secret_file
+from handoff_assistant.bundle.snapshot import copy_snapshot, plan_snapshot
 from handoff_assistant.tasks import CancelToken
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional
 
+from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
 from handoff_assistant.bundle.schedule import cron_to_on_calendar
 from handoff_assistant.readiness.model import EntryPoint
 
@@ -52,7 +53,7 @@ def slugify(text: str) -> str:
 def plan_entry_points(entry_points: Iterable[EntryPoint], root: Path) -> tuple[tuple[BundleEntryPoint, ...],
                                                                                tuple[SampleCopy, ...],
                                                                                tuple[str, ...]]:
-    """The bundle's entry points, the sample files to copy, and warnings for samples that do not exist."""
+    """The bundle's entry points, the sample files to copy, and warnings for samples the path gate refused."""
     planned, copies, warnings = [], [], []
     for entry in entry_points:
         slug = slugify(entry.name)
@@ -61,9 +62,11 @@ def plan_entry_points(entry_points: Iterable[EntryPoint], root: Path) -> tuple[t
         for role, source in (("input", entry.sample_input), ("expected", entry.expected_output)):
             if not source:
                 continue
-            if not (root / source).is_file():
-                warnings.append(f"Entry point {entry.name!r}: the {role} sample {source} is not a file in the "
-                                f"project, so the harness cannot run that check.")
+            try:
+                bundle_path_gate(root, source)
+            except PathRefused as refusal:
+                warnings.append(f"Entry point {entry.name!r}: the {role} sample {source} is not "
+                                f"in the bundle ({refusal.reason}), so the harness cannot run that check.")
                 continue
             target = f"tests/samples/{slug}/{role}/{PurePosixPath(source).name}"
             copies.append(SampleCopy(PurePosixPath(source).as_posix(), target))

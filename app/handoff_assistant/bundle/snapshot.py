@@ -1,30 +1,22 @@
 """The code snapshot: which project files travel in ``code/``, which are secrets left behind, which are data.
 
-The listing is the scan's (git-aware: tracked plus untracked-not-ignored files in a repository). Secret files
-never travel; data files (by format, or anything larger than ``LARGE_FILE_BYTES``) stay behind and are listed
-in the manifest with size and SHA-256 so IT can check the copy they are given.
+The listing is the scan's (git-aware: tracked plus untracked-not-ignored files in a repository). Every file
+passes ``path_gate.bundle_path_gate``: secret files and keys never travel; data files (by format, or anything
+larger than ``LARGE_FILE_BYTES``) stay behind and are listed in the manifest with size and SHA-256 so IT can
+check the copy they are given.
 """
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable
 
+from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
 from handoff_assistant.scan.files import list_files
 from handoff_assistant.tasks import CancelToken
 
 LARGE_FILE_BYTES = 5 * 1024 * 1024
-SECRET_FILE_PATTERNS = (
-    ".env", ".env.*", "*.env", ".netrc", "_netrc", ".pgpass", ".git-credentials", ".pypirc", ".npmrc",
-    "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.kdbx", "*.ppk",
-    "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*",
-    "credentials*.json", "*credentials.json", "client_secret*.json", "*service-account*.json",
-    "*service_account*.json", "secrets.yaml", "secrets.yml", "secrets.json", "secrets.toml",
-)
-# Templates that name keys without values are not secrets: they help IT.
-SECRET_FILE_EXCEPTIONS = (".env.example", ".env.sample", ".env.template", "*.env.example")
 DATA_SUFFIXES = frozenset({
     ".csv", ".tsv", ".parquet", ".feather", ".arrow", ".orc", ".avro", ".xlsx", ".xls", ".json.gz",
     ".pkl", ".pickle", ".joblib", ".h5", ".hdf5", ".npy", ".npz", ".mat", ".sav", ".dta", ".sas7bdat",
@@ -54,13 +46,7 @@ class SnapshotPlan:
     secret_files: tuple[str, ...]  # left behind; only their names are recorded
     data_references: tuple[DataReference, ...]
     links: tuple[str, ...] = ()  # symbolic links are not followed into a bundle
-
-
-def is_secret_file(path: str) -> bool:
-    name = PurePosixPath(path).name
-    if any(fnmatch.fnmatch(name, pattern) for pattern in SECRET_FILE_EXCEPTIONS):
-        return False
-    return any(fnmatch.fnmatch(name, pattern) for pattern in SECRET_FILE_PATTERNS)
+    refused: tuple[str, ...] = ()  # other files the path gate kept out, each a sentence with the reason
 
 
 def data_reason(path: str, size: int) -> str:
@@ -84,7 +70,7 @@ def sha256_file(path: Path) -> str:
 def plan_snapshot(root: Path, cancel: CancelToken, exclude: Iterable[Path] = ()) -> SnapshotPlan:
     """Sort every listed file into code, secret (left behind) or data (referenced by hash)."""
     excluded = [p.resolve() for p in exclude]
-    files, secrets, data, links = [], [], [], []
+    files, secrets, data, links, refused = [], [], [], [], []
     for entry in list_files(root, cancel).entries:
         cancel.raise_if_cancelled()
         full = root / entry.path
@@ -92,13 +78,17 @@ def plan_snapshot(root: Path, cancel: CancelToken, exclude: Iterable[Path] = ())
             continue
         if full.is_symlink():
             links.append(entry.path)
-        elif is_secret_file(entry.path):
-            secrets.append(entry.path)
-        elif reason := data_reason(entry.path, entry.size):
+            continue
+        try:
+            full = bundle_path_gate(root, entry.path)
+        except PathRefused as refusal:
+            (secrets if refusal.secret else refused).append(entry.path if refusal.secret else str(refusal))
+            continue
+        if reason := data_reason(entry.path, entry.size):
             data.append(DataReference(entry.path, entry.size, sha256_file(full), reason))
         else:
             files.append(SnapshotFile(entry.path, entry.size, bool(full.stat().st_mode & 0o111)))
-    return SnapshotPlan(tuple(files), tuple(secrets), tuple(data), tuple(links))
+    return SnapshotPlan(tuple(files), tuple(secrets), tuple(data), tuple(links), tuple(refused))
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -115,5 +105,5 @@ def copy_snapshot(root: Path, plan: SnapshotPlan, dest: Path, cancel: CancelToke
         cancel.raise_if_cancelled()
         target = dest / item.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes((root / item.path).read_bytes())
+        target.write_bytes(bundle_path_gate(root, item.path).read_bytes())  # again: the file may have changed
         target.chmod(0o755 if item.executable else 0o644)

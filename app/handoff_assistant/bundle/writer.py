@@ -23,6 +23,7 @@ from handoff_assistant import __version__
 from handoff_assistant.bundle import config_templates, harness, lock, manifest, r_env, runbook, schedule, snapshot
 from handoff_assistant.bundle.entry_points import plan_entry_points, slugify
 from handoff_assistant.bundle.options import BundleError, BundleOptions, BundleResult, NotReadyError
+from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
 from handoff_assistant.readiness.model import NOT_READY, Assessment, ProjectFile
 from handoff_assistant.scan.environment import InstalledDistribution
 from handoff_assistant.scan.report import ScanReport
@@ -79,6 +80,9 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
         cancel.raise_if_cancelled()
         report_progress(STEPS, STEPS, "Writing the zip" if options.zip else "Moving the bundle into place")
         final = _move_into_place(staging, name, output_dir, options.zip, cancel)
+    except PathRefused as refusal:  # a file changed between planning and copying
+        raise BundleError(f"The bundle could not be written ({refusal}); nothing was left in {output_dir}.") \
+            from refusal
     except OSError as error:
         where = f": {error.filename}" if error.filename else ""
         raise BundleError(f"The bundle could not be written ({error.strerror or error}{where}); nothing was left "
@@ -115,7 +119,7 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
     snapshot.copy_snapshot(root, plan, dest / "code", cancel)
     entry_points, samples, planned_warnings = plan_entry_points(project.entry_points, root)
     for sample in samples:
-        _write(dest / sample.target, (root / sample.source).read_bytes())
+        _write(dest / sample.target, bundle_path_gate(root, sample.source).read_bytes())
 
     report_progress(1, STEPS, f"Locking the dependencies ({options.engine})")
     python_version = _python_version(report, options)
@@ -187,6 +191,7 @@ def _warnings(planned: tuple[str, ...], inputs: BundleInputs, lock_result: lock.
         warnings.append(f"Secret files left out of the bundle: {', '.join(plan.secret_files)}.")
     if plan.links:
         warnings.append(f"Symbolic links left out of the bundle: {', '.join(plan.links)}.")
+    warnings += [f"Left out of the bundle: {refusal}." for refusal in plan.refused]
     return tuple(warnings)
 
 
