@@ -1,7 +1,5 @@
 """Handoff Assistant: gets data-science prototypes into production."""
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("handoff-assistant")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written: pyproject.toml reads it (dynamic version), so `handoff --version` needs no
+# metadata look-up (importlib.metadata costs more than the rest of the CLI start-up).
+__version__ = "0.1.0"

@@ -13,7 +13,7 @@ from tests.portfolio.conftest import fixed_assessor
 
 @pytest.fixture(autouse=True)
 def fixed_project_assessor(monkeypatch):
-    monkeypatch.setattr("handoff_assistant.cli.portfolio_command.default_project_assessor",
+    monkeypatch.setattr("handoff_assistant.portfolio.projects.default_project_assessor",
                         lambda policy=None: fixed_assessor)
 
 

@@ -6,14 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from handoff_assistant.bundle import BundleError, BundleOptions, BundleResult, build_bundle
-from handoff_assistant.bundle.options import ENGINES, NotReadyError
+from handoff_assistant.bundle.options import ENGINES, BundleError, BundleOptions, BundleResult, NotReadyError
 from handoff_assistant.cli.output import TerminalProgress
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("bundle", help="write the handoff bundle: code, lockfile, runbook, config "
-                                                  "templates and a test harness")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="the prototype's folder (never modified)")
     parser.add_argument("-o", "--output", required=True,
                         help="folder to write the bundle into; it is named PROJECT-YYYYMMDD-HHMMSS[-COMMIT]-handoff "
@@ -30,10 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="hand over a project whose level is Not ready; the reason is recorded")
     parser.add_argument("--policy", help="a team policy YAML for the assessment")
     parser.add_argument("--python", help="the target interpreter (default: the project's venv, else python3 on PATH)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from handoff_assistant.bundle.writer import build_bundle
     from handoff_assistant.cli import EXIT_FAILED_CHECK, UsageError
 
     if args.allow_not_ready is not None and not args.allow_not_ready.strip():

@@ -7,29 +7,27 @@ from __future__ import annotations
 import argparse
 
 from handoff_assistant.cli.output import TerminalProgress, write_output
-from handoff_assistant.readiness.assess import assess
 from handoff_assistant.readiness.model import ATTESTED, FAIL, UNKNOWN, Assessment, ItemResult
-from handoff_assistant.readiness.policy import PolicyError, load_policy
-from handoff_assistant.readiness.project_file import ProjectFileError, load_project_file
-from handoff_assistant.scan import ScanError, ScanOptions, scan_project
-from handoff_assistant.scan.environment import EnvironmentProbeError
 
 EVIDENCE_LINES = 3
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("check", help="score a prototype against the production-readiness checklist")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="the prototype's folder")
     parser.add_argument("--policy", help="a team policy YAML (weights, blocking items, threshold, tiers)")
     parser.add_argument("--fail-under", type=float, metavar="N", help="exit 1 when the score is under N (0-100)")
     parser.add_argument("--format", choices=("text", "json", "html"), default="text")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
     parser.add_argument("--python", help="the target interpreter (default: the project's venv, else python3 on PATH)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from handoff_assistant.cli import EXIT_FAILED_CHECK, EXIT_OK, UsageError
+    from handoff_assistant.readiness.assess import assess
+    from handoff_assistant.readiness.policy import PolicyError, load_policy
+    from handoff_assistant.readiness.project_file import ProjectFileError, load_project_file
+    from handoff_assistant.scan import ScanError, ScanOptions, scan_project
+    from handoff_assistant.scan.environment import EnvironmentProbeError
 
     if args.fail_under is not None and not 0 <= args.fail_under <= 100:
         raise UsageError(f"--fail-under must be between 0 and 100, not {args.fail_under:g}")

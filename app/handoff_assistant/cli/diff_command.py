@@ -4,20 +4,17 @@ from __future__ import annotations
 import argparse
 import json
 
-from handoff_assistant.bundle import BundleError
-from handoff_assistant.bundle.diff import diff_bundles, diff_text, diff_to_dict
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("diff", help="what changed between two bundles: dependencies, target, "
-                                                "readiness, findings, entry points, configuration keys, code")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", help="the earlier bundle (folder or .zip)")
     parser.add_argument("new", help="the later bundle (folder or .zip)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from handoff_assistant.bundle.diff import diff_bundles, diff_text, diff_to_dict
+    from handoff_assistant.bundle.options import BundleError
     from handoff_assistant.cli import EXIT_OK, UsageError
 
     try:

@@ -6,21 +6,19 @@ import sys
 from pathlib import Path
 
 from handoff_assistant.cli.output import TerminalProgress
-from handoff_assistant.readiness.project_file import PROJECT_FILE_NAME, save_project_file, starter_project_file
-from handoff_assistant.scan import ScanError, ScanOptions, scan_project
-from handoff_assistant.scan.environment import EnvironmentProbeError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("init", help="write a starter handoff.yaml prefilled from a scan")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="the prototype's folder")
-    parser.add_argument("--force", action="store_true", help=f"replace an existing {PROJECT_FILE_NAME}")
+    parser.add_argument("--force", action="store_true", help="replace an existing handoff.yaml")
     parser.add_argument("--python", help="the target interpreter (default: the project's venv, else python3 on PATH)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from handoff_assistant.cli import EXIT_OK, UsageError
+    from handoff_assistant.readiness.project_file import PROJECT_FILE_NAME, save_project_file, starter_project_file
+    from handoff_assistant.scan import ScanError, ScanOptions, scan_project
+    from handoff_assistant.scan.environment import EnvironmentProbeError
 
     target = Path(args.path) / PROJECT_FILE_NAME
     if target.exists() and not args.force:

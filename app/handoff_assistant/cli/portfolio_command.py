@@ -10,17 +10,12 @@ import json
 from pathlib import Path
 
 from handoff_assistant.cli.output import TerminalProgress, write_output
-from handoff_assistant.portfolio.build import build_portfolio, bundle_changes, history
-from handoff_assistant.portfolio.export import to_csv, to_html, to_json
 from handoff_assistant.portfolio.model import History, Portfolio
-from handoff_assistant.portfolio.projects import default_project_assessor
-from handoff_assistant.portfolio.store import Store, StoreError
 from handoff_assistant.portfolio.table import COLUMN_IDS, COLUMNS, RowFilter, filter_rows, sort_rows
 from handoff_assistant.serialization import to_jsonable
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("portfolio", help="readiness of every bundle and project below some folders")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dirs", nargs="+", metavar="DIR", help="a folder where bundles land, or a project folder")
     parser.add_argument("--format", choices=("text", "csv", "json", "html"), default="text")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
@@ -36,11 +31,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="only rows without blocking items")
     parser.add_argument("--search", default="", help="only rows containing every word of this text")
     parser.add_argument("--history", metavar="PROJECT", help="show one project's bundles over time instead")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from handoff_assistant.cli import UsageError
+    from handoff_assistant.portfolio.build import build_portfolio, bundle_changes, history
+    from handoff_assistant.portfolio.projects import default_project_assessor
+    from handoff_assistant.portfolio.store import Store, StoreError
 
     assessor = default_project_assessor(_policy(args.policy))
     progress = TerminalProgress()
@@ -78,6 +75,8 @@ def _policy(path: str | None):
 
 
 def render(portfolio: Portfolio, fmt: str) -> str:
+    from handoff_assistant.portfolio.export import to_csv, to_html, to_json
+
     if fmt == "csv":
         return to_csv(portfolio)
     if fmt == "json":

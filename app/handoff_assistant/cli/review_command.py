@@ -13,15 +13,13 @@ from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED
 from handoff_assistant.portfolio.reviews import ReviewError, read_review, save_review
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("review", help="approve a bundle or request changes (review.json beside it)")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("bundle", help="the bundle folder or .zip")
     decision = parser.add_mutually_exclusive_group()
     decision.add_argument("--approve", dest="decision", action="store_const", const=APPROVED)
     decision.add_argument("--request-changes", dest="decision", action="store_const", const=CHANGES_REQUESTED)
     parser.add_argument("-m", "--comment", default="", help="what is good, or which changes are needed")
     parser.add_argument("--by", help="the reviewer (default: your login name)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,10 +11,6 @@ from typing import Iterable
 
 from handoff_assistant.cli.output import TerminalProgress, write_output
 from handoff_assistant.formatting import human_size
-from handoff_assistant.scan import ScanError, ScanOptions, scan_project
-from handoff_assistant.scan.environment import EnvironmentProbeError
-from handoff_assistant.scan.findings import RULES
-from handoff_assistant.scan.findings.notebooks import OUTPUT_RULE_PREFIX
 from handoff_assistant.scan.report import (
     CATEGORIES, DECLARED_UNUSED, SEVERITIES, UNKNOWN, USED_DECLARED, USED_UNDECLARED, Dependency, Finding, ScanReport,
     SourceRef, location_text,
@@ -31,18 +27,18 @@ STATUS_TITLES = (
 MAX_PLACES = 3  # source places shown per dependency
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("scan", help="scan a prototype folder and report what will break on a server")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="the prototype's folder")
     parser.add_argument("--python", help="the target interpreter (default: the project's venv, else python3 on PATH)")
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
     parser.add_argument("--no-cache", action="store_true", help="ignore cached per-file results")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from handoff_assistant.cli import UsageError
+    from handoff_assistant.scan import ScanError, ScanOptions, scan_project
+    from handoff_assistant.scan.environment import EnvironmentProbeError
 
     progress = TerminalProgress()
     try:
@@ -164,6 +160,9 @@ def _rule_groups(findings: list[Finding]) -> list[str]:
 
 def _rule_title(rule_id: str) -> str:
     """The rule's title; a finding in a saved notebook output is titled after the rule it repeats."""
+    from handoff_assistant.scan.findings import RULES
+    from handoff_assistant.scan.findings.notebooks import OUTPUT_RULE_PREFIX
+
     if rule_id in RULES:
         return RULES[rule_id].title
     base = rule_id.removeprefix(OUTPUT_RULE_PREFIX)

@@ -11,17 +11,18 @@ import json
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from handoff_assistant.bundle import BundleError, VerificationResult, verify_bundle
-from handoff_assistant.bundle.harness_run import RunOptions, run_harness
+from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.verification_record import (FAILED, SKIPPED, VerificationRecord, record_to_dict,
                                                           write_record)
 from handoff_assistant.cli.output import TerminalProgress
 
+if TYPE_CHECKING:  # the verifier loads in run(): `handoff verify --help` stays fast
+    from handoff_assistant.bundle.verify import VerificationResult
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("verify", help="check a bundle (folder or .zip) against its manifest and "
-                                                  "SHA256SUMS")
+
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("bundle", help="the bundle folder or .zip")
     parser.add_argument("--run-tests", action="store_true",
                         help="also build the bundle's environment from the lock and run its harness; the result is "
@@ -35,10 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--python", help="interpreter to build the environment with (default: the bundle's "
                                          "target Python from PATH)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from handoff_assistant.bundle.verify import verify_bundle
     from handoff_assistant.cli import EXIT_FAILED_CHECK, EXIT_OK
 
     result = verify_bundle(args.bundle)
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_tests(args: argparse.Namespace) -> VerificationRecord:
+    from handoff_assistant.bundle.harness_run import RunOptions, run_harness
     from handoff_assistant.cli import UsageError
 
     if args.config and not Path(args.config).is_file():
