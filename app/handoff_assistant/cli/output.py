@@ -16,9 +16,9 @@ def write_output(text: str, output: Optional[str]) -> None:
 class TerminalProgress:
     """A one-line progress bar on stderr, only when stderr is a terminal."""
 
-    def __init__(self, stream: TextIO = sys.stderr) -> None:
-        self._stream = stream
-        self._active = stream.isatty()
+    def __init__(self, stream: Optional[TextIO] = None) -> None:
+        self._stream = sys.stderr if stream is None else stream  # now, not at import: tests swap it
+        self._active = self._stream.isatty()
 
     def __call__(self, done: int, total: int, message: str) -> None:
         if not self._active:
