@@ -10,8 +10,8 @@ import pytest
 from handoff_assistant.bundle import BundleError, BundleOptions
 from handoff_assistant.bundle.harness_run import (SETUP_CHECK, RunOptions, choose_python, parse_harness_output,
                                                   run_harness, secret_masker)
-from handoff_assistant.bundle.verification_record import (FAILED, PASSED, SKIPPED, CheckResult, read_record,
-                                                          record_path, write_record)
+from handoff_assistant.bundle.verification_record import CheckResult, read_record, record_path, write_record
+from handoff_assistant.outcome import FAILED, INCOMPLETE, NOT_APPLICABLE, PASSED
 from handoff_assistant.bundle.writer import write_bundle
 from handoff_assistant.portfolio.model import Verification
 from handoff_assistant.portfolio.verification import read_verification
@@ -49,7 +49,7 @@ def test_the_run_installs_from_the_wheelhouse_passes_then_names_a_missing_key(ha
     assert record.results[0] == CheckResult(SETUP_CHECK, PASSED, "Installed from the package index, every file "
                                                                  "checked against its hash (--require-hashes).")
     assert _statuses(record)["test_each_entry_point_runs_on_its_sample_input"] == PASSED
-    assert record.count(PASSED) == 7 and record.count(SKIPPED) == 1
+    assert record.count(PASSED) == 7 and record.count(NOT_APPLICABLE) == 1 and record.outcome.state == PASSED
     assert any("--require-hashes" in line for line in lines) and "Successfully installed tiny-frame-1.0.0 " \
         "tiny-num-1.1.0" in lines
     assert steps == sorted(steps) and steps[-1] == 6
@@ -59,7 +59,7 @@ def test_the_run_installs_from_the_wheelhouse_passes_then_names_a_missing_key(ha
     assert saved == hashed_bundle.with_name(hashed_bundle.name.removesuffix(".zip") + ".verification.json")
     assert read_record(saved) == record
     assert read_verification(hashed_bundle) == Verification(state="passed", by=record.by, at=record.at,
-                                                            detail="7 checks passed, 1 skipped")
+                                                            detail="7 passed, 1 n/a")
 
     config.write_text("# score_factor removed\n")
     again = run_harness(hashed_bundle, options)  # re-uses the opened bundle and its environment
@@ -137,13 +137,17 @@ def test_harness_output_becomes_one_result_per_check():
               "FAIL test_smoke.py::test_runs\n    'score' exited with code 1\n      | Traceback\n"
               "FAIL test_outputs.py::test_match (the check itself crashed)\nTraceback (most recent call last):\n"
               "SKIP test_config.py::test_paths\n    No path.\n"
-              "1 passed, 2 failed, 1 skipped\n")
+              "INCOMPLETE test_smoke.py::test_sample\n    No sample input.\n"
+              "N/A test_env.py::test_imports\n    No import.\n"
+              "1 passed, 2 failed, 1 incomplete, 1 n/a\n")
     assert parse_harness_output(output) == (
         CheckResult("test_config.py::test_keys", PASSED),
         CheckResult("test_smoke.py::test_runs", FAILED, "'score' exited with code 1\n  | Traceback"),
         CheckResult("test_outputs.py::test_match", FAILED,
                     "(the check itself crashed)\nTraceback (most recent call last):"),
-        CheckResult("test_config.py::test_paths", SKIPPED, "No path."))
+        CheckResult("test_config.py::test_paths", INCOMPLETE, "No path."),  # an old harness's skip: not verified
+        CheckResult("test_smoke.py::test_sample", INCOMPLETE, "No sample input."),
+        CheckResult("test_env.py::test_imports", NOT_APPLICABLE, "No import."))
 
 
 def test_a_record_that_is_not_one_is_a_sentence(tmp_path):

@@ -14,8 +14,9 @@ from typing import Optional
 
 import pytest
 
-from handoff_assistant.bundle.verification_record import (FAILED as FAILED_CHECK, PASSED as PASSED_CHECK, CheckResult,
-                                                          IntegrityResult, VerificationRecord, write_record)
+from handoff_assistant.bundle.verification_record import (CheckResult, IntegrityResult, VerificationRecord, sums_digest,
+                                                          write_record)
+from handoff_assistant.outcome import FAILED as FAILED_CHECK, INCOMPLETE as INCOMPLETE_CHECK, PASSED as PASSED_CHECK
 from handoff_assistant.portfolio.model import PROJECT_FOLDER, Record, SectionValue
 
 RUNBOOK = b"# Runbook\n"
@@ -71,15 +72,18 @@ def fixed_assessor(root: Path) -> Record:
                   sections=tuple(SectionValue(s, s.title(), score) for s in SECTIONS))
 
 
-def write_verification(bundle: Path, failed: tuple[str, ...] = (), integrity_ok: bool = True) -> Path:
+def write_verification(bundle: Path, failed: tuple[str, ...] = (), integrity_ok: bool = True,
+                       incomplete: tuple[str, ...] = ()) -> Path:
     """IT's verification.json beside ``bundle``, written by the bundle package (checks: environment, smoke)."""
-    results = tuple(CheckResult(name, FAILED_CHECK if name in failed else PASSED_CHECK)
+    results = tuple(CheckResult(name, FAILED_CHECK if name in failed else
+                                INCOMPLETE_CHECK if name in incomplete else PASSED_CHECK,
+                                "no sample input" if name in incomplete else "")
                     for name in ("environment", "smoke"))
     record = VerificationRecord(
         bundle=bundle.name, project="", bundle_created_at="", by="it-ops", at="2026-11-02T08:00:00+00:00",
         machine="server-1", platform="Linux", integrity=IntegrityResult(integrity_ok, 2, () if integrity_ok else
                                                                         ("RUNBOOK.md: changed",)),
-        results=results if integrity_ok else ())
+        results=results if integrity_ok else (), bundle_sums_sha256=sums_digest(bundle))
     return write_record(bundle, record)
 
 

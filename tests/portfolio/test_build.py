@@ -7,7 +7,7 @@ import pytest
 
 from handoff_assistant.portfolio.build import build_portfolio, bundle_changes, history, refresh, rows_from_records
 from handoff_assistant.portfolio.bundles import default_manifest_reader
-from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, FAILED, NOT_RUN, PASSED, PROJECT_FOLDER,
+from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, FAILED, INCOMPLETE, NOT_RUN, PASSED, PROJECT_FOLDER, RECORD_ERROR,
                                                UNREADABLE, UNREVIEWED)
 from handoff_assistant.portfolio.projects import default_project_assessor
 from handoff_assistant.portfolio.reviews import save_review
@@ -43,7 +43,7 @@ def test_weakest_section_blockers_and_verification(landing):
     fraud = rows[("fraud", BUNDLE)]
     assert fraud.record.weakest_section == "testing"
     assert fraud.verification.state == PASSED and fraud.verification.by == "it-ops"
-    assert fraud.verification.detail == "2 checks passed"
+    assert fraud.verification.detail == "2 passed"
     assert rows[("churn", BUNDLE)].verification.state == NOT_RUN
     assert fraud.review.state == UNREVIEWED
 
@@ -162,16 +162,19 @@ def test_failed_and_unreadable_verification(landing):
     fraud_bundle = landing / "fraud-1.zip"
     write_verification(fraud_bundle, failed=("smoke",))
     fraud = by_project(build([landing]))[("fraud", BUNDLE)]
-    assert fraud.verification.state == FAILED and fraud.verification.detail == "1 of 2 checks failed: smoke"
+    assert fraud.verification.state == FAILED and fraud.verification.detail == "1 of 2 checks failed: smoke: failed"
+    write_verification(fraud_bundle, incomplete=("smoke",))
+    fraud = by_project(build([landing]))[("fraud", BUNDLE)]
+    assert fraud.verification.state == INCOMPLETE and fraud.verification.detail == "not verified: smoke: no sample input"
     write_verification(fraud_bundle, integrity_ok=False)
     fraud = by_project(build([landing]))[("fraud", BUNDLE)]
     assert fraud.verification.state == FAILED and fraud.verification.detail == "integrity failed: RUNBOOK.md: changed"
     (landing / "fraud-1.verification.json").write_bytes(b"\xff\xfe not json")
     fraud = by_project(build([landing]))[("fraud", BUNDLE)]
-    assert fraud.verification.state == FAILED and "cannot be read" in fraud.verification.detail
+    assert fraud.verification.state == RECORD_ERROR and "cannot be read" in fraud.verification.detail
     (landing / "fraud-1.verification.json").write_text('{"passed": true}')
     fraud = by_project(build([landing]))[("fraud", BUNDLE)]
-    assert fraud.verification.state == FAILED and "not a verification record" in fraud.verification.detail
+    assert fraud.verification.state == RECORD_ERROR and "not a verification record" in fraud.verification.detail
 
 
 def test_a_project_folder_with_a_malformed_handoff_yaml_is_a_row_with_the_reason(tmp_path):

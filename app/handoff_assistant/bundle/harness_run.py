@@ -6,7 +6,7 @@
    which Python was used instead, and the environment check will fail);
 4. the lock is installed with ``--require-hashes`` (offline from env/wheels when the bundle has them);
 5. the harness runs with the bundled plain runner (tests/run_harness.py, no pytest needed) using the chosen
-   configuration file and environment values, and its PASS/FAIL/SKIP lines become one result per check.
+   configuration file and environment values, and its PASS/FAIL/INCOMPLETE/N/A lines become one result per check.
 Every step reports progress, streams its output to ``log`` and stops on cancel.
 """
 from __future__ import annotations
@@ -31,18 +31,20 @@ from handoff_assistant.bundle.contents import read_contents
 from handoff_assistant.bundle.manifest import MANIFEST_NAME
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.reader import open_bundle, read_manifest
-from handoff_assistant.bundle.verification_record import (FAILED, PASSED, SKIPPED, CheckResult, IntegrityResult,
-                                                          PythonUsed, VerificationRecord)
+from handoff_assistant.bundle.verification_record import (CheckResult, IntegrityResult, PythonUsed,
+                                                          VerificationRecord, sums_digest)
 from handoff_assistant.bundle.verify import VerificationResult, verify_bundle
+from handoff_assistant.outcome import FAILED, INCOMPLETE, NOT_APPLICABLE, PASSED
 from handoff_assistant.scan.findings.masking import mask_secrets, mask_value
 from handoff_assistant.tasks import CancelToken, Cancelled, ProgressCallback, ensure_cancel, ensure_progress
 
 LogCallback = Callable[[str], None]
 STEPS = 6
 SETUP_CHECK = "setup: create the environment and install the lock"
-_RESULT_LINE = re.compile(r"^(PASS|FAIL|SKIP) (\S+)")
-_SUMMARY_LINE = re.compile(r"^\d+ passed, \d+ failed, \d+ skipped$")
-_STATUS = {"PASS": PASSED, "FAIL": FAILED, "SKIP": SKIPPED}
+_RESULT_LINE = re.compile(r"^(PASS|FAIL|INCOMPLETE|N/A|SKIP) (\S+)")
+_SUMMARY_LINE = re.compile(r"^\d+ passed, \d+ failed, \d+ (?:skipped|incomplete)(?:, \d+ n/a)?$")
+# SKIP is what harnesses of bundles built before the three outcomes print: a skipped check was not verified.
+_STATUS = {"PASS": PASSED, "FAIL": FAILED, "INCOMPLETE": INCOMPLETE, "N/A": NOT_APPLICABLE, "SKIP": INCOMPLETE}
 _LOCAL_FOLDERS = (".venv", "__pycache__", ".pytest_cache", "logs")  # what IT made in a bundle folder
 _VERSION_CODE = "import sys; print('%d.%d.%d' % sys.version_info[:3])"
 
@@ -103,7 +105,7 @@ def _record(source: Path, integrity: VerificationResult, python: Optional[Python
         at=datetime.now(timezone.utc).isoformat(timespec="seconds"), machine=platform.node(),
         platform=platform.platform(), workdir=workdir,
         integrity=IntegrityResult(integrity.ok, integrity.checked, tuple(differing), integrity.problems),
-        python=python, results=results)
+        python=python, results=results, bundle_sums_sha256=sums_digest(source) if integrity.ok else "")
 
 
 def _user() -> str:
@@ -246,7 +248,7 @@ def _run_checks(folder: Path, options: RunOptions, cancel: CancelToken, say: Log
 
 
 def parse_harness_output(output: str) -> tuple[CheckResult, ...]:
-    """tests/run_harness.py prints ``PASS|FAIL|SKIP file::check`` and then the message indented by 4 spaces."""
+    """tests/run_harness.py prints ``PASS|FAIL|INCOMPLETE|N/A file::check`` then the message indented by 4 spaces."""
     results: list[list[str]] = []
     for line in output.splitlines():
         match = _RESULT_LINE.match(line)

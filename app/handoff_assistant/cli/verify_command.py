@@ -2,7 +2,8 @@
 
 With ``--run-tests`` it also prepares the bundle as IT would (venv from the lock, the harness with the given
 configuration) and saves the result as verification.json beside the bundle; exit 0 only when integrity holds
-and every check passes.
+and every check passes: a check that could not verify (no sample input, an unreachable host) makes the
+verification incomplete, which exits 1 with each reason listed.
 """
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from handoff_assistant.bundle.options import BundleError
-from handoff_assistant.bundle.verification_record import (FAILED, SKIPPED, VerificationRecord, record_to_dict,
-                                                          write_record)
+from handoff_assistant.bundle.verification_record import VerificationRecord, record_to_dict, write_record
 from handoff_assistant.cli.output import TerminalProgress
+from handoff_assistant.outcome import CHECK_STATUSES, PASSED, outcome_label
 
 if TYPE_CHECKING:  # the verifier loads in run(): `handoff verify --help` stays fast
     from handoff_assistant.bundle.verify import VerificationResult
@@ -104,12 +105,15 @@ def render_record(record: VerificationRecord) -> str:
     if python and python.note:
         lines.append(f"  NOTE: {python.note}")
     for check in record.results:
-        lines.append(f"  {check.status.upper():7} {check.name}")
-        if check.status in (FAILED, SKIPPED) and check.message:
-            lines += [f"          {line}" for line in check.message.splitlines()]
-    verdict = "PASSED" if record.passed else "FAILED"
-    lines.append(f"{verdict}: {record.count('passed')} passed, {record.count(FAILED)} failed, "
-                 f"{record.count(SKIPPED)} skipped.")
+        lines.append(f"  {outcome_label(check.status):10} {check.name}")
+        if check.status != PASSED and check.message:
+            lines += [f"             {line}" for line in check.message.splitlines()]
+    outcome = record.outcome
+    counts = ", ".join(f"{record.count(status)} {status}" for status in CHECK_STATUSES)
+    lines.append(f"{outcome_label(outcome.state)}: {counts}.")
+    if not outcome.passed:
+        lines.append("Why:" if outcome.state == "failed" else "Not verified, because:")
+        lines += [f"  - {reason}" for reason in outcome.reasons]
     return "\n".join(line for line in lines if line)
 
 

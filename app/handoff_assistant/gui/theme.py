@@ -7,6 +7,11 @@ from PySide6.QtWidgets import QApplication
 
 LEVEL_COLOURS = {"Ready": "#2e8b57", "Needs work": "#c77c00", "Not ready": "#cc3b3b"}
 SEVERITY_COLOURS = {"critical": "#b3261e", "high": "#d9534f", "medium": "#d08a00", "low": "#5b8bd0", "info": "#8a94a3"}
+# Verification outcomes (handoff_assistant.outcome): incomplete is amber, never the green of passed.
+OUTCOME_COLOURS = {"passed": "#2e8b57", "failed": "#cc3b3b", "incomplete": "#c77c00", "n/a": "#8a94a3",
+                   "record error": "#b3261e"}
+OUTCOME_ICONS = {"passed": "done", "failed": "attention", "incomplete": "pending", "n/a": "suppress",
+                 "record error": "attention"}
 CHART_COLOURS = ("#3b78c2", "#e07b39", "#3aa17e", "#c4496c", "#8a63c9", "#c9a227", "#4fb0c6", "#7f8c8d")
 
 

@@ -7,16 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from handoff_assistant.outcome import FAILED as OUTCOME_FAILED, INCOMPLETE as OUTCOME_INCOMPLETE, PASSED as OUTCOME_PASSED
+
 SCHEMA_VERSION = 1
 
 # Where a record came from.
 BUNDLE = "bundle"
 PROJECT_FOLDER = "project folder"
 
-# IT verification states (from verification.json beside a bundle).
+# IT verification states (from verification.json beside a bundle; outcomes from handoff_assistant.outcome).
 NOT_RUN = "not run"
-PASSED = "passed"
-FAILED = "failed"
+PASSED = OUTCOME_PASSED
+FAILED = OUTCOME_FAILED
+INCOMPLETE = OUTCOME_INCOMPLETE
+RECORD_ERROR = "record error"  # the verification.json beside the bundle cannot be trusted; detail says why
 
 # Review states (from review.json beside a bundle).
 UNREVIEWED = "unreviewed"
@@ -70,10 +74,10 @@ class Record:
 
 @dataclass(frozen=True)
 class Verification:
-    state: str = NOT_RUN  # NOT_RUN, PASSED, FAILED
+    state: str = NOT_RUN  # NOT_RUN, PASSED, FAILED, INCOMPLETE, RECORD_ERROR
     by: str = ""
     at: str = ""
-    detail: str = ""  # e.g. "2 of 9 checks failed", or why verification.json could not be read
+    detail: str = ""  # e.g. "2 of 9 checks failed: …", "incomplete: …", or why verification.json is not trusted
 
 
 @dataclass(frozen=True)

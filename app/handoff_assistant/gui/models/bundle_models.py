@@ -11,9 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from handoff_assistant.bundle.contents import LockRow
-from handoff_assistant.bundle.verification_record import FAILED, PASSED, CheckResult
+from handoff_assistant.bundle.verification_record import CheckResult
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.models.base import Column, RowTableModel
+from handoff_assistant.gui.theme import OUTCOME_ICONS
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 10  # a file's path inside the bundle, on the code tree's leaves
 
@@ -131,7 +132,7 @@ def check_title(name: str) -> str:
 class CheckResultTableModel(RowTableModel):
     columns = (
         Column("Check", lambda r: check_title(r.name), tooltip=lambda r: r.name,
-               decoration=lambda r: icon({PASSED: "done", FAILED: "attention"}.get(r.status, "pending"))),
+               decoration=lambda r: icon(OUTCOME_ICONS.get(r.status, "attention"))),
         Column("Result", lambda r: r.status),
         Column("Message", lambda r: r.message.splitlines()[0] if r.message else "", tooltip=lambda r: r.message),
     )

@@ -11,7 +11,8 @@ from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from handoff_assistant.gui.models.base import ROW_ROLE, SORT_ROLE, Index, RowTableModel
-from handoff_assistant.portfolio.model import FAILED, PASSED, UNREADABLE, Row
+from handoff_assistant.gui.theme import OUTCOME_COLOURS
+from handoff_assistant.portfolio.model import UNREADABLE, Row
 from handoff_assistant.portfolio.table import COLUMNS, RowFilter
 
 SECTIONS_COLUMN = len(COLUMNS)
@@ -19,7 +20,7 @@ LEVEL_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.id == "level")
 PROJECT_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.id == "project")
 _NUMERIC = {"score", "blockers"}
 LEVEL_COLOURS = {"Ready": "#2e8b57", "Needs work": "#c77c00", "Not ready": "#cc3b3b", UNREADABLE: "#8a94a3"}
-STATE_COLOURS = {PASSED: "#2e8b57", FAILED: "#cc3b3b"}
+STATE_COLOURS = OUTCOME_COLOURS
 
 
 class PortfolioModel(RowTableModel):

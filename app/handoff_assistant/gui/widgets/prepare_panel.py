@@ -5,6 +5,7 @@ through a queued signal. Nothing runs unless the bundle's integrity held (``set_
 """
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Optional
 
@@ -15,13 +16,15 @@ from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QHeaderVie
 
 from handoff_assistant.bundle.harness_run import RunOptions, run_harness
 from handoff_assistant.bundle.options import BundleError
-from handoff_assistant.bundle.verification_record import FAILED, PASSED, SKIPPED, VerificationRecord, write_record
+from handoff_assistant.bundle.verification_record import VerificationRecord, write_record
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import show_error
 from handoff_assistant.gui.models.bundle_models import CheckResultTableModel
 from handoff_assistant.gui.settings import user_data_dir
+from handoff_assistant.gui.theme import OUTCOME_COLOURS
 from handoff_assistant.gui.widgets.progress_panel import ProgressPanel
 from handoff_assistant.gui.workers import TaskRunner, Worker
+from handoff_assistant.outcome import CHECK_STATUSES, outcome_label
 
 
 class LogRelay(QObject):
@@ -83,6 +86,11 @@ class PreparePanel(QWidget):
         self.status = QLabel("Open an intact bundle to run its harness.")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.TextFormat.RichText)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict.hide()
         self.progress = ProgressPanel()
         self.progress.cancel_requested.connect(self.cancel)
         self.results = CheckResultTableModel(self)
@@ -106,6 +114,7 @@ class PreparePanel(QWidget):
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.status, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.verdict)
         layout.addWidget(self.progress)
         layout.addWidget(splitter, 1)
         self._update()
@@ -185,6 +194,7 @@ class PreparePanel(QWidget):
             return
         bundle, emit = self.bundle, self.relay.line.emit
         self.log.clear()
+        self.verdict.hide()
         self.results.set_results(())
         self.progress.begin("Preparing the bundle…")
         self.worker = self.runner.start(
@@ -206,9 +216,8 @@ class PreparePanel(QWidget):
         self._ended()
         self.record = record
         self.results.set_results(record.results)
-        verdict = "PASSED" if record.passed else "FAILED"
-        lines = [f"{verdict}: {record.count(PASSED)} passed, {record.count(FAILED)} failed, "
-                 f"{record.count(SKIPPED)} skipped."]
+        self.show_outcome(record)
+        lines = []
         if record.python is not None:
             lines.append(record.python.note or f"Built with Python {record.python.version} (the bundle's target).")
         try:
@@ -219,6 +228,21 @@ class PreparePanel(QWidget):
             show_error(self, str(error))
         self.status.setText(" ".join(lines))
         self.run_finished.emit(record)
+
+    def show_outcome(self, record: VerificationRecord) -> None:
+        """The verdict banner: PASSED, FAILED or INCOMPLETE in its own colour, with the counts and the reasons."""
+        outcome = record.outcome
+        counts = ", ".join(f"{record.count(status)} {status}" for status in CHECK_STATUSES)
+        reasons = "".join(f"<br>• {escape(reason)}" for reason in outcome.reasons[:5])
+        more = f"<br>… {len(outcome.reasons) - 5} more" if len(outcome.reasons) > 5 else ""
+        lead = {"passed": "Every check passed.", "failed": "Do not deploy: a check failed.",
+                "incomplete": "Not verified: some checks could not run here."}[outcome.state]
+        self.verdict.setText(f"<b>{outcome_label(outcome.state)}</b> — {lead} ({counts}){reasons}{more}")
+        colour = OUTCOME_COLOURS[outcome.state]
+        self.verdict.setStyleSheet(f"QLabel {{ border: 2px solid {colour}; border-left: 8px solid {colour}; "
+                                   "padding: 6px; border-radius: 3px; }")
+        self.verdict.setAccessibleName(f"Verification outcome: {outcome.state}")
+        self.verdict.show()
 
     def _failed(self, summary: str, details: str) -> None:
         self._ended()
