@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from handoff_assistant.atomic_files import write_text_atomically
-from handoff_assistant.bundle.manifest import SUMS_NAME
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.outcome import (CHECK_STATUSES, FAILED, INCOMPLETE, NOT_APPLICABLE, PASSED, Outcome,
                                        check_status, combine)
@@ -184,7 +183,8 @@ def sums_digest(bundle: Path | str) -> str:
 
     "" when the bundle or that file cannot be read; then no record can be tied to it.
     """
-    from handoff_assistant.bundle.contents import read_contents
+    from handoff_assistant.bundle.contents import read_contents  # heavy: not needed to read a record
+    from handoff_assistant.bundle.manifest import SUMS_NAME
 
     try:
         return hashlib.sha256(read_contents(bundle).read(SUMS_NAME)).hexdigest()
