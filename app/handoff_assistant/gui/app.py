@@ -26,6 +26,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     multiprocessing.freeze_support()  # the scan's process pool, in a frozen (PyInstaller) app
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    from handoff_assistant.gui.display_check import display_problem
+
+    problem = display_problem()
+    if problem:  # Qt would abort with a core dump; say what is missing instead
+        print(problem, file=sys.stderr)
+        return 2
     from PySide6.QtWidgets import QApplication
 
     from handoff_assistant.gui.logging_setup import setup_logging
