@@ -28,7 +28,6 @@ def test_flags_working_directory_reliance(language, text, rule, line):
 
 
 @pytest.mark.parametrize(("language", "text"), [
-    ("Python", 'sys.path.append("src")'),
     ("Python", "sys.path.insert(0, str(Path(__file__).parent))"),
     ("Python", '# os.chdir("/Users/maria")\nx = 1'),
     ("Python", 'print("call os.chdir(path) first")'),

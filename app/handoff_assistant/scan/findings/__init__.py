@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from handoff_assistant.scan.findings import hosts, masking, paths, workdir
+from handoff_assistant.scan.findings import hosts, masking, paths, server_paths, workdir
 from handoff_assistant.scan.findings.base import RULES, Hit, Rule, make_finding, make_snippet, with_fingerprints
 from handoff_assistant.scan.findings.hosts import find_hosts
 from handoff_assistant.scan.findings.paths import find_paths
+from handoff_assistant.scan.findings.placement import adjust_for_placement
 from handoff_assistant.scan.findings.secrets import find_secrets
+from handoff_assistant.scan.findings.server_paths import find_server_paths
 from handoff_assistant.scan.findings.source import read_source
 from handoff_assistant.scan.findings.workdir import find_workdir
 from handoff_assistant.scan.report import Finding
@@ -21,7 +23,8 @@ from handoff_assistant.scan.report import Finding
 # What any detector needs to see at least once, in the lower-cased text. Most files and cells have none of it, and
 # reading Python with tokenize is most of a scan's time, so those are not read at all.
 _NEEDLES = paths.TEXT_NEEDLES + workdir.TEXT_NEEDLES + hosts.TEXT_NEEDLES + masking.TEXT_NEEDLES
-_PATTERN = re.compile(f"{hosts.TEXT_PATTERN}|{masking.TEXT_PATTERN}")
+_PATTERN = re.compile(f"{hosts.TEXT_PATTERN}|{masking.TEXT_PATTERN}|{server_paths.TEXT_PATTERN}"
+                      f"|{server_paths.WINDOWS_TEXT_PATTERN}")
 
 __all__ = ["RULES", "Rule", "notebook_findings", "scan_text"]
 
@@ -33,7 +36,7 @@ def scan_text(text: str, *, file: str, language: Optional[str], cell: Optional[i
     source = read_source(text, file=file, language=language)
     hits = find_secrets(source)
     if not source.prose:
-        hits += find_paths(source) + find_workdir(source) + find_hosts(source)
+        hits += find_paths(source) + find_server_paths(source) + find_workdir(source) + find_hosts(source)
     masks: dict[int, list[tuple[int, int]]] = {}
     for hit in hits:
         for row, start, end in hit.masks:
@@ -43,7 +46,7 @@ def scan_text(text: str, *, file: str, language: Optional[str], cell: Optional[i
         line_text = source.lines[hit.line - 1] if hit.line <= len(source.lines) else ""
         snippet = make_snippet(line_text, masks.get(hit.line, ()))
         findings.append(make_finding(hit.rule, file=file, line=hit.line, snippet=snippet, cell=cell, detail=hit.detail))
-    return with_fingerprints(findings)
+    return with_fingerprints(adjust_for_placement(findings, source))
 
 
 def _may_have_findings(text: str) -> bool:

@@ -49,6 +49,9 @@ _CONNECTION_KEY = re.compile(r"(?i)(?:(?:^|(?<=[;'\"]))\s*(?:server|host|hostnam
 _NOT_HOSTS = {"true", "false", "yes", "no", "on", "off", "null", "none", "nil", "auto", "default", "any", "all",
               "production", "prod", "staging", "dev", "development", "test", "local", "remote", "self", "str",
               "string", "int", "required", "optional", "host", "hostname", "server", "port", "name", "address"}
+# Single labels that documentation and tests use as stand-ins (http://foo/x), not machines of a network.
+_PLACEHOLDER_HOSTS = {"foo", "bar", "baz", "qux", "example", "dummy", "placeholder", "yourhost", "your-host",
+                      "myhost", "my-host", "hostname", "your-server", "yourserver", "domain", "x", "y", "a", "b"}
 _IP_PORT = re.compile(r"(?<![\w.])(?P<host>\d{1,3}(?:\.\d{1,3}){3})(?::\d{2,5})?(?![\w.])")
 _HOST_KEY = re.compile(r"(?i)(?:^|_|\b)(?:host|hostname|server|addr|address|ip|bind)$")
 _LOOKED_AT = (STRING, CODE, SHELL)
@@ -94,6 +97,8 @@ def classify_host(host: str, *, single_label_is_internal: bool = True) -> Option
         return LOOPBACK
     if name.endswith(_INTERNAL_SUFFIXES):
         return INTERNAL_NAME
+    if name in _PLACEHOLDER_HOSTS:
+        return None
     return INTERNAL_NAME if single_label_is_internal and "." not in name else None
 
 
@@ -125,7 +130,10 @@ def _literal_host(segment: Segment) -> Optional[tuple[Rule, str]]:
     value = text.rsplit(":", 1)[0] if text.count(":") == 1 else text
     if value.lower() in _NOT_HOSTS:
         return None
-    rule = classify_host(value, single_label_is_internal=bool(_HOST_KEY.search(segment.key)))
+    keyed = bool(_HOST_KEY.search(segment.key))
+    if not keyed and value != value.lower():
+        return None  # "Setup.local", "Config.internal": file names; host names are written in lower case
+    rule = classify_host(value, single_label_is_internal=keyed)
     return (rule, value) if rule else None
 
 

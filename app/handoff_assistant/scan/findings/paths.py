@@ -31,7 +31,12 @@ TEMP_DIR = Rule("path.temp-dir", "path", "low", "Fixed temporary folder",
                 "files, or a configured output folder for results that must be kept.")
 FILE_URL = Rule("path.file-url", "path", "medium", "file:// URL",
                 "file:// URL pointing at a local file ({detail}).", _FIX)
-register(USER_HOME, WINDOWS_DRIVE, UNC_SHARE, MOUNT, TEMP_DIR, FILE_URL)
+USER_CACHE = Rule("path.user-cache", "path", "low", "Per-user cache folder",
+                  "A per-user cache folder ({detail}); `~` is expanded for whoever runs the code, so it works on a "
+                  "server too, as long as that account may write to its home folder.",
+                  "Nothing needed. To let IT move it, read it from an environment variable with this as the "
+                  "default: os.environ.get(\"MYTOOL_CACHE\", os.path.expanduser(\"~/.cache/mytool\")).")
+register(USER_HOME, WINDOWS_DRIVE, UNC_SHARE, MOUNT, TEMP_DIR, FILE_URL, USER_CACHE)
 
 # Not inside a word, a URL or another path; "sqlite:////Users/..." (scheme + absolute path) does count.
 _BOUNDARY = r"(?:(?<=:///)|(?<=file://)|(?<![\w.\\/:~$%@-]))"
@@ -54,8 +59,10 @@ _PATTERNS: tuple[tuple[Rule, re.Pattern[str]], ...] = (
 _ESCAPED_UNC = re.compile(r"(?<![\w\\/:])\\{4}(?!\\)[A-Za-z0-9][\w.$-]+\\{2}[\w.$-]+")
 _REGEX_HINT = re.compile(r"\(\?|\[\^|\.\*|\.\+|^\^|\$$|\\[dDwWsSbB][+*?{)|]")
 _REGEX_CALLS = {"compile", "match", "search", "sub", "subn", "findall", "finditer", "fullmatch", "split",
-                "contains", "extract", "extractall", "replace", "glob", "fnmatch"}
+                "contains", "extract", "extractall", "replace", "fnmatch"}  # glob patterns are paths
 _ROUTE_CALLS = {"add_url_rule", "add_api_route", "re_path", "url_for", "redirect"}
+_PROSE_KEYS = {"help", "description", "epilog", "usage"}  # argparse/click texts for people, not locations
+_USER_CACHE = re.compile(r"~/\.cache(?:/|$)")
 _LOOKED_AT = (STRING, CODE, SHELL)
 _PATH_HINT = re.compile(r"[/\\~]")
 # A text whose lower-cased form contains none of these has no path finding (see scan_text).
@@ -76,7 +83,7 @@ def _excluded(segment: Segment) -> bool:
     if segment.kind != STRING:
         return False
     callee = segment.calls[-1].rsplit(".", 1)[-1] if segment.calls else ""
-    return (segment.decorated or callee in _ROUTE_CALLS or callee in _REGEX_CALLS
+    return (segment.decorated or segment.key.lower() in _PROSE_KEYS or callee in _ROUTE_CALLS or callee in _REGEX_CALLS
             or bool(_REGEX_HINT.search(segment.text)))
 
 
@@ -91,7 +98,9 @@ def _segment_hits(segment: Segment) -> list[Hit]:
                 continue
             taken.append((match.start(), match.end()))
             row, _ = segment.position(match.start())
-            hits.append(Hit(rule, row, _shorten(_WHOLE_PATH.match(segment.text, match.start()).group())))
+            whole = _WHOLE_PATH.match(segment.text, match.start()).group()
+            kept = USER_CACHE if rule is USER_HOME and _USER_CACHE.match(whole) else rule
+            hits.append(Hit(kept, row, _shorten(whole)))
     return hits
 
 

@@ -225,10 +225,11 @@ class _PythonReader:
         inner = literal[quote_at + width: len(literal) - width]
         calls = tuple(bracket.callee for bracket in stack if bracket.callee)
         innermost = stack[-1] if stack else _Bracket("", False, "")
-        kind = DOCSTRING if self._is_statement(index, end) else STRING
+        key = self._key_before(index)
+        kind = DOCSTRING if self._is_statement(index, end) or _is_documentation(key, self._significant, index) \
+            else STRING
         escaped = "r" not in literal[:quote_at].lower()
-        return Segment(inner, start.start[0], start.start[1] + quote_at + width, kind, self._key_before(index),
-                       calls, innermost.decorated, escaped, innermost.items, innermost.key)
+        return Segment(inner, start.start[0], start.start[1] + quote_at + width, kind, key, calls, innermost.decorated, escaped, innermost.items, innermost.key)
 
     def _source_between(self, start: tuple[int, int], end: tuple[int, int]) -> str:
         (row1, col1), (row2, col2) = start, end
@@ -274,6 +275,17 @@ class _PythonReader:
             break
         decorated = position >= 0 and self._significant[position].string == "@"
         return ".".join(reversed(parts)), decorated
+
+
+# Names whose string value is prose for people (``__doc__ = """…"""``, ``USAGE = "…"``), never code or config.
+_DOCUMENTATION_NAMES = re.compile(r"(?i)^_*(?:doc|docs|docstring|usage|description|epilog|help_text|long_description)_*$")
+
+
+def _is_documentation(key: str, tokens: list[tokenize.TokenInfo], index: int) -> bool:
+    """A string assigned to ``__doc__`` (also ``f.__doc__ = …`` and ``__doc__ += …``) or a documentation name."""
+    if key and _DOCUMENTATION_NAMES.match(key):
+        return True
+    return index >= 2 and tokens[index - 1].string == "+=" and tokens[index - 2].string == "__doc__"
 
 
 def _token_kind(tok: tokenize.TokenInfo) -> str:

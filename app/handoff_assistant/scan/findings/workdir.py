@@ -6,9 +6,10 @@ process; ``sys.path.append``/``insert`` and R ``.libPaths`` with an absolute fol
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from handoff_assistant.scan.findings.base import Hit, Rule, register
-from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Source
+from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Segment, Source
 
 CHDIR = Rule("workdir.chdir", "workdir", "medium", "Changes the working directory",
              "The code changes the working directory ({detail}); relative paths then depend on where it was run.",
@@ -20,10 +21,18 @@ SYS_PATH = Rule("workdir.sys-path", "workdir", "high", "Adds an absolute folder 
                 "Make the code an installable package (pyproject.toml) or import it relative to the project, and "
                 "declare other libraries in requirements.txt (R: DESCRIPTION or renv) instead of pointing at "
                 "folders.")
-register(CHDIR, SYS_PATH)
+SYS_PATH_RELATIVE = Rule("workdir.sys-path-relative", "workdir", "medium",
+                         "Adds a folder relative to the working directory to the import path",
+                         "The code adds a relative folder to the import path ({detail}); Python resolves it against "
+                         "the working directory, so imports fail when the code is started from another folder.",
+                         "Build the folder from the file's own location: sys.path.insert(0, str(Path(__file__)"
+                         ".resolve().parent / \"lib\")), or better make the code an installable package "
+                         "(pyproject.toml) and declare the library in requirements.txt.")
+register(CHDIR, SYS_PATH, SYS_PATH_RELATIVE)
 
 _PY_CHDIR = re.compile(r"(?<![\w.])(?<!def )((?:os\.)?f?chdir)\s*\(")
 _PY_SYS_PATH = {"sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"}
+_PATH_WRAPPERS = {"abspath", "realpath", "normpath", "Path", "str", "fspath", "resolve", "join"}
 _ABSOLUTE = re.compile(r"^(?:/|~|[A-Za-z]:[\\/]|\\\\)")
 # A text whose lower-cased form contains none of these has no working-directory finding (see scan_text).
 TEXT_NEEDLES = ("chdir", "setwd", "sys.path", "addsitedir", "libpaths", "%cd")
@@ -54,6 +63,8 @@ def _python_hits(source: Source) -> list[Hit]:
         elif (segment.kind == STRING and segment.calls and segment.calls[-1] in _PY_SYS_PATH
               and _ABSOLUTE.match(segment.text)):
             hits.append(Hit(SYS_PATH, segment.row, segment.calls[-1]))
+        elif segment.kind == STRING and _is_relative_sys_path(segment, source.lines):
+            hits.append(Hit(SYS_PATH_RELATIVE, segment.row, f'{_sys_path_call(segment)}("{segment.text}")'))
     literals = [segment for segment in source.segments if segment.kind != SHELL]
     for row, line in enumerate(source.lines, start=1):
         for match in _PY_CHDIR.finditer(line):
@@ -61,6 +72,25 @@ def _python_hits(source: Source) -> list[Hit]:
                 hits.append(Hit(CHDIR, row, match.group(1)))
                 break
     return hits
+
+
+def _is_relative_sys_path(segment: Segment, lines: tuple[str, ...]) -> bool:
+    """``sys.path.append("../input/lib")``, also through ``os.path.abspath``/``Path``/``str``, unless the line
+    anchors it to the file's own folder (``__file__``)."""
+    call = _sys_path_call(segment)
+    if call is None or _ABSOLUTE.match(segment.text) or "\n" in segment.text or len(segment.text) > 200:
+        return False
+    wrappers = segment.calls[segment.calls.index(call) + 1:]
+    if any(wrapper.rsplit(".", 1)[-1] not in _PATH_WRAPPERS for wrapper in wrappers):
+        return False
+    line = lines[segment.row - 1] if segment.row <= len(lines) else ""
+    if "__file__" in line:
+        return False
+    return bool(wrappers) or segment.argument == (1 if call.endswith("insert") else 0)
+
+
+def _sys_path_call(segment: Segment) -> Optional[str]:
+    return next((call for call in segment.calls if call in _PY_SYS_PATH), None)
 
 
 def _line_hits(text: str, row: int) -> list[Hit]:
