@@ -40,3 +40,20 @@ def test_verify_cli_prints_what_differs(tmp_path, capsys):
     assert "changed: a.txt (its content differs from SHA256SUMS)" in out
     assert "problem: SHA256SUMS does not list handoff-manifest.json" in out
     assert out.rstrip().endswith("Do not install this bundle; ask its owner for a new one.")
+
+
+def test_verify_cli_names_planted_files_and_sums_up_a_whole_venv(project, tmp_path, capsys):
+    from handoff_assistant.bundle import BundleOptions
+    from handoff_assistant.bundle.writer import write_bundle
+    from tests.bundle.helpers import inputs_for
+
+    bundle = write_bundle(inputs_for(project), BundleOptions(tmp_path / "out", zip=False, engine="installed")).path
+    (bundle / "code" / "tinyscore" / "__pycache__").mkdir()
+    (bundle / "code" / "tinyscore" / "__pycache__" / "score.cpython-311.pyc").write_bytes(b"junk")
+    for number in range(30):
+        (bundle / ".venv" / "lib").mkdir(parents=True, exist_ok=True)
+        (bundle / ".venv" / "lib" / f"f{number:02d}.py").write_text("")
+    assert main(["verify", str(bundle)]) == 1
+    out = capsys.readouterr().out
+    assert "  not part of the bundle: code/tinyscore/__pycache__/score.cpython-311.pyc" in out
+    assert "  not part of the bundle: .venv/ (30 files; --format json lists them)" in out

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from handoff_assistant.bundle import BundleOptions
+from handoff_assistant.bundle import BundleOptions, verify_bundle
 from handoff_assistant.bundle.writer import write_bundle
 from handoff_assistant.readiness.model import ConfigKey
 from tests.bundle.helpers import inputs_for, project_file, report_for
@@ -40,6 +40,19 @@ def test_a_configured_bundle_passes_every_check(stdlib_bundle):
     assert "PASS test_outputs.py::test_outputs_match_the_expected_output" in out
     assert "N/A test_environment.py::test_every_detected_third_party_import_imports\n    The scan detected no " in out
     assert out.strip().endswith("6 passed, 0 failed, 0 incomplete, 1 n/a")
+
+
+def test_a_harness_run_writes_no_bytecode_into_the_bundle(stdlib_bundle, tmp_path):
+    """Failed before: the entry point's python wrote code/tinyscore/__pycache__/ into the verified folder."""
+    config, env_file = tmp_path / "config.yaml", tmp_path / ".env"
+    config.write_text('score_factor: "2"\nmodel_dir: "."\n')
+    env_file.write_text("MAIL_API_TOKEN=token-for-tests\n")
+    result = subprocess.run([sys.executable, "-B", "tests/run_harness.py"], cwd=stdlib_bundle, capture_output=True,
+                            text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "HANDOFF_CONFIG": str(config),
+                                                         "HANDOFF_ENV_FILE": str(env_file)})
+    assert "PASS test_smoke.py::test_each_entry_point_runs_on_its_sample_input" in result.stdout, result.stdout
+    assert not list(stdlib_bundle.rglob("__pycache__"))
+    assert verify_bundle(stdlib_bundle).ok
 
 
 def test_missing_configuration_names_each_key_and_where_to_put_it(stdlib_bundle):

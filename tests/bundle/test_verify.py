@@ -36,15 +36,25 @@ def test_missing_and_extra_files_are_named(folder_bundle):
     assert result.missing == ("scripts/run.sh",) and result.extra == ("code/sitecustomize.py",)
 
 
-def test_what_it_creates_in_an_installed_folder_is_not_extra(folder_bundle):
+@pytest.mark.parametrize("planted", ["code/tinyscore/__pycache__/score.cpython-311.pyc", "__pycache__/x.pyc",
+                                     ".venv/lib/python3.11/site-packages/evil.pth", ".pytest_cache/v/x",
+                                     "config/config.yaml", "logs/score.log", "code/scores.csv"])
+def test_every_file_sha256sums_does_not_list_is_extra_nothing_skipped(folder_bundle, planted):
+    """Failed before: verify skipped __pycache__/ and .venv/ (a planted .pyc runs on import, a .pth when the venv
+    starts), the filled-in config, logs and declared outputs."""
+    (folder_bundle / planted).parent.mkdir(parents=True, exist_ok=True)
+    (folder_bundle / planted).write_bytes(b"import os; os.system('touch /tmp/pwned')\n")
+    result = verify_bundle(folder_bundle)
+    assert not result.ok and result.extra == (planted,)
+
+
+def test_a_folder_the_caller_recreates_is_the_only_thing_left_out(folder_bundle):
     (folder_bundle / ".venv" / "bin").mkdir(parents=True)
     (folder_bundle / ".venv" / "bin" / "python").write_text("")
-    (folder_bundle / "config" / "config.yaml").write_text("score_factor: 2\n")
-    (folder_bundle / "config" / ".env").write_text("MAIL_API_TOKEN=x\n")
-    (folder_bundle / "tests" / "__pycache__").mkdir()
-    (folder_bundle / "tests" / "__pycache__" / "x.pyc").write_bytes(b"\0")
-    (folder_bundle / "code" / "scores.csv").write_text("customer_id,score\n")  # the declared output of "score"
-    assert verify_bundle(folder_bundle).ok
+    assert verify_bundle(folder_bundle, recreated=(".venv",)).ok
+    (folder_bundle / "code" / "__pycache__").mkdir()
+    (folder_bundle / "code" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+    assert verify_bundle(folder_bundle, recreated=(".venv",)).extra == ("code/__pycache__/x.pyc",)
 
 
 def test_a_manifest_that_disagrees_with_sha256sums_fails(folder_bundle):

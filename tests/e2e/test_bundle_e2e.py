@@ -59,9 +59,14 @@ def test_bundle_install_from_the_lock_run_the_harness_break_it_and_verify(tmp_pa
     assert sorted(p.name for p in (bundle / "env" / "wheels").iterdir()) == [
         "tiny_frame-1.0.0-py3-none-any.whl", "tiny_num-1.1.0-py3-none-any.whl"]
     env = _server_env(bundle)
+    marker = tmp_path / "planted-pth-ran"
+    planted = bundle / ".venv" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+    planted.mkdir(parents=True)
+    (planted / "evil.pth").write_text(f"import pathlib; pathlib.Path({str(marker)!r}).write_text('ran')\n")
     setup = subprocess.run(["scripts/setup.sh"], cwd=bundle, env={**env, "PYTHON": sys.executable},
                            capture_output=True, text=True, timeout=300)
     assert setup.returncode == 0, setup.stderr
+    assert not marker.exists() and not (planted / "evil.pth").exists()  # venv --clear: a fresh environment
     python = bundle / ".venv" / "bin" / "python"
     expose_pytest(python, tmp_path / "test-runner")
 
@@ -79,7 +84,9 @@ def test_bundle_install_from_the_lock_run_the_harness_break_it_and_verify(tmp_pa
     assert "config.yaml is missing 1 key(s); add each with its value:" in broken.stdout
     assert "score_factor: Multiplier applied to each customer's value" in broken.stdout
 
-    assert verify_bundle(bundle).ok  # .venv and the filled-in configuration are not part of the bundle
+    extra = verify_bundle(bundle).extra  # nothing is skipped: .venv and the filled-in configuration are extra
+    assert {p for p in extra if not p.startswith(".venv/")} == {"config/.env", "config/config.yaml"}
+    assert verify_bundle(bundle, recreated=(".venv",)).extra == ("config/.env", "config/config.yaml")
     score = bundle / "code" / "tinyscore" / "score.py"
     score.write_text(score.read_text().replace("factor)", "factor * 1.01)"))
     verification = verify_bundle(bundle)

@@ -2,7 +2,7 @@
 
 1. integrity: the bundle is verified first; when it fails, nothing from it is executed;
 2. the bundle is opened into ``workdir/<bundle name>`` (a zip is extracted there, and only there);
-3. an isolated venv is created with the bundle's target Python when one is found (otherwise the record says
+3. a fresh isolated venv is created (``venv --clear``) with the bundle's target Python when one is found (otherwise the record says
    which Python was used instead, and the environment check will fail);
 4. the lock is installed with ``--require-hashes`` (offline from env/wheels when the bundle has them);
 5. the harness runs with the bundled plain runner (tests/run_harness.py, no pytest needed) using the chosen
@@ -122,7 +122,7 @@ def _open_into(source: Path, workdir: Path, report: ProgressCallback, cancel: Ca
     report(1, STEPS, f"Opening the bundle into {folder}")
     cancel.raise_if_cancelled()
     if folder.exists() and any(folder.iterdir()):
-        again = verify_bundle(folder)
+        again = verify_bundle(folder, recreated=(".venv",))  # .venv is emptied by ``venv --clear`` below
         if not again.ok:
             raise BundleError(f"{folder} already exists and is not an intact copy of this bundle. Choose another "
                               "working folder, or remove that folder.")
@@ -187,10 +187,11 @@ def _setup_environment(folder: Path, manifest: dict, python: PythonUsed, options
                        report: ProgressCallback, cancel: CancelToken, say: LogCallback) -> CheckResult:
     venv = folder / ".venv"
     report(3, STEPS, f"Creating an isolated environment in {venv}")
-    if not _venv_python(folder).exists():
-        code, output = stream([python.path, "-m", "venv", str(venv)], folder, None, cancel, say, options.timeout)
-        if code != 0:
-            return CheckResult(SETUP_CHECK, FAILED, f"The virtual environment could not be created:\n{_tail(output)}")
+    # --clear: a fresh environment every time, so nothing planted in .venv (a .pth runs at start-up) survives.
+    code, output = stream([python.path, "-m", "venv", "--clear", str(venv)], folder, None, cancel, say,
+                          options.timeout)
+    if code != 0:
+        return CheckResult(SETUP_CHECK, FAILED, f"The virtual environment could not be created:\n{_tail(output)}")
     report(4, STEPS, "Installing the locked dependencies")
     requirements = folder / "env" / "requirements.txt"
     if not any(line[:1].isalnum() for line in requirements.read_text(encoding="utf-8").splitlines()):
@@ -239,7 +240,7 @@ def _harness_env(folder: Path, options: RunOptions) -> dict[str, str]:
 
 
 def _run_checks(folder: Path, options: RunOptions, cancel: CancelToken, say: LogCallback) -> tuple[CheckResult, ...]:
-    args = [str(_venv_python(folder)), str(folder / "tests" / "run_harness.py")]
+    args = [str(_venv_python(folder)), "-B", str(folder / "tests" / "run_harness.py")]  # -B: no .pyc left behind
     code, output = stream(args, folder, _harness_env(folder, options), cancel, say, options.timeout)
     checks = parse_harness_output(output)
     if not checks:

@@ -1,12 +1,12 @@
 """``verify_bundle(path) -> VerificationResult``: every file against SHA256SUMS, and the manifest against both.
 
 A zip is checked in place (nothing is extracted); an archive member that is not safe fails verification.
-In a folder, what IT creates next to the bundle (.venv, the filled-in config, caches, logs, the entry points'
-declared outputs under code/) is not "extra".
+In a folder every file that SHA256SUMS does not list is an extra file and fails verification: a planted
+``__pycache__/*.pyc`` runs on import and a planted ``.venv/**/*.pth`` when the environment starts, so nothing is
+skipped. Verify a folder before setting it up (or verify the zip IT was given).
 """
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
 from dataclasses import dataclass
@@ -17,10 +17,6 @@ from handoff_assistant.bundle.manifest import MANIFEST_NAME, SUMS_NAME, parse_su
 from handoff_assistant.bundle.options import BundleError, UnsafeBundleError
 from handoff_assistant.bundle.reader import checked_members, open_zip, read_member
 from handoff_assistant.bundle.snapshot import sha256_file
-
-# Files IT creates in an installed bundle folder (docs/bundle-format.md).
-LOCAL_FILES = (".venv/*", "config/config.yaml", "config/.env", "logs/*", "*/__pycache__/*", "__pycache__/*",
-               ".pytest_cache/*", "*/.pytest_cache/*")
 
 
 @dataclass(frozen=True)
@@ -37,10 +33,12 @@ class VerificationResult:
     level: str = ""
 
 
-def verify_bundle(path: Path | str) -> VerificationResult:
+def verify_bundle(path: Path | str, recreated: tuple[str, ...] = ()) -> VerificationResult:
+    """``recreated``: top-level folders of a bundle folder that the caller empties before use (the harness's
+    ``.venv``, made again with ``venv --clear``), so what they hold cannot run; nothing else is ever skipped."""
     source = Path(path)
     try:
-        actual = _zip_hashes(source) if source.is_file() else _folder_hashes(source)
+        actual = _zip_hashes(source) if source.is_file() else _folder_hashes(source, recreated)
     except UnsafeBundleError as error:
         return VerificationResult(str(source), False, 0, problems=(str(error),))
     except BundleError as error:
@@ -54,7 +52,6 @@ class _Contents:
     sums_text: Optional[str]
     manifest_text: Optional[str]
     links: tuple[str, ...] = ()
-    installed_folder: bool = False  # a folder, where IT's runs may have written the declared outputs
 
 
 def _zip_hashes(source: Path) -> _Contents:
@@ -73,19 +70,19 @@ def _zip_hashes(source: Path) -> _Contents:
     return _Contents(hashes, texts.get(SUMS_NAME), texts.get(MANIFEST_NAME))
 
 
-def _folder_hashes(source: Path) -> _Contents:
+def _folder_hashes(source: Path, recreated: tuple[str, ...]) -> _Contents:
     if not source.is_dir():
         raise BundleError(f"{source} does not exist. Choose a bundle folder or a .zip.")
     hashes, links = {}, []
     for path in sorted(source.rglob("*")):
         relative = path.relative_to(source).as_posix()
-        if any(fnmatch.fnmatch(relative, pattern) for pattern in LOCAL_FILES):
+        if relative.split("/", 1)[0] in recreated and not (source / relative.split("/", 1)[0]).is_symlink():
             continue
         if path.is_symlink():
             links.append(relative)
         elif path.is_file():
             hashes[relative] = sha256_file(path)
-    return _Contents(hashes, _text(source / SUMS_NAME), _text(source / MANIFEST_NAME), tuple(links), True)
+    return _Contents(hashes, _text(source / SUMS_NAME), _text(source / MANIFEST_NAME), tuple(links))
 
 
 def _text(path: Path) -> Optional[str]:
@@ -103,8 +100,7 @@ def _compare(where: str, contents: _Contents) -> VerificationResult:
     hashes = contents.hashes
     mismatched = sorted(p for p, digest in sums.items() if p in hashes and hashes[p] != digest)
     missing = sorted(p for p in sums if p not in hashes)
-    created_outputs = _declared_outputs(manifest) if contents.installed_folder else set()
-    extra = sorted(p for p in hashes if p not in sums and p != SUMS_NAME and p not in created_outputs)
+    extra = sorted(p for p in hashes if p not in sums and p != SUMS_NAME)
     if contents.sums_text is not None and MANIFEST_NAME not in sums:
         problems.append(f"{SUMS_NAME} does not list {MANIFEST_NAME}")
     listed = {entry.get("path"): entry.get("sha256") for entry in (manifest or {}).get("files", [])
@@ -120,13 +116,6 @@ def _compare(where: str, contents: _Contents) -> VerificationResult:
     return VerificationResult(where, ok, checked, tuple(mismatched), tuple(missing), tuple(extra), tuple(problems),
                               str((project.get("project") or {}).get("name") or ""), str(project.get("created_at", "")),
                               str((project.get("assessment") or {}).get("level", "")))
-
-
-def _declared_outputs(manifest: Optional[dict[str, Any]]) -> set[str]:
-    """code/<output> of every entry point: files a run in the installed folder writes next to the code."""
-    entries = (manifest or {}).get("entry_points") or []
-    return {f"code/{output}" for entry in entries if isinstance(entry, dict)
-            for output in entry.get("outputs") or () if isinstance(output, str)}
 
 
 def _manifest(text: Optional[str]) -> tuple[Optional[dict[str, Any]], Optional[str]]:

@@ -22,6 +22,8 @@ from handoff_assistant.outcome import CHECK_STATUSES, PASSED, outcome_label
 if TYPE_CHECKING:  # the verifier loads in run(): `handoff verify --help` stays fast
     from handoff_assistant.bundle.verify import VerificationResult
 
+GROUPED_FROM = 10  # a top-level folder with this many extra files is one line ("'.venv/ (2,431 files)")
+
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("bundle", help="the bundle folder or .zip")
@@ -125,7 +127,19 @@ def render_result(result: VerificationResult) -> str:
     lines = [f"FAILED: {result.path} ({about}); {result.checked} files matched."]
     lines += [f"  changed: {path} (its content differs from SHA256SUMS)" for path in result.mismatched]
     lines += [f"  missing: {path}" for path in result.missing]
-    lines += [f"  not part of the bundle: {path}" for path in result.extra]
+    lines += [f"  not part of the bundle: {name}" for name in _extra_lines(result.extra)]
     lines += [f"  problem: {problem}" for problem in result.problems]
     lines.append("Do not install this bundle; ask its owner for a new one.")
     return "\n".join(lines)
+
+
+def _extra_lines(extra: tuple[str, ...]) -> list[str]:
+    """Each extra file, except that a top-level folder full of them (a whole .venv) is one line."""
+    by_top: dict[str, list[str]] = {}
+    for path in extra:
+        by_top.setdefault(path.split("/", 1)[0] + "/" if "/" in path else path, []).append(path)
+    lines = []
+    for top, paths in by_top.items():
+        grouped = len(paths) >= GROUPED_FROM
+        lines += [f"{top} ({len(paths):,} files; --format json lists them)"] if grouped else paths
+    return lines
