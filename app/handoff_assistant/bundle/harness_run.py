@@ -2,8 +2,8 @@
 
 1. integrity: the bundle is verified first; when it fails, nothing from it is executed;
 2. the bundle is opened into ``workdir/<bundle name>`` (a zip is extracted there, and only there);
-3. a fresh isolated venv is created (``venv --clear``) with the bundle's target Python when one is found (otherwise the record says
-   which Python was used instead, and the environment check will fail);
+3. a fresh isolated venv (``venv --clear``) is created with the bundle's target Python when one is found
+   (otherwise the record says which Python was used instead, and the environment check will fail);
 4. the lock is installed with ``--require-hashes`` (offline from env/wheels when the bundle has them);
 5. the harness runs with the bundled plain runner (tests/run_harness.py, no pytest needed) using the chosen
    configuration file and environment values, and its PASS/FAIL/INCOMPLETE/N/A lines become one result per check.
