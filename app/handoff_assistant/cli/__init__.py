@@ -30,6 +30,8 @@ COMMANDS = (
     Command("scan", "scan_command", "scan a prototype folder and report what will break on a server"),
     Command("check", "check_command", "score a prototype against the production-readiness checklist"),
     Command("init", "init_command", "write a starter handoff.yaml prefilled from a scan"),
+    Command("fix", "fix_command", "move hardcoded paths, hosts and secrets into configuration (preview; --apply, "
+                              "--undo)"),
     Command("bundle", "bundle_command", "write the handoff bundle: code, lockfile, runbook, config templates and a "
                                         "test harness"),
     Command("verify", "verify_command", "check a bundle (folder or .zip) against its manifest and SHA256SUMS"),
