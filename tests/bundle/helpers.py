@@ -182,3 +182,12 @@ def expose_pytest(venv_python: Path, dest: Path) -> None:
     site = subprocess.run([str(venv_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
     (Path(site) / "test-runner.pth").write_text(str(dest) + "\n")
+
+
+def reseal(folder: Path) -> Path:
+    """Rewrite a bundle folder's SHA256SUMS after a test edited its manifest (an owner's re-issued bundle)."""
+    from handoff_assistant.bundle import manifest
+
+    (folder / manifest.SUMS_NAME).write_text(manifest.sums_text(manifest.record_files(
+        folder, exclude=(manifest.SUMS_NAME,))))
+    return folder

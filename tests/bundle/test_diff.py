@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from handoff_assistant.bundle import BundleOptions, UnsafeBundleError
+from handoff_assistant.bundle import BundleOptions
 from handoff_assistant.bundle.diff import CHANGED, FileChange, VersionChange, diff_bundles, diff_text
 from handoff_assistant.bundle.writer import write_bundle
 from handoff_assistant.cli import main
 from handoff_assistant.scan.environment import InstalledDistribution
 from handoff_assistant.scan.report import USED_DECLARED, Dependency, Finding, SourceRef
-from tests.bundle.helpers import inputs_for, make_project, report_for
+from tests.bundle.helpers import inputs_for, make_project, report_for, reseal
 
 CHDIR = "    os.chdir(os.path.dirname(__file__))\n"
 CHDIR_FINDING = Finding("workdir.chdir", "workdir", "medium", "tinyscore/score.py", 14,
@@ -94,7 +94,7 @@ def test_findings_are_matched_by_fingerprint_when_the_manifests_list_them(two_bu
     with zipfile.ZipFile(old) as archive:
         archive.extractall(folder)
     (folder / "handoff-manifest.json").write_text((tmp_path / "old.json").read_text())
-    diff = diff_bundles(folder, new)
+    diff = diff_bundles(reseal(folder), reseal(new))
     assert diff.findings_by_fingerprint
     assert diff.findings_new == ("medium host.literal at y.py:9",)
     assert diff.findings_resolved == ("high path.home at x.py:3",)
@@ -104,8 +104,8 @@ def test_an_unsafe_or_missing_bundle_is_a_sentence(two_bundles, tmp_path, capsys
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as archive:
         archive.writestr("../evil.txt", "x")
-    with pytest.raises(UnsafeBundleError, match="leaves the bundle folder"):
-        diff_bundles(evil, two_bundles[1])
+    diff = diff_bundles(evil, two_bundles[1])
+    assert len(diff.tampered) == 1 and "leaves the bundle folder" in diff.tampered[0]
     assert main(["diff", str(tmp_path / "nope.zip"), str(two_bundles[1])]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert not (tmp_path.parent / "evil.txt").exists()
@@ -118,7 +118,7 @@ def _rewrite_manifest(bundle: Path, dest: Path, change) -> Path:
     manifest = json.loads((dest / "handoff-manifest.json").read_text())
     change(manifest)
     (dest / "handoff-manifest.json").write_text(json.dumps(manifest))
-    return dest
+    return reseal(dest)
 
 
 def test_the_manifest_lists_each_finding_and_a_suppressed_one_is_resolved_with_its_reason(two_bundles, tmp_path):
@@ -148,3 +148,39 @@ def test_manifests_without_a_findings_list_are_compared_per_category(two_bundles
     diff = diff_bundles(_rewrite_manifest(old, tmp_path / "older", forget), new)
     assert not diff.findings_by_fingerprint and diff.findings_resolved == ("workdir: 1 → 0",)
     assert "counts per category: these bundles do not list findings" in diff_text(diff)
+
+
+def test_a_one_byte_change_an_added_or_a_removed_file_is_tampering_named_before_any_comparison(two_bundles, tmp_path,
+                                                                                               capsys):
+    old, _ = two_bundles
+    copy = tmp_path / "copy"
+    with zipfile.ZipFile(old) as archive:
+        archive.extractall(copy)
+    main_file = copy / "code" / "tinyscore" / "score.py"
+    main_file.write_bytes(main_file.read_bytes() + b"#")
+    (copy / "code" / "extra.py").write_text("print('hi')\n")
+    (copy / "RUNBOOK.md").unlink()
+    diff = diff_bundles(old, copy)
+    assert diff.tampered == ("NEW bundle: code/tinyscore/score.py: content differs from SHA256SUMS",
+                             "NEW bundle: RUNBOOK.md: missing", "NEW bundle: code/extra.py: not part of the bundle")
+    assert not diff.changed and diff.code_files == ()  # nothing was compared
+    assert main(["diff", str(old), str(copy)]) == 1
+    out = capsys.readouterr().out
+    assert "TAMPERED" in out and "code/tinyscore/score.py: content differs" in out and "No differences" not in out
+
+
+def test_a_new_direct_dependency_already_pinned_transitively_is_reported(two_bundles, tmp_path):
+    old, _ = two_bundles
+
+    def pin_tqdm(manifest):
+        manifest["environment"]["locked"].append({"name": "tqdm", "version": "4.70.1"})
+
+    def import_tqdm(manifest):
+        pin_tqdm(manifest)
+        manifest["dependencies"].append({"distribution": "tqdm", "import_names": ["tqdm"], "status": USED_DECLARED,
+                                         "installed_version": "4.70.1"})
+
+    diff = diff_bundles(_rewrite_manifest(old, tmp_path / "a", pin_tqdm), _rewrite_manifest(old, tmp_path / "b",
+                                                                                            import_tqdm))
+    assert diff.dependencies_now_direct == (("tqdm", "4.70.1"),) and diff.dependencies_added == ()
+    assert "= tqdm: now imported and declared, pinned 4.70.1 as before" in diff_text(diff)

@@ -1,20 +1,25 @@
 """``diff_bundles(old, new) -> BundleDiff``: what changed between two handoffs of a project.
 
-Everything comes from the two manifests, except the line counts of changed code files (difflib on the two
-texts). Findings are matched by fingerprint when the manifests list them (``findings``): only open findings
+Both bundles are verified first (every file against SHA256SUMS and the manifest): a bundle that fails is
+reported as tampered, with its files named, and nothing is compared — a diff of a changed copy would describe
+changes nobody handed over. Code changes come from the files' own hashes (as read), their line counts from
+difflib on the two texts; the rest comes from the two manifests. Findings are matched by fingerprint when the manifests list them (``findings``): only open findings
 count, so a finding suppressed since the last handoff is "resolved" with its reason. Older manifests only carry
 ``findings_summary``, and then the change is given per category.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from packaging.version import InvalidVersion, Version
 
 from handoff_assistant.bundle.contents import BundleContents, read_contents
+from handoff_assistant.bundle.options import BundleError
+from handoff_assistant.bundle.verify import VerificationResult, verify_bundle
 from handoff_assistant.serialization import to_jsonable
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
@@ -66,23 +71,53 @@ class BundleDiff:
     config_keys_added: tuple[str, ...] = ()
     config_keys_removed: tuple[str, ...] = ()
     code_files: tuple[FileChange, ...] = ()
+    dependencies_now_direct: tuple[tuple[str, str], ...] = ()  # (name, version): pinned before as a transitive one
+    tampered: tuple[str, ...] = ()  # "NEW bundle: code/x.py: content differs from SHA256SUMS"; nothing compared
+    verification: tuple[str, str] = ("", "")  # IT's outcome of OLD and NEW from their records ("" = not run)
 
     @property
     def changed(self) -> bool:
         return any(value for key, value in self.__dict__.items()
-                   if key not in ("old", "new", "findings_by_fingerprint"))
+                   if key not in ("old", "new", "findings_by_fingerprint", "tampered", "verification"))
 
 
 def diff_bundles(old: Path | str, new: Path | str, progress: Optional[ProgressCallback] = None,
                  cancel: Optional[CancelToken] = None) -> BundleDiff:
     report, token = ensure_progress(progress), ensure_cancel(cancel)
-    report(0, 3, "Reading both bundles")
+    for path in (Path(old), Path(new)):
+        if not path.exists():
+            raise BundleError(f"{path} does not exist. Choose a bundle folder or a .zip.")
+    report(0, 3, "Verifying both bundles against their SHA256SUMS")
+    checked = verify_bundle(old), verify_bundle(new)
+    outcomes = (_verification_state(old), _verification_state(new))
+    tampered = tuple(f"{label} bundle: {line}" for label, result in zip(("OLD", "NEW"), checked)
+                     for line in result.differing_lines())
+    if tampered:
+        return BundleDiff(str(old), str(new), tampered=tampered, verification=outcomes)
+    token.raise_if_cancelled()
     before, after = read_contents(old), read_contents(new)
-    return diff_contents(before, after, report, token)
+    diff = diff_contents(before, after, report, token, hashes=(checked[0].hashes, checked[1].hashes))
+    return dataclasses.replace(diff, verification=outcomes)
+
+
+def _verification_state(bundle: Path | str) -> str:
+    """IT's outcome from the record beside the bundle, "" when there is none for this bundle's content."""
+    from handoff_assistant.bundle.verification_record import belongs_to, read_record, record_path
+
+    path = record_path(bundle)
+    if not path.is_file():
+        return ""
+    try:
+        record = read_record(path)
+    except BundleError:
+        return "record error"
+    return record.outcome.state if belongs_to(record, bundle) else ""
 
 
 def diff_contents(before: BundleContents, after: BundleContents, progress: Optional[ProgressCallback] = None,
-                  cancel: Optional[CancelToken] = None) -> BundleDiff:
+                  cancel: Optional[CancelToken] = None,
+                  hashes: Optional[tuple[Mapping[str, str], Mapping[str, str]]] = None) -> BundleDiff:
+    """The comparison of two (verified) bundles; ``hashes`` are their files' hashes as read, else the manifests'."""
     report, token = ensure_progress(progress), ensure_cancel(cancel)
     old, new = before.manifest, after.manifest
     report(1, 3, "Comparing the manifests")
@@ -91,7 +126,9 @@ def diff_contents(before: BundleContents, after: BundleContents, progress: Optio
     entries = _entry_point_changes(old.get("entry_points") or [], new.get("entry_points") or [])
     old_keys, new_keys = _names(old.get("config_keys")), _names(new.get("config_keys"))
     report(2, 3, "Comparing the code")
-    code = _code_changes(before, after, token)
+    old_hashes, new_hashes = hashes or (_manifest_hashes(old), _manifest_hashes(new))
+    code = _code_changes(before, after, _code_only(old_hashes), _code_only(new_hashes), token)
+    now_direct = _now_direct(old, new)
     report(3, 3, "Compared")
     return BundleDiff(
         str(before.source), str(after.source), added, removed, changed,
@@ -99,7 +136,8 @@ def diff_contents(before: BundleContents, after: BundleContents, progress: Optio
         _change(_get(old, "environment", "platform"), _get(new, "environment", "platform")),
         _change(_get(old, "assessment", "score"), _get(new, "assessment", "score")),
         _change(_get(old, "assessment", "level"), _get(new, "assessment", "level")),
-        *findings, *entries, tuple(sorted(new_keys - old_keys)), tuple(sorted(old_keys - new_keys)), code)
+        *findings, *entries, tuple(sorted(new_keys - old_keys)), tuple(sorted(old_keys - new_keys)), code,
+        now_direct)
 
 
 def diff_to_dict(diff: BundleDiff) -> dict[str, Any]:
@@ -191,13 +229,34 @@ def _names(keys: Any) -> set[str]:
     return {k["name"] for k in keys or [] if isinstance(k, dict) and k.get("name")}
 
 
-def _code_hashes(manifest: dict[str, Any]) -> dict[str, str]:
+def _manifest_hashes(manifest: dict[str, Any]) -> dict[str, str]:
     return {f["path"]: f.get("sha256", "") for f in manifest.get("files") or []
-            if isinstance(f, dict) and str(f.get("path", "")).startswith("code/")}
+            if isinstance(f, dict) and isinstance(f.get("path"), str)}
 
 
-def _code_changes(before: BundleContents, after: BundleContents, cancel: CancelToken) -> tuple[FileChange, ...]:
-    old, new = _code_hashes(before.manifest), _code_hashes(after.manifest)
+def _code_only(hashes: Mapping[str, str]) -> dict[str, str]:
+    return {path: digest for path, digest in hashes.items() if path.startswith("code/")}
+
+
+def _direct(manifest: dict[str, Any]) -> set[str]:
+    return {_canonical(d["distribution"]) for d in manifest.get("dependencies") or []
+            if isinstance(d, dict) and d.get("distribution") and d.get("status") != "declared-unused"}
+
+
+def _locked(manifest: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {_canonical(p["name"]): (p["name"], str(p.get("version") or ""))
+            for p in _get(manifest, "environment", "locked") or [] if isinstance(p, dict) and p.get("name")}
+
+
+def _now_direct(old: dict[str, Any], new: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Direct dependencies of NEW that OLD already pinned as transitive ones, at the same version."""
+    before, after = _locked(old), _locked(new)
+    return tuple(after[k] for k in sorted((_direct(new) - _direct(old)) & before.keys() & after.keys())
+                 if before[k][1] == after[k][1])
+
+
+def _code_changes(before: BundleContents, after: BundleContents, old: dict[str, str], new: dict[str, str],
+                  cancel: CancelToken) -> tuple[FileChange, ...]:
     changes = []
     for path in sorted(old.keys() | new.keys()):
         cancel.raise_if_cancelled()
@@ -232,12 +291,20 @@ def _line_counts(old: list[str], new: list[str]) -> tuple[int, int]:
 def diff_text(diff: BundleDiff) -> str:
     """The diff as a few readable lines per kind of change (the CLI's text output and the GUI's summary)."""
     lines = [f"Comparing {diff.old}", f"     with {diff.new}"]
+    if diff.tampered:
+        return "\n".join(lines + ["TAMPERED: a bundle does not match its SHA256SUMS and manifest, so nothing was "
+                                   "compared. Do not install it; ask its owner for a new one."]
+                          + [f"  {line}" for line in diff.tampered])
+    old_state, new_state = (state or "not run" for state in diff.verification)
+    lines.append(f"IT verification: {old_state.upper()} → {new_state.upper()}")
     if not diff.changed:
         return "\n".join(lines + ["No differences: same dependencies, target, readiness, findings, entry points, "
                                   "configuration keys and code."])
     lines += _section("Dependencies", [f"+ {n} {v}" for n, v in diff.dependencies_added]
                       + [f"- {n} {v}" for n, v in diff.dependencies_removed]
-                      + [f"~ {c.name} {c.old} → {c.new} ({c.direction})" for c in diff.dependencies_changed])
+                      + [f"~ {c.name} {c.old} → {c.new} ({c.direction})" for c in diff.dependencies_changed]
+                      + [f"= {n}: now imported and declared, pinned {v} as before"
+                         for n, v in diff.dependencies_now_direct])
     lines += _section("Target", [f"{label}: {c.old} → {c.new}" for label, c in
                                  (("Python", diff.python), ("platform", diff.platform)) if c])
     lines += _section("Readiness", [f"{label}: {c.old} → {c.new}" for label, c in

@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional
 
 from handoff_assistant.bundle.contents import read_contents
+from handoff_assistant.bundle.data_inputs import required_inputs
 from handoff_assistant.bundle.manifest import MANIFEST_NAME
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.reader import open_bundle, read_manifest
+from handoff_assistant.bundle.snapshot import sha256_file
 from handoff_assistant.bundle.verification_record import (CheckResult, IntegrityResult, PythonUsed,
                                                           VerificationRecord, sums_digest)
 from handoff_assistant.bundle.verify import VerificationResult, verify_bundle
@@ -41,6 +43,7 @@ from handoff_assistant.tasks import CancelToken, Cancelled, ProgressCallback, en
 LogCallback = Callable[[str], None]
 STEPS = 6
 SETUP_CHECK = "setup: create the environment and install the lock"
+INPUTS_CHECK = "inputs: every required input is in place"
 _RESULT_LINE = re.compile(r"^(PASS|FAIL|INCOMPLETE|N/A|SKIP) (\S+)")
 _SUMMARY_LINE = re.compile(r"^\d+ passed, \d+ failed, \d+ (?:skipped|incomplete)(?:, \d+ n/a)?$")
 # SKIP is what harnesses of bundles built before the three outcomes print: a skipped check was not verified.
@@ -81,7 +84,24 @@ def run_harness(bundle: Path | str, options: RunOptions, progress: Optional[Prog
     report(5, STEPS, "Running the harness")
     checks = tuple(dataclasses.replace(c, message=mask(c.message)) for c in _run_checks(folder, options, token, say))
     report(STEPS, STEPS, "Finished")
-    return _record(source, integrity, python, (setup,) + checks, str(folder))
+    return _record(source, integrity, python, (setup, inputs_check(folder, manifest)) + checks, str(folder))
+
+
+def inputs_check(folder: Path, manifest: dict) -> CheckResult:
+    """Each required input (manifest ``inputs`` that did not travel) placed at its path with its SHA-256."""
+    required = required_inputs(manifest)
+    if not required:
+        return CheckResult(INPUTS_CHECK, NOT_APPLICABLE, "The bundle declares no required input: every file the "
+                                                         "code opens travels in code/.")
+    missing = [p for p in sorted(required) if not (folder / p).is_file()]
+    different = [p for p in sorted(required) if p not in missing and sha256_file(folder / p) != required[p]]
+    if different:
+        return CheckResult(INPUTS_CHECK, FAILED, "Placed with another content than the manifest records (SHA-256 "
+                                                 "differs): " + ", ".join(different))
+    if missing:
+        return CheckResult(INPUTS_CHECK, INCOMPLETE, "Not placed yet, so the code that opens them cannot run: "
+                           + ", ".join(missing) + ". RUNBOOK.md lists each with its SHA-256.")
+    return CheckResult(INPUTS_CHECK, PASSED, f"{len(required)} required input(s) in place with their SHA-256.")
 
 
 def secret_masker(values: Mapping[str, str]) -> Callable[[str], str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from handoff_assistant.bundle.config_templates import BundleConfigKey
+from handoff_assistant.bundle.data_inputs import DataInput
 from handoff_assistant.bundle.entry_points import BundleEntryPoint, SampleCopy
 from handoff_assistant.bundle.lock import LockResult
 from handoff_assistant.bundle.snapshot import SnapshotPlan, sha256_file
@@ -53,6 +54,7 @@ class ManifestParts:
     config_keys: tuple[BundleConfigKey, ...]
     not_ready_reason: Optional[str]
     warnings: tuple[str, ...]
+    inputs: tuple[DataInput, ...] = ()
 
 
 def environment_statement(lock: LockResult) -> str:
@@ -114,6 +116,7 @@ def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str
                      "links_left_behind": list(parts.snapshot.links),
                      "data_references": to_jsonable(parts.snapshot.data_references),
                      "samples": to_jsonable(parts.samples)},
+        "inputs": to_jsonable(parts.inputs),
         "warnings": list(parts.warnings),
         "files": to_jsonable(tuple(files)),
     }

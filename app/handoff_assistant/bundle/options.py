@@ -20,6 +20,8 @@ class BundleOptions:
     policy_path: Optional[Path] = None  # team policy file for the assessment
     python: Optional[str] = None  # the target interpreter the scan asks (path or command)
     pip_env: Optional[Mapping[str, str]] = None  # environment of pip / pip-compile / uv; None = inherit (user's pip config)
+    max_input_bytes: int = 50 * 1000 * 1000  # a file the code refers to travels in code/ up to this size
+    data_folders: tuple[str, ...] = ()  # project folders a file name in the code may be relative to
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
+from handoff_assistant.bundle.data_inputs import required_inputs
 from handoff_assistant.bundle.manifest import MANIFEST_NAME, SUMS_NAME, parse_sums
 from handoff_assistant.bundle.options import BundleError, UnsafeBundleError
 from handoff_assistant.bundle.reader import checked_members, open_zip, read_member
@@ -31,6 +32,17 @@ class VerificationResult:
     project: str = ""
     created_at: str = ""
     level: str = ""
+    hashes: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)  # every file as found
+    inputs_missing: tuple[str, ...] = ()  # required inputs (manifest "inputs", travels: false) not placed yet
+    inputs_different: tuple[str, ...] = ()  # placed where the manifest says, but with another SHA-256
+
+    def differing_lines(self) -> tuple[str, ...]:
+        """Each file that fails the check, with what is wrong, then each other problem."""
+        return (tuple(f"{p}: content differs from SHA256SUMS" for p in self.mismatched)
+                + tuple(f"{p}: missing" for p in self.missing)
+                + tuple(f"{p}: not part of the bundle" for p in self.extra)
+                + tuple(f"{p}: a required input whose SHA-256 differs from the manifest" for p in self.inputs_different)
+                + self.problems)
 
 
 def verify_bundle(path: Path | str, recreated: tuple[str, ...] = ()) -> VerificationResult:
@@ -100,7 +112,10 @@ def _compare(where: str, contents: _Contents) -> VerificationResult:
     hashes = contents.hashes
     mismatched = sorted(p for p, digest in sums.items() if p in hashes and hashes[p] != digest)
     missing = sorted(p for p in sums if p not in hashes)
-    extra = sorted(p for p in hashes if p not in sums and p != SUMS_NAME)
+    required = required_inputs(manifest)  # IT places these where the manifest says; their hash must match
+    inputs_different = sorted(p for p, digest in required.items() if p in hashes and hashes[p] != digest)
+    inputs_missing = sorted(p for p in required if p not in hashes)
+    extra = sorted(p for p in hashes if p not in sums and p != SUMS_NAME and p not in required)
     if contents.sums_text is not None and MANIFEST_NAME not in sums:
         problems.append(f"{SUMS_NAME} does not list {MANIFEST_NAME}")
     listed = {entry.get("path"): entry.get("sha256") for entry in (manifest or {}).get("files", [])
@@ -111,11 +126,12 @@ def _compare(where: str, contents: _Contents) -> VerificationResult:
     problems += [f"{p} is in {SUMS_NAME} but not in the manifest" for p in sorted(sums)
                  if p not in listed and p != MANIFEST_NAME]
     checked = sum(1 for p, digest in sums.items() if hashes.get(p) == digest)
-    ok = not (mismatched or missing or extra or problems)
+    ok = not (mismatched or missing or extra or problems or inputs_different)
     project = manifest or {}
     return VerificationResult(where, ok, checked, tuple(mismatched), tuple(missing), tuple(extra), tuple(problems),
                               str((project.get("project") or {}).get("name") or ""), str(project.get("created_at", "")),
-                              str((project.get("assessment") or {}).get("level", "")))
+                              str((project.get("assessment") or {}).get("level", "")), dict(hashes),
+                              tuple(inputs_missing), tuple(inputs_different))
 
 
 def _manifest(text: Optional[str]) -> tuple[Optional[dict[str, Any]], Optional[str]]:

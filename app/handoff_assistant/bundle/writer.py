@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from handoff_assistant import __version__
-from handoff_assistant.bundle import config_templates, harness, lock, manifest, r_env, runbook, schedule, snapshot
+from handoff_assistant.bundle import (config_templates, data_inputs, harness, lock, manifest, r_env, runbook, schedule,
+                                      snapshot)
 from handoff_assistant.bundle.entry_points import plan_entry_points, slugify
 from handoff_assistant.bundle.options import BundleError, BundleOptions, BundleResult, NotReadyError
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
@@ -73,10 +74,13 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
     try:
         report_progress(0, STEPS, "Listing the code and data files")
         plan = snapshot.plan_snapshot(inputs.root.resolve(), cancel, exclude=[output_dir])
+        referenced = data_inputs.plan_inputs(inputs.root.resolve(), plan, cancel, options.max_input_bytes,
+                                             options.data_folders)
+        plan = referenced.snapshot
         created_at = _created_at(inputs.root.resolve(), inputs.report, plan)
         name = bundle_name(inputs.project.name or inputs.root.name, created_at, inputs.report.git.commit)
-        warnings = _assemble(inputs, options, _Planned(plan, created_at, staging / name), reason, report_progress,
-                             cancel)
+        warnings = _assemble(inputs, options, _Planned(plan, created_at, staging / name, referenced), reason,
+                             report_progress, cancel)
         cancel.raise_if_cancelled()
         report_progress(STEPS, STEPS, "Writing the zip" if options.zip else "Moving the bundle into place")
         final = _move_into_place(staging, name, output_dir, options.zip, cancel)
@@ -108,6 +112,7 @@ class _Planned:
     plan: snapshot.SnapshotPlan
     created_at: str
     dest: Path
+    inputs: data_inputs.InputsPlan
 
 
 def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, reason: Optional[str],
@@ -143,11 +148,12 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
         _write(dest / path, text, executable=path in harness.EXECUTABLE_SCRIPTS)
 
     report_progress(4, STEPS, "Writing the runbook and the manifest")
-    warnings = _warnings(planned_warnings, inputs, lock_result, plan, python_version, options, reason)
+    warnings = _warnings(planned_warnings + planned.inputs.warnings, inputs, lock_result, plan, python_version,
+                         options, reason)
     parts = manifest.ManifestParts(
         __version__, created_at, report, project, inputs.assessment, lock_result, python_version,
         options.target_platform or report.target.platform, options.with_wheels, plan, entry_points, samples, keys,
-        reason, warnings)
+        reason, warnings, planned.inputs.inputs)
     _write(dest / runbook.RUNBOOK_NAME, runbook.render_runbook(manifest.manifest_data(parts, ()), dest.name))
     records = manifest.record_files(dest)
     _write(dest / manifest.MANIFEST_NAME, manifest.manifest_json(manifest.manifest_data(parts, records)))

@@ -1,4 +1,8 @@
-"""``handoff diff OLD NEW``: what changed between two bundles of a project (text or JSON); exit 0 either way."""
+"""``handoff diff OLD NEW``: what changed between two bundles of a project (text or JSON).
+
+Both bundles are verified first: exit 1 when one is tampered (its files named, nothing compared), else exit 0
+whether or not something changed.
+"""
 from __future__ import annotations
 
 import argparse
@@ -15,7 +19,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from handoff_assistant.bundle.diff import diff_bundles, diff_text, diff_to_dict
     from handoff_assistant.bundle.options import BundleError
-    from handoff_assistant.cli import EXIT_OK, UsageError
+    from handoff_assistant.cli import EXIT_FAILED_CHECK, EXIT_OK, UsageError
 
     try:
         diff = diff_bundles(args.old, args.new)
@@ -25,4 +29,4 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(diff_to_dict(diff), indent=2, ensure_ascii=False))
     else:
         print(diff_text(diff))
-    return EXIT_OK
+    return EXIT_FAILED_CHECK if diff.tampered else EXIT_OK
