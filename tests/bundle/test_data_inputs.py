@@ -107,3 +107,16 @@ def test_the_gz_bundle_passes_its_harness_in_a_fresh_venv(tmp_path):
     assert record.outcome.state == PASSED, record.outcome.reasons
     assert {r.name.split("::")[-1]: r.status for r in record.results}[
         "test_each_entry_point_runs_on_its_sample_input"] == PASSED
+
+
+def test_the_cli_names_a_missing_and_a_different_required_input(tmp_path, capsys):
+    from handoff_assistant.cli import main
+
+    bundle = _bundle(_project(tmp_path / "proj"), tmp_path / "out").path
+    assert main(["verify", str(bundle)]) == 0
+    out = capsys.readouterr().out
+    assert "required input not placed yet: code/models/big.bin" in out
+    (bundle / "code" / "models").mkdir()
+    (bundle / "code" / "models" / "big.bin").write_bytes(b"\1" * 2000)
+    assert main(["verify", str(bundle)]) == 1
+    assert "required input differs: code/models/big.bin" in capsys.readouterr().out

@@ -3,7 +3,9 @@
 A zip is checked in place (nothing is extracted); an archive member that is not safe fails verification.
 In a folder every file that SHA256SUMS does not list is an extra file and fails verification: a planted
 ``__pycache__/*.pyc`` runs on import and a planted ``.venv/**/*.pth`` when the environment starts, so nothing is
-skipped. Verify a folder before setting it up (or verify the zip IT was given).
+skipped. Verify a folder before setting it up (or verify the zip IT was given). The one exception is a
+required input (manifest ``inputs``, ``travels: false``) placed at ``code/<path>``: accepted when its SHA-256 is
+the recorded one, named when it differs (a failure) or is missing (a note).
 """
 from __future__ import annotations
 

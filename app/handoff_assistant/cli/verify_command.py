@@ -122,13 +122,18 @@ def render_record(record: VerificationRecord) -> str:
 def render_result(result: VerificationResult) -> str:
     about = f"{result.project or 'unnamed project'}, created {result.created_at or 'at an unknown time'}, " \
             f"readiness {result.level or 'unknown'}"
+    placed = [f"  required input not placed yet: {path} (RUNBOOK.md gives its SHA-256)" for path in
+              result.inputs_missing]
     if result.ok:
-        return f"OK: {result.path} ({about}): {result.checked} files match SHA256SUMS and the manifest."
+        return "\n".join([f"OK: {result.path} ({about}): {result.checked} files match SHA256SUMS and the manifest."]
+                         + placed)
     lines = [f"FAILED: {result.path} ({about}); {result.checked} files matched."]
+    lines += [f"  required input differs: {path} (its SHA-256 is not the one in the manifest)"
+              for path in result.inputs_different]
     lines += [f"  changed: {path} (its content differs from SHA256SUMS)" for path in result.mismatched]
     lines += [f"  missing: {path}" for path in result.missing]
     lines += [f"  not part of the bundle: {name}" for name in _extra_lines(result.extra)]
-    lines += [f"  problem: {problem}" for problem in result.problems]
+    lines += [f"  problem: {problem}" for problem in result.problems] + placed
     lines.append("Do not install this bundle; ask its owner for a new one.")
     return "\n".join(lines)
 
