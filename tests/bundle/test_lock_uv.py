@@ -10,7 +10,7 @@ import pytest
 
 from handoff_assistant.bundle import BundleOptions, build_bundle, verify_bundle
 from handoff_assistant.bundle.lock import (DirectRequirements, LockRequest, find_uv, lock_dependencies,
-                                           requirements_in_text, uv_compile_args, uv_env)
+                                           requirements_in_text, uv_compile_args)
 from handoff_assistant.bundle.options import LockError
 from handoff_assistant.scan.report import TargetEnvironment
 from handoff_assistant.tasks import CancelToken
@@ -127,9 +127,3 @@ def test_uv_compile_args_set_the_target_and_never_look_for_a_target_interpreter(
     assert "--python-version" not in uv_compile_args("uv", None, None)
 
 
-def test_uv_env_passes_pip_index_settings_on_and_keeps_uv_own():
-    env = uv_env({"PIP_FIND_LINKS": "/a /b", "PIP_NO_INDEX": "1", "PIP_INDEX_URL": "https://pypi.corp/simple",
-                  "UV_INDEX_URL": "https://uv.corp/simple"})
-    assert env["UV_FIND_LINKS"] == "/a,/b" and env["UV_NO_INDEX"] == "1"
-    assert env["UV_INDEX_URL"] == "https://uv.corp/simple" and env["PIP_INDEX_URL"] == "https://pypi.corp/simple"
-    assert "UV_EXTRA_INDEX_URL" not in env

@@ -1,8 +1,9 @@
 """The hash-pinned lockfile: requirements.in from the scan, requirements.txt from pip-tools, uv or the target env.
 
 pip-tools and uv run in a subprocess and honour the user's configuration (a private index); nothing here adds
-index flags. uv reads its own (uv.toml, UV_* variables), not pip's, so pip's index variables are passed on under
-uv's names. The ``installed`` engine is for machines with no index at all: it pins what the target
+index flags. uv reads its own (uv.toml, UV_* variables), not pip's, so pip's settings (files and PIP_* variables,
+read by pip itself) are passed on under uv's names (pip_config.py). The default engine ``auto`` is uv when it is
+installed (a runtime dependency), else pip-tools; the manifest names the engine used. The ``installed`` engine is for machines with no index at all: it pins what the target
 environment has, follows the installed metadata for the transitive closure, and cannot give hashes.
 """
 from __future__ import annotations
@@ -19,7 +20,8 @@ from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from handoff_assistant.bundle.options import LockError
+from handoff_assistant.bundle.options import AUTO, LockError
+from handoff_assistant.bundle.pip_config import pip_settings, uv_env
 from handoff_assistant.bundle.process import run_command
 from handoff_assistant.scan.environment import InstalledDistribution
 from handoff_assistant.scan.report import UNKNOWN, USED_UNDECLARED, Dependency, TargetEnvironment
@@ -121,7 +123,16 @@ def lock_with_uv(workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, 
     if uv is None:
         raise LockError("The uv engine was chosen but uv is not installed; install uv or use --engine pip-tools.")
     args = uv_compile_args(uv, target_python, target_platform, python)
-    return _compile(args, workdir, cancel, uv_env(env if env is not None else os.environ))
+    base = env if env is not None else os.environ
+    return _compile(args, workdir, cancel, uv_env(base, pip_settings(base)))
+
+
+def resolve_engine(engine: str) -> str:
+    """The engine ``auto`` stands for: uv when it can be found (seconds where pip-compile takes minutes, same
+    lockfile format), else pip-tools. Any other engine is itself."""
+    if engine != AUTO:
+        return engine
+    return "uv" if find_uv() else "pip-tools"
 
 
 def find_uv() -> Optional[str]:
@@ -151,23 +162,6 @@ def uv_compile_args(uv: str, target_python: Optional[str], target_platform: Opti
     if target_platform:
         args += ["--python-platform", _UV_PLATFORMS.get(target_platform, target_platform)]
     return args
-
-
-_PIP_TO_UV = {"PIP_INDEX_URL": "UV_INDEX_URL", "PIP_EXTRA_INDEX_URL": "UV_EXTRA_INDEX_URL",
-              "PIP_FIND_LINKS": "UV_FIND_LINKS", "PIP_NO_INDEX": "UV_NO_INDEX"}
-
-
-def uv_env(env: Mapping[str, str]) -> dict[str, str]:
-    """``env`` plus the uv names of its pip index settings, which uv does not read (a UV_ setting wins).
-
-    pip's lists are separated by spaces; uv's find-links list by commas.
-    """
-    result = dict(env)
-    for pip_name, uv_name in _PIP_TO_UV.items():
-        if pip_name in env and uv_name not in env:
-            value = env[pip_name]
-            result[uv_name] = ",".join(value.split()) if uv_name == "UV_FIND_LINKS" else value
-    return result
 
 
 def _compile(args: list[str], workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]]) -> str:
@@ -333,6 +327,7 @@ def lock_dependencies(direct: DirectRequirements, requirements_in: str, workdir:
                       cancel: CancelToken) -> LockResult:
     """Write requirements.in and requirements.txt into ``workdir`` with the chosen engine."""
     (workdir / "requirements.in").write_text(requirements_in, encoding="utf-8")
+    request = replace(request, engine=resolve_engine(request.engine))
     unlocked = direct.unlocked
     if request.engine == "installed":
         text, missing = lock_from_installed(direct, request.installed,

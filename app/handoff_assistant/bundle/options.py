@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
-ENGINES = ("pip-tools", "uv", "installed")
+AUTO = "auto"  # uv when installed, else pip-tools (bundle.lock.resolve_engine)
+ENGINES = (AUTO, "pip-tools", "uv", "installed")
 
 
 @dataclass(frozen=True)
 class BundleOptions:
     output_dir: Path
     zip: bool = True
-    engine: str = "pip-tools"  # one of ENGINES
+    engine: str = AUTO  # one of ENGINES
     target_python: Optional[str] = None  # "3.11"; None = the scanned interpreter's version
     target_platform: Optional[str] = None  # "linux", "x86_64-manylinux_2_28", ...; None = the scanned one
     with_wheels: bool = False  # download every locked wheel into env/wheels/

@@ -64,6 +64,7 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
         blockers = ", ".join(inputs.assessment.blockers) or "see the checklist"
         raise NotReadyError(f"The project is Not ready (blocking: {blockers}). Fix the blocking items, or hand "
                             "it over anyway with a reason (--allow-not-ready REASON); the reason is recorded.")
+    options = dataclasses.replace(options, engine=lock.resolve_engine(options.engine))  # the manifest names it
     output_dir = Path(options.output_dir).resolve()
     try:
         output_dir.mkdir(parents=True, exist_ok=True)

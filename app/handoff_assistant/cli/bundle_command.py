@@ -1,4 +1,4 @@
-"""``handoff bundle PATH -o OUT [--zip] [--engine pip-tools|uv|installed] [--target-python X.Y]
+"""``handoff bundle PATH -o OUT [--zip] [--engine auto|pip-tools|uv|installed] [--target-python X.Y]
 [--target-platform P] [--with-wheels] [--allow-not-ready REASON] [--policy P] [--python PY]``."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from handoff_assistant.bundle.options import ENGINES, BundleError, BundleOptions, BundleResult, NotReadyError
+from handoff_assistant.bundle.options import AUTO, ENGINES, BundleError, BundleOptions, BundleResult, NotReadyError
 from handoff_assistant.cli.output import TerminalProgress
 
 
@@ -16,8 +16,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="folder to write the bundle into; it is named PROJECT-YYYYMMDD-HHMMSS[-COMMIT]-handoff "
                              "after the build's date, so earlier handoffs stay")
     parser.add_argument("--zip", action="store_true", help="write one .zip instead of a folder")
-    parser.add_argument("--engine", choices=ENGINES, default="pip-tools",
-                        help="how to lock: pip-tools (default), uv (can lock for another Python/platform), "
+    parser.add_argument("--engine", choices=ENGINES, default=AUTO,
+                        help="how to lock: auto (default: uv when installed, else pip-tools), pip-tools, uv (fast; "
+                             "can lock for another Python/platform; follows your pip configuration), "
                              "installed (no index reachable: pins from the target environment, no hashes)")
     parser.add_argument("--target-python", metavar="X.Y", help="the server's Python version (default: the scanned one)")
     parser.add_argument("--target-platform", metavar="P", help="the server's platform, e.g. x86_64-manylinux_2_28")

@@ -22,6 +22,7 @@ from handoff_assistant.gui.workers import TaskRunner, Worker
 from handoff_assistant.readiness.model import NOT_READY
 
 ENGINE_TEXT = {
+    "auto": "auto — uv when installed (fast), else pip-tools",
     "pip-tools": "pip-tools — resolve and hash-pin from the package index",
     "uv": "uv — faster; can lock for another Python or platform",
     "installed": "installed — pin what the target interpreter has now",
