@@ -177,6 +177,7 @@ def local() -> LocalModules:
     ("plotting", "notebooks/explore.ipynb"),  # a sibling of the notebook
     ("requests", "scripts/fetch.py"),  # a script's own folder is first on sys.path: it really shadows
     ("ns.models.net", "train.py"),  # namespace package, and the dotted module exists in the project
+    ("selenium", "utils/run.py"),  # a script run directly has its own folder first, even inside a package
 ])
 def test_local_modules(local, module, importing_file):
     assert local.is_local(module, importing_file)
@@ -184,7 +185,6 @@ def test_local_modules(local, module, importing_file):
 
 @pytest.mark.parametrize("module, importing_file", [
     ("selenium", "train.py"),  # utils/selenium.py is not importable as `selenium` from the root
-    ("selenium", "utils/run.py"),  # inside a regular package `import selenium` is absolute
     ("requests", "train.py"),  # scripts/requests.py only shadows for files in scripts/
     ("plotting", "train.py"),
     ("airflow", "airflow/dags/daily.py"),  # a DAG folder named airflow/ does not hide the airflow library

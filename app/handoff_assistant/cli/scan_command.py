@@ -119,7 +119,12 @@ def _dependency_line(dependency: Dependency, status: str) -> str:
         parts.append(f"declared {dependency.declared_spec}")
     if dependency.installed_version:
         parts.append(f"installed {dependency.installed_version}")
-    if dependency.candidates:
+    if dependency.suggestion:
+        parts.append(f"suggested: {dependency.suggestion} (knowledge base; accept it under resolutions in "
+                     "handoff.yaml to lock it)")
+    elif dependency.resolved_by == "suggested":
+        parts.append(f"knowledge base candidates, none clear: {_capped(dependency.candidates)}")
+    elif dependency.candidates:
         parts.append(f"one of: {', '.join(dependency.candidates)}")
     if dependency.optional:
         parts.append("optional")
@@ -128,6 +133,11 @@ def _dependency_line(dependency: Dependency, status: str) -> str:
     elif status == UNKNOWN and dependency.sources:
         parts.append(f"imported in {_places(dependency.sources)}")
     return " ".join(parts)
+
+
+def _capped(names: tuple[str, ...], limit: int = 5) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _findings(findings: Iterable[Finding]) -> str:

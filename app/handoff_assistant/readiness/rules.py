@@ -173,7 +173,8 @@ def imports_resolved(ctx: Context, item: ChecklistItem) -> Outcome:
         if resolved:
             named.append(f"{', '.join(dep.import_names)} → {resolved[0]} (handoff.yaml resolutions)")
         else:
-            unknown.append(f"unknown import {', '.join(dep.import_names)}{_first_use(dep)}")
+            hint = f" (suggested: {dep.suggestion}, accept it in the Dependencies page)" if dep.suggestion else ""
+            unknown.append(f"unknown import {', '.join(dep.import_names)}{_first_use(dep)}{hint}")
     if unknown:
         return Outcome(FAIL, _capped(unknown + named))
     return Outcome(PASS, (f"{len(used)} third-party imports resolved to distributions",) + tuple(named))

@@ -1,8 +1,8 @@
 """Analysis of one file: everything the scan learns from a file on its own (and can therefore cache)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from handoff_assistant.scan import languages, notebooks, python_imports, r_packages
@@ -12,7 +12,7 @@ from handoff_assistant.scan.findings import notebook_findings, scan_text
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import Finding, NotebookInfo, Problem, SkippedFile
 
-ANALYSIS_VERSION = 4  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 5  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class FileAnalysis:
     notebook: Optional[NotebookInfo] = None
     problems: tuple[Problem, ...] = ()
     skipped: Optional[SkippedFile] = None
+    written_files: tuple[str, ...] = ()  # project-relative files a notebook writes (%%writefile helpers.py)
 
 
 def analyse_file(root: Path, entry: FileEntry, max_text_bytes: int) -> FileAnalysis:
@@ -89,6 +90,7 @@ def _analyse_notebook(path: str, text: str) -> FileAnalysis:
         findings=tuple(notebook_findings(notebook, path)) + tuple(python2[:1])
         + tuple(f for f in cell_findings if f.rule != python_imports.NOT_PYTHON3.id),
         notebook=notebooks.notebook_info(notebook, path),
+        written_files=tuple(written for c in cells for written in c.written_files),
     )
 
 
@@ -103,7 +105,7 @@ def _analyse_cell(path: str, notebook: notebooks.Notebook, cell: notebooks.Cell)
     findings: list[Finding] = []
     if prepared is not None and prepared.is_python:
         scanned = python_imports.find_imports(prepared.python_source)
-        imports = [ImportRef(i.module, i.line, cell.index, i.optional) for i in scanned.imports]
+        imports = [replace(i, cell=cell.index) for i in scanned.imports]
         findings = python_imports.python2_findings(scanned, path, cell=cell.index)
         code = cell.source  # the text detectors know IPython's magics and shell lines
     r_refs = [RPackageRef(r.name, r.line, cell.index)
@@ -116,4 +118,14 @@ def _analyse_cell(path: str, notebook: notebooks.Notebook, cell: notebooks.Cell)
                            (prepared.pip_installs if prepared else ())),
         r_packages=tuple(r_refs),
         findings=tuple(findings + scan_text(code, file=path, language=language, cell=cell.index)),
+        written_files=_project_file(path, prepared.writes_file) if prepared and prepared.writes_file else (),
     )
+
+
+def _project_file(notebook_path: str, written: str) -> tuple[str, ...]:
+    """The written file relative to the project root (a notebook runs in its own folder), if it stays inside."""
+    folder = PurePosixPath(notebook_path).parent
+    target = PurePosixPath(written.replace("\\", "/"))
+    if target.is_absolute() or ".." in target.parts:
+        return ()
+    return (str(folder / target) if str(folder) != "." else str(target),)

@@ -3,9 +3,18 @@
 Evidence for one import, strongest first:
 1. the target environment: the installed distribution that provides the longest prefix of the module
    (``google.cloud.bigquery`` → google-cloud-bigquery even though many distributions share ``google``);
-2. the curated import map in ``resources/import_map.yaml`` (longest dotted key wins; markers kept);
-3. a declared distribution whose normalised name is the import name (``import foo_bar``, ``foo-bar`` declared).
-Anything else stays "unknown" with the files that import it: names are never guessed from a package index.
+2. a declared distribution named like the module or one of its dotted prefixes (``import foo_bar``, ``foo-bar``
+   declared; ``google.cloud.bigquery``, ``google-cloud-bigquery`` declared);
+3. the curated import map in ``resources/import_map.yaml`` (longest dotted key wins; markers kept; a declared
+   candidate is preferred);
+4. a declared distribution that the knowledge base (``scan.knowledge``) says ships the module's top-level name
+   (``import yaml`` with ``PyYAML`` declared but not installed);
+5. the knowledge base alone: the import stays "unknown" (it is not locked) but gets ``resolved_by: suggested``,
+   the ranked ``candidates`` and, when one stands out, a ``suggestion`` that a person accepts into handoff.yaml.
+
+``from X import Y`` is looked up as ``X.Y`` first (Y may be a submodule of a namespace package:
+``from google.cloud import bigquery``). Python 2 standard-library modules (``urllib2``, ``cPickle``) are no
+dependency: the not-Python-3 finding reports them.
 
 An import with several candidate distributions takes the installed one, else the declared one, else the
 usual one (first in the map); the alternatives are listed in ``candidates``.
@@ -27,8 +36,10 @@ from packaging.utils import canonicalize_name
 from stdlib_list import short_versions, stdlib_list
 
 from handoff_assistant.assets import load_yaml_resource
+from handoff_assistant.scan import knowledge
 from handoff_assistant.scan.declared import DeclaredDependencies, DeclaredRequirement
 from handoff_assistant.scan.environment import InstalledDistribution
+from handoff_assistant.scan.python_imports import PYTHON2_ONLY
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef
 from handoff_assistant.scan.report import (DECLARED_UNUSED, UNKNOWN, USED_DECLARED, USED_UNDECLARED,
                                            Dependency, SourceRef)
@@ -47,9 +58,10 @@ class Resolution:
 
     distribution: Optional[str]  # None: unknown
     import_name: str  # the prefix that matched: "sklearn", "google.cloud.bigquery"
-    resolved_by: str  # "environment", "import-map", "declared", "" when unknown
+    resolved_by: str  # "environment", "import-map", "declared", "suggested", "" when unknown
     candidates: tuple[str, ...] = ()
     marker: Optional[str] = None
+    suggestion: Optional[str] = None  # the knowledge base's clear pick for an unknown import
 
 
 def stdlib_modules(python_version: str) -> frozenset[str]:
@@ -112,7 +124,8 @@ class ImportResolver:
         self._map = import_map()
 
     def resolve(self, module: str) -> Resolution:
-        return (self._from_environment(module) or self._from_map(module) or self._from_declared(module)
+        return (self._from_environment(module) or self._from_declared(module) or self._from_map(module)
+                or self._from_knowledge(module)
                 or Resolution(None, module.split(".")[0], "", tuple(sorted(self._namespaces.get(module, ())))))
 
     def _from_environment(self, module: str) -> Optional[Resolution]:
@@ -130,11 +143,27 @@ class ImportResolver:
         return None
 
     def _from_declared(self, module: str) -> Optional[Resolution]:
-        top = canonicalize_name(module.split(".")[0])
-        for by, names in (("declared", self._declared), ("pip-install", self._pip_installed)):
-            if top in names:
-                return Resolution(names[top], module.split(".")[0], by)
+        for prefix in _prefixes(module):
+            key = canonicalize_name(prefix)
+            for by, names in (("declared", self._declared), ("pip-install", self._pip_installed)):
+                if key in names:
+                    return Resolution(names[key], prefix, by)
         return None
+
+    def _from_knowledge(self, module: str) -> Optional[Resolution]:
+        """A declared distribution the knowledge base knows ships the module, else a suggestion to accept."""
+        if module.split(".")[0] in self._namespaces:
+            return None  # installed distributions share this namespace: better evidence than the table
+        found = knowledge.suggest(module)
+        if found is None:
+            return None
+        top = module.split(".")[0]
+        for by, names in (("declared", self._declared), ("pip-install", self._pip_installed)):
+            wanted = [names[key] for key in map(canonicalize_name, found.candidates) if key in names]
+            if wanted:
+                return Resolution(wanted[0], top, by)
+        return Resolution(None, found.import_name, "suggested", found.candidates[:MAX_CANDIDATES], None,
+                          found.pick)
 
     def _choose(self, prefix: str, names: list[str], by: str, marker: Optional[str] = None) -> Resolution:
         def wanted(name: str) -> bool:
@@ -143,6 +172,9 @@ class ImportResolver:
         ranked = sorted(names, key=lambda n: (canonicalize_name(n) not in self._installed, not wanted(n),
                                               names.index(n)))
         return Resolution(ranked[0], prefix, by, tuple(names) if len(names) > 1 else (), marker)
+
+
+MAX_CANDIDATES = 25  # a report lists the best; `google` alone has hundreds of distributions
 
 
 def _prefixes(module: str) -> Iterator[str]:
@@ -178,7 +210,8 @@ def resolve_dependencies(
     by_declared = _declared_by_key(declared.requirements)
     pip_names = (pip_requirement_name(ref.requirement) for _, ref in pip_installs)
     resolver = ImportResolver(installed, (reqs[0].name for reqs in by_declared.values()), filter(None, pip_names))
-    usages = _imports_by_distribution(imports, resolver, stdlib_modules(python_version), _local_test(local_modules))
+    stdlib = stdlib_modules(python_version)
+    usages = _imports_by_distribution(imports, resolver, stdlib | (PYTHON2_ONLY - stdlib), _local_test(local_modules))
     _add_pip_installs(usages, pip_installs, installed, by_declared)
     versions = {canonicalize_name(d.name): d.version for d in installed}
     deps = [_used(usage, by_declared.get(key, []), versions.get(key)) for key, usage in usages.items()]
@@ -205,16 +238,24 @@ def _imports_by_distribution(imports, resolver: ImportResolver, stdlib: frozense
     usages: dict[str, _Usage] = {}
     resolved: dict[str, Resolution] = {}
     for file, ref in imports:
-        module = ref.module
-        if not module or module.startswith(".") or module.split(".")[0] in stdlib or is_local(module, file):
+        if not ref.module or ref.module.startswith(".") or ref.module.split(".")[0] in stdlib:
             continue
-        resolution = resolved.get(module) or resolved.setdefault(module, resolver.resolve(module))
-        key = canonicalize_name(resolution.distribution) if resolution.distribution else f"?{resolution.import_name}"
-        usage = usages.setdefault(key, _Usage(resolution))
-        usage.import_names.add(resolution.import_name)
-        usage.sources.append(SourceRef(file, ref.line, ref.cell))
-        usage.optional.append(ref.optional)
+        for module in _imported_modules(ref):
+            if is_local(module, file):
+                continue
+            resolution = resolved.get(module) or resolved.setdefault(module, resolver.resolve(module))
+            key = (canonicalize_name(resolution.distribution) if resolution.distribution
+                   else f"?{resolution.import_name}")
+            usage = usages.setdefault(key, _Usage(resolution))
+            usage.import_names.add(resolution.import_name)
+            usage.sources.append(SourceRef(file, ref.line, ref.cell))
+            usage.optional.append(ref.optional)
     return usages
+
+
+def _imported_modules(ref: ImportRef) -> list[str]:
+    """``from X import a, b`` is looked up as X.a and X.b (a namespace package's submodules), else X."""
+    return [f"{ref.module}.{name}" for name in ref.names] or [ref.module]
 
 
 def _add_pip_installs(usages: dict[str, _Usage], pip_installs, installed: tuple[InstalledDistribution, ...],
@@ -259,6 +300,7 @@ def _used(usage: _Usage, declarations: list[DeclaredRequirement], version: Optio
         marker=resolution.marker or next((r.marker for r in declarations if r.marker), None),
         resolved_by=resolution.resolved_by,
         pip_installed_in=tuple(sorted(set(usage.pip_installed_in), key=_source_key)),
+        suggestion=resolution.suggestion,
     )
 
 

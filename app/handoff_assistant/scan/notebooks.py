@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator, Optional
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -115,6 +115,7 @@ class PreparedCell:
     cell_magic: Optional[str] = None  # name of the cell magic on the first line ("bash", "time"), if any
     language: Optional[str] = languages.PYTHON  # language of the body: Python, R, Shell, SQL; None if unknown
     pip_installs: tuple[tuple[str, int], ...] = ()  # (requirement as written, 1-based line in the cell)
+    writes_file: Optional[str] = None  # ``%%writefile helpers.py`` / ``%%file``: the file the cell writes
 
     @property
     def is_python(self) -> bool:
@@ -151,7 +152,9 @@ def prepare_python_cell(source: str) -> PreparedCell:
     language = _cell_magic_language(magic, arguments.split())
     body = [""] * (first + 1) + lines[first + 1:]
     if language == languages.PYTHON:
-        return _prepare_python_lines(body, magic=magic)
+        prepared = _prepare_python_lines(body, magic=magic)
+        written = _written_file(magic, arguments.split())
+        return replace(prepared, writes_file=written) if written else prepared
     pips = tuple(pip for number, line in enumerate(body, 1)
                  for pip in _pip_installs(line, number)) if language == SHELL else ()
     return PreparedCell("", "\n".join(body), magic, language, pips)
@@ -304,6 +307,12 @@ def _cell_magic_language(magic: str, arguments: list[str]) -> Optional[str]:
         suffix = target[target.rfind("."):].lower() if "." in target else ""
         return _FILE_LANGUAGES.get(suffix)
     return _CELL_MAGIC_LANGUAGES.get(magic)
+
+
+def _written_file(magic: str, arguments: list[str]) -> Optional[str]:
+    if magic not in ("writefile", "file"):
+        return None
+    return next((a.strip("'\"") for a in arguments if not a.startswith("-")), None)
 
 
 def _prepare_python_lines(lines: list[str], magic: Optional[str]) -> PreparedCell:

@@ -57,7 +57,8 @@ def _scan_project(path: Path | str, options: Optional[ScanOptions], progress: Op
     imports = [(a.path, ref) for a in analyses for ref in a.imports]
     pip_installs = [(a.path, ref) for a in analyses for ref in a.pip_installs]
     dependencies = resolve_dependencies(
-        imports, pip_installs, declared, probe.distributions, LocalModules.from_paths(paths),
+        imports, pip_installs, declared, probe.distributions,
+        LocalModules.from_paths([*paths, *(written for a in analyses for written in a.written_files)]),
         probe.target.python_version,
     )
     r_summary = r_packages.summarise(analyses, root, paths)

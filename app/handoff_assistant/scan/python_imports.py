@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional
 
+from stdlib_list import stdlib_list
+
 from handoff_assistant.scan.findings.base import Rule, make_finding, make_snippet, register
 from handoff_assistant.scan.refs import ImportRef
 from handoff_assistant.scan.report import Finding
@@ -31,8 +33,14 @@ _PYTHON2_MODULES = frozenset({  # generic names (commands, exceptions, new) are 
     "httplib", "HTMLParser", "htmlentitydefs", "__builtin__", "dummy_thread", "SocketServer", "SimpleHTTPServer",
     "BaseHTTPServer", "CGIHTTPServer", "Cookie", "cookielib", "xmlrpclib", "SimpleXMLRPCServer", "anydbm",
     "dbhash", "whichdb", "robotparser", "UserDict", "UserList", "UserString", "copy_reg", "popen2", "mimetools",
-    "rfc822",
+    "rfc822", "tkFileDialog", "tkSimpleDialog", "tkFont", "tkColorChooser", "ttk", "Tkconstants", "ScrolledText",
+    "htmllib", "sgmllib", "dircache", "MimeWriter",
+    "DocXMLRPCServer", "future_builtins", "dumbdbm", "gdbm", "markupbase", "hotshot", "statvfs", "fpformat",
 })
+# Every top-level module of Python 2's standard library that Python 3 lacks (from stdlib-list): no dependency.
+PYTHON2_ONLY = frozenset(
+    {n.split(".")[0] for n in stdlib_list("2.7")}
+    - {n.split(".")[0] for version in ("3.9", "3.12") for n in stdlib_list(version)})
 _APP_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 _OPTIONAL_HANDLERS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
@@ -172,7 +180,8 @@ def _imports_of(node: ast.AST, optional: bool) -> list[ImportRef]:
     if isinstance(node, ast.Import):
         return [ImportRef(alias.name, node.lineno, optional=optional) for alias in node.names]
     if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-        return [ImportRef(node.module, node.lineno, optional=optional)]
+        names = tuple(alias.name for alias in node.names if alias.name != "*")
+        return [ImportRef(node.module, node.lineno, optional=optional, names=names)]
     if isinstance(node, ast.Call) and _is_dynamic_import(node.func) and node.args:
         name = node.args[0]
         if isinstance(name, ast.Constant) and isinstance(name.value, str) and _is_absolute_name(name.value):
@@ -235,15 +244,17 @@ class LocalModules:
       ``setup.py`` or ``setup.cfg`` (and its ``src/``) — notebooks and scripts reach these through the working
       directory or an editable install;
     - in the importing file's own folder, which Python puts first on ``sys.path`` for a script and which is a
-      notebook's working directory. A ``.py`` file inside a regular package (a folder with ``__init__.py``) is
-      imported as part of the package, where ``import x`` is absolute, so its folder does not count.
+      notebook's working directory. That holds inside a regular package (a folder with ``__init__.py``) too: data
+      scientists run ``python pipeline/train.py`` directly, and ``import features`` then finds
+      ``pipeline/features.py``;
+    - a module a notebook writes itself (``%%writefile helpers.py``), passed in as one more project file.
 
     In those folders a module (``x.py``) or a regular package (``x/__init__.py``) shadows any library. A folder
     without ``__init__.py`` is a namespace package, which Python only uses when no library of that name exists,
     so it counts only for a dotted import that exists in the project (``churn.features`` with
     ``churn/features.py``), never for the bare name. Hence ``utils/selenium.py`` is local for ``import selenium``
-    only in files inside a non-package ``utils/``, and a folder named ``airflow/`` holding DAGs does not hide
-    the ``airflow`` library.
+    only in files inside ``utils/``, and a folder named ``airflow/`` holding DAGs does not hide the ``airflow``
+    library.
     """
 
     files: frozenset[str]  # every file of the project (posix, relative to the root)
@@ -280,9 +291,7 @@ class LocalModules:
         return answer
 
     def _search_folders(self, importing_file: str) -> list[str]:
-        folder = _folder(importing_file)
-        own_folder_counts = importing_file.endswith(".ipynb") or _join(folder, "__init__.py") not in self.files
-        return [*self.source_roots, folder] if own_folder_counts else list(self.source_roots)
+        return [*self.source_roots, _folder(importing_file)]
 
     def _resolves(self, folder: str, parts: list[str]) -> bool:
         top = _join(folder, parts[0])

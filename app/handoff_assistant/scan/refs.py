@@ -11,6 +11,7 @@ class ImportRef:
     line: int
     cell: Optional[int] = None
     optional: bool = False  # inside try/except ImportError or `if TYPE_CHECKING`
+    names: tuple[str, ...] = ()  # `from module import a, b`: ("a", "b"); each may be a submodule (google.cloud)
 
 
 @dataclass(frozen=True)

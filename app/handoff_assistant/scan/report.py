@@ -94,8 +94,9 @@ class Dependency:
     optional: bool = False  # every use is inside try/except ImportError or TYPE_CHECKING
     candidates: tuple[str, ...] = ()  # alternatives when the import name maps to several distributions
     marker: Optional[str] = None  # PEP 508 marker, e.g. "sys_platform == 'win32'"
-    resolved_by: str = ""  # "environment", "import-map", "declared", "pip-install", "project-file"
+    resolved_by: str = ""  # "environment", "import-map", "declared", "pip-install", "project-file", "suggested"
     pip_installed_in: tuple[SourceRef, ...] = ()  # `%pip install X` / `!pip install X` lines
+    suggestion: Optional[str] = None  # unknown import: the knowledge base's clear pick, to accept in handoff.yaml
 
 
 @dataclass(frozen=True)
