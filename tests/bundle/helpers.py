@@ -191,3 +191,19 @@ def reseal(folder: Path) -> Path:
     (folder / manifest.SUMS_NAME).write_text(manifest.sums_text(manifest.record_files(
         folder, exclude=(manifest.SUMS_NAME,))))
     return folder
+
+
+def resign(folder: Path, manifest_changes: dict | None = None) -> None:
+    """Rewrite the manifest's file list and SHA256SUMS after editing a bundle folder, as an attacker who
+    re-signs a bundle would: it then verifies, so only what runs it can stop what it carries."""
+    import json
+
+    from handoff_assistant.bundle import manifest as bundle_manifest
+
+    path = folder / bundle_manifest.MANIFEST_NAME
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.update(manifest_changes or {})
+    data["files"] = [{"path": r.path, "size": r.size, "sha256": r.sha256}
+                     for r in bundle_manifest.record_files(folder)]
+    path.write_text(bundle_manifest.manifest_json(data), encoding="utf-8")
+    reseal(folder)

@@ -34,8 +34,10 @@ def test_verify_run_tests_passes_then_fails_on_a_missing_key_and_refuses_a_tampe
                                                              with_wheels=True, pip_env=offline_pip_env(house))).path
     config = tmp_path / "config.yaml"
     config.write_text('score_factor: "2"\n')
-    args = ["verify", str(bundle), "--run-tests", "--workdir", str(tmp_path / "work"), "--config", str(config),
-            "--env", "MAIL_API_TOKEN=token-for-the-test"]
+    secrets = tmp_path / "run.env"
+    secrets.write_text("# secrets for the run\nMAIL_API_TOKEN=token-for-the-test\n")
+    args = ["verify", str(bundle), "--run-tests", "--yes", "--workdir", str(tmp_path / "work"), "--config",
+            str(config), "--env-file", str(secrets)]
 
     assert main(args + ["--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -70,6 +72,7 @@ def test_bad_options_are_one_line_and_run_nothing(tmp_path, capsys):
     assert main(["verify", str(bundle), "--run-tests", "--workdir", str(work),
                  "--config", str(tmp_path / "none.yaml")]) == 2
     assert "the configuration file" in capsys.readouterr().err
-    assert main(["verify", str(bundle), "--run-tests", "--workdir", str(work), "--env", "NOEQUALS"]) == 2
-    assert "--env 'NOEQUALS' is not KEY=VALUE" in capsys.readouterr().err
+    assert main(["verify", str(bundle), "--run-tests", "--yes", "--workdir", str(work), "--env", "NOEQUALS"]) == 2
+    assert "--env NOEQUALS has no value and there is no terminal to ask for it; use --env-file" in \
+        capsys.readouterr().err
     assert not work.exists() and not record_path(bundle).exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
 
 from handoff_assistant.bundle import BundleOptions
 from handoff_assistant.bundle.verification_record import read_record, record_path
@@ -15,7 +16,7 @@ from handoff_assistant.bundle.writer import write_bundle
 from handoff_assistant.gui.app import start_on
 from handoff_assistant.gui.models.bundle_models import PATH_ROLE
 from handoff_assistant.gui.pages.bundle_view import BundleView
-from handoff_assistant.gui.widgets.prepare_panel import parse_env_values
+from handoff_assistant.gui.widgets.prepare_panel import parse_env_values, run_confirmation
 from handoff_assistant.scan.environment import InstalledDistribution
 from tests.bundle.helpers import inputs_for, make_project, make_wheelhouse
 from tests.support.wheelhouse import offline_pip_env
@@ -131,6 +132,29 @@ def test_bundles_open_from_the_command_line_and_by_drop_and_close_back(qtbot, wi
     assert window.bundle_view is None and window.stack.currentWidget() is window.welcome
 
 
+def test_prepare_and_test_asks_before_the_bundles_code_runs_and_runs_nothing_when_declined(
+        qtbot, window, zip_bundle, tmp_path, monkeypatch):
+    """Failed before: the run button started the bundle's harness without a word about running its code."""
+    asked = []
+    monkeypatch.setattr("handoff_assistant.gui.widgets.prepare_panel.ask_to_run_bundle_code",
+                        lambda parent, bundle: asked.append(bundle) or False)
+    view = _open(qtbot, window, zip_bundle)
+    view.prepare.workdir_edit.setText(str(tmp_path / "work"))
+    view.prepare.run_button.click()
+    assert asked == [zip_bundle] and view.prepare.worker is None and not (tmp_path / "work").exists()
+    assert view.prepare.status.text() == "Not run: the bundle's code was not allowed to run."
+
+
+def test_the_run_confirmation_names_the_source_and_defaults_to_cancel(qtbot, zip_bundle):
+    box = run_confirmation(None, zip_bundle)
+    qtbot.addWidget(box)
+    assert box.text() == f"Prepare and test runs the code of {zip_bundle.name} on this computer."
+    assert f"from {zip_bundle}." in box.informativeText() and "that does not say who built it" in \
+        box.informativeText()
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+    assert [b.text() for b in box.buttons() if b.objectName() == "runBundleCode"] == ["Run its code"]
+
+
 def test_environment_values_are_key_value_lines():
     assert parse_env_values("# secrets\nA=1\n\n B = two=2 \n") == {"A": "1", "B": "two=2"}
     with pytest.raises(ValueError, match="Line 2 of the environment values is not KEY=value"):
@@ -146,6 +170,7 @@ def test_prepare_and_test_runs_the_harness_and_saves_the_record(qtbot, window, t
     for key, value in pip_env.items():
         if key.startswith("PIP_"):
             monkeypatch.setenv(key, value)
+    monkeypatch.setattr("handoff_assistant.gui.widgets.prepare_panel.ask_to_run_bundle_code", lambda parent, b: True)
     view = _open(qtbot, window, bundle)
     config = tmp_path / "config.yaml"
     config.write_text('score_factor: "2"\n')

@@ -29,9 +29,12 @@ from typing import Callable, Mapping, Optional
 
 from handoff_assistant.bundle.contents import read_contents
 from handoff_assistant.bundle.data_inputs import required_inputs
+from handoff_assistant.bundle.lock_policy import refused_options, require_hashes
 from handoff_assistant.bundle.manifest import MANIFEST_NAME
 from handoff_assistant.bundle.options import BundleError
+from handoff_assistant.bundle.process import GROUP_OPTIONS, kill_group
 from handoff_assistant.bundle.reader import open_bundle, read_manifest
+from handoff_assistant.bundle.run_env import declared_variables, minimal_environment, pip_environment
 from handoff_assistant.bundle.snapshot import sha256_file
 from handoff_assistant.bundle.verification_record import (CheckResult, IntegrityResult, PythonUsed,
                                                           VerificationRecord, sums_digest)
@@ -50,6 +53,8 @@ _SUMMARY_LINE = re.compile(r"^\d+ passed, \d+ failed, \d+ (?:skipped|incomplete)
 _STATUS = {"PASS": PASSED, "FAIL": FAILED, "INCOMPLETE": INCOMPLETE, "N/A": NOT_APPLICABLE, "SKIP": INCOMPLETE}
 _LOCAL_FOLDERS = (".venv", "__pycache__", ".pytest_cache", "logs")  # what IT made in a bundle folder
 _VERSION_CODE = "import sys; print('%d.%d.%d' % sys.version_info[:3])"
+SETUP_TIMEOUT = 1800  # seconds for creating the venv and for installing the lock
+HARNESS_MARGIN = 300  # seconds added to twice the entry points' expected runtimes
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,9 @@ class RunOptions:
     config_file: Optional[Path] = None  # given to the harness as HANDOFF_CONFIG (default: config/config.yaml)
     env_values: Mapping[str, str] = field(default_factory=dict)  # secrets and settings for this run only
     python: Optional[str] = None  # interpreter to build the venv with; None = find the bundle's target Python
-    pip_env: Optional[Mapping[str, str]] = None  # environment of pip (private index, offline); None = inherit
-    timeout: float = 3600  # seconds per step
+    pip_env: Optional[Mapping[str, str]] = None  # environment of pip; None = run_env.pip_environment()
+    timeout: Optional[float] = None  # seconds per step; None = SETUP_TIMEOUT, and for the harness from the runtimes
+    allow_lock_options: bool = False  # let pip follow options inside the lock (--index-url, -f, ...)
 
 
 def run_harness(bundle: Path | str, options: RunOptions, progress: Optional[ProgressCallback] = None,
@@ -82,7 +88,8 @@ def run_harness(bundle: Path | str, options: RunOptions, progress: Optional[Prog
     if setup.status == FAILED:
         return _record(source, integrity, python, (setup,), str(folder))
     report(5, STEPS, "Running the harness")
-    checks = tuple(dataclasses.replace(c, message=mask(c.message)) for c in _run_checks(folder, options, token, say))
+    checks = tuple(dataclasses.replace(c, message=mask(c.message))
+                   for c in _run_checks(folder, manifest, options, token, say))
     report(STEPS, STEPS, "Finished")
     return _record(source, integrity, python, (setup, inputs_check(folder, manifest)) + checks, str(folder))
 
@@ -205,22 +212,28 @@ def _matches(version: str, target: str) -> bool:
 
 def _setup_environment(folder: Path, manifest: dict, python: PythonUsed, options: RunOptions,
                        report: ProgressCallback, cancel: CancelToken, say: LogCallback) -> CheckResult:
+    lock_text = (folder / "env" / "requirements.txt").read_text(encoding="utf-8")
+    refused = () if options.allow_lock_options else refused_options(lock_text)
+    if refused:
+        return CheckResult(SETUP_CHECK, FAILED, "The lock carries pip options, which could send pip to another "
+                           "server or turn checks off; nothing was installed:\n" + "\n".join(refused) +
+                           "\nAllow them only if you trust their source (--allow-lock-options).")
     venv = folder / ".venv"
     report(3, STEPS, f"Creating an isolated environment in {venv}")
     # --clear: a fresh environment every time, so nothing planted in .venv (a .pth runs at start-up) survives.
-    code, output = stream([python.path, "-m", "venv", "--clear", str(venv)], folder, None, cancel, say,
-                          options.timeout)
+    code, output = stream([python.path, "-m", "venv", "--clear", str(venv)], folder, pip_environment(), cancel, say,
+                          options.timeout or SETUP_TIMEOUT)
     if code != 0:
         return CheckResult(SETUP_CHECK, FAILED, f"The virtual environment could not be created:\n{_tail(output)}")
     report(4, STEPS, "Installing the locked dependencies")
-    requirements = folder / "env" / "requirements.txt"
-    if not any(line[:1].isalnum() for line in requirements.read_text(encoding="utf-8").splitlines()):
+    if not any(line[:1].isalnum() for line in lock_text.splitlines()):
         return CheckResult(SETUP_CHECK, PASSED, "The lock lists no dependency; nothing to install.")
-    code, output = stream(install_command(folder, bool((manifest.get("environment") or {}).get("hashed"))),
-                          folder, _pip_env(options), cancel, say, options.timeout)
+    hashed = require_hashes(lock_text, bool((manifest.get("environment") or {}).get("hashed")))
+    code, output = stream(install_command(folder, hashed), folder, _pip_env(options), cancel, say,
+                          options.timeout or SETUP_TIMEOUT)
     if code != 0:
         return CheckResult(SETUP_CHECK, FAILED, f"pip could not install the lock (exit {code}):\n{_tail(output)}")
-    return CheckResult(SETUP_CHECK, PASSED, _install_note(folder, manifest))
+    return CheckResult(SETUP_CHECK, PASSED, _install_note(folder, hashed))
 
 
 def install_command(folder: Path, hashed: bool) -> list[str]:
@@ -233,10 +246,10 @@ def install_command(folder: Path, hashed: bool) -> list[str]:
     return args + ["-r", str(folder / "env" / "requirements.txt")]
 
 
-def _install_note(folder: Path, manifest: dict) -> str:
+def _install_note(folder: Path, hashed: bool) -> str:
     source = "offline from env/wheels" if (folder / "env" / "wheels").is_dir() else "from the package index"
-    hashes = ("every file checked against its hash (--require-hashes)" if (manifest.get("environment") or {})
-              .get("hashed") else "WITHOUT hash checks: the lock has no hashes")
+    hashes = ("every file checked against its hash (--require-hashes)" if hashed
+              else "WITHOUT hash checks: the lock has no hashes")
     return f"Installed {source}, {hashes}."
 
 
@@ -244,14 +257,13 @@ def _venv_python(folder: Path) -> Path:
     return folder / ".venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def _pip_env(options: RunOptions) -> Optional[dict[str, str]]:
-    return dict(options.pip_env) if options.pip_env is not None else None
+def _pip_env(options: RunOptions) -> dict[str, str]:
+    return dict(options.pip_env) if options.pip_env is not None else pip_environment()
 
 
-def _harness_env(folder: Path, options: RunOptions) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PIP_", "PYTHONPATH", "VIRTUAL_ENV", "PYTEST_CURRENT_TEST"))}
-    env.update(options.env_values)
+def _harness_env(folder: Path, manifest: dict, options: RunOptions) -> dict[str, str]:
+    """Only what the bundle declares (its configuration keys) plus PATH/HOME/locale: see run_env."""
+    env = minimal_environment(declared_variables(manifest), options.env_values)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PATH"] = os.pathsep.join((str(_venv_python(folder).parent), env.get("PATH", "")))
     if options.config_file is not None:
@@ -259,9 +271,18 @@ def _harness_env(folder: Path, options: RunOptions) -> dict[str, str]:
     return env
 
 
-def _run_checks(folder: Path, options: RunOptions, cancel: CancelToken, say: LogCallback) -> tuple[CheckResult, ...]:
+def harness_timeout(manifest: dict) -> int:
+    """Twice the entry points' expected runtimes (their timeout_seconds) plus a margin for starting up."""
+    entries = [e for e in manifest.get("entry_points") or [] if isinstance(e, dict)]
+    runtimes = [e.get("timeout_seconds") for e in entries]
+    return 2 * sum(int(r) for r in runtimes if isinstance(r, (int, float)) and r > 0) + HARNESS_MARGIN
+
+
+def _run_checks(folder: Path, manifest: dict, options: RunOptions, cancel: CancelToken,
+                say: LogCallback) -> tuple[CheckResult, ...]:
     args = [str(_venv_python(folder)), "-B", str(folder / "tests" / "run_harness.py")]  # -B: no .pyc left behind
-    code, output = stream(args, folder, _harness_env(folder, options), cancel, say, options.timeout)
+    code, output = stream(args, folder, _harness_env(folder, manifest, options), cancel, say,
+                          options.timeout or harness_timeout(manifest))
     checks = parse_harness_output(output)
     if not checks:
         return (CheckResult("harness", FAILED, f"The harness reported no check (exit {code}):\n{_tail(output)}"),)
@@ -291,7 +312,7 @@ def stream(args: list[str], cwd: Path, env: Optional[Mapping[str, str]], cancel:
     try:
         process = subprocess.Popen(args, cwd=str(cwd), env=dict(env) if env is not None else None,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   text=True, encoding="utf-8", errors="replace")
+                                   text=True, encoding="utf-8", errors="replace", **GROUP_OPTIONS)
     except OSError as error:
         raise BundleError(f"{args[0]} could not be started ({error.strerror or error}).") from error
     lines: queue.Queue[str] = queue.Queue()
@@ -306,10 +327,11 @@ def stream(args: list[str], cwd: Path, env: Optional[Mapping[str, str]], cancel:
         except queue.Empty:
             pass
         if cancel.cancelled or time.monotonic() > deadline:
-            process.kill()
-            process.wait()
+            kill_group(process)  # the child and everything it started
             if cancel.cancelled:
                 raise Cancelled()
             raise BundleError(f"{Path(args[0]).name} {' '.join(args[1:3])} did not finish within {int(timeout)} "
-                              "seconds and was stopped.")
-    return process.wait(), "\n".join(output)
+                              "seconds and was stopped with everything it started (--timeout sets the limit).")
+    code = process.wait()
+    kill_group(process)  # nothing it started outlives the step
+    return code, "\n".join(output)

@@ -4,6 +4,11 @@ With ``--run-tests`` it also prepares the bundle as IT would (venv from the lock
 configuration) and saves the result as verification.json beside the bundle; exit 0 only when integrity holds
 and every check passes: a check that could not verify (no sample input, an unreachable host) makes the
 verification incomplete, which exits 1 with each reason listed.
+
+Running the harness runs the bundle's own code on this machine, so ``--run-tests`` says so and asks first;
+``--yes`` confirms without asking (CI), and without a terminal to ask on, the run is refused unless ``--yes`` is
+given (exit 2). Secrets for the run come from ``--env-file FILE`` (``-`` = standard input) or ``--env KEY``
+(asked without echo), not from the command line, where every user sees them in ``ps``.
 """
 from __future__ import annotations
 
@@ -34,8 +39,20 @@ def register(parser: argparse.ArgumentParser) -> None:
                                           "(default: a new temporary folder)")
     parser.add_argument("--config", help="the filled-in configuration file (default: config/config.yaml of the "
                                          "opened bundle)")
-    parser.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
-                        help="an environment value for the run (secrets); repeat for more")
+    parser.add_argument("--env", action="append", default=[], metavar="KEY[=VALUE]",
+                        help="an environment value for the run; KEY alone asks for the value without echo. A value "
+                             "written here is visible in the process list: give secrets with --env-file")
+    parser.add_argument("--env-file", metavar="FILE",
+                        help="KEY=VALUE lines (a .env file) for the run; '-' reads them from standard input")
+    parser.add_argument("--yes", action="store_true",
+                        help="confirm that the bundle's own code may run on this machine (needed without a terminal)")
+    parser.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                        help="stop each step (venv, install, harness) after this long, with everything it started "
+                             "(default: 30 minutes for setup, twice the expected runtimes plus 5 minutes for the "
+                             "harness)")
+    parser.add_argument("--allow-lock-options", action="store_true",
+                        help="let pip follow options written inside the lock (--index-url, --extra-index-url, "
+                             "--trusted-host, -f ...); refused by default")
     parser.add_argument("--python", help="interpreter to build the environment with (default: the bundle's "
                                          "target Python from PATH)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -66,8 +83,11 @@ def _run_tests(args: argparse.Namespace) -> VerificationRecord:
 
     if args.config and not Path(args.config).is_file():
         raise UsageError(f"the configuration file {args.config} does not exist")
+    values = {**env_file_values(args.env_file), **_env_values(args.env)}
+    confirm_running_bundle_code(args.bundle, args.yes)
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="handoff-verify-"))
-    options = RunOptions(workdir, Path(args.config) if args.config else None, _env_values(args.env), args.python)
+    options = RunOptions(workdir, Path(args.config) if args.config else None, values, args.python,
+                         timeout=args.timeout, allow_lock_options=args.allow_lock_options)
     bar = TerminalProgress()
     try:
         record = run_harness(args.bundle, options, progress=bar)
@@ -83,16 +103,85 @@ def _run_tests(args: argparse.Namespace) -> VerificationRecord:
     return record
 
 
-def _env_values(pairs: list[str]) -> dict[str, str]:
+def confirm_running_bundle_code(bundle: str, yes: bool) -> None:
+    """Say plainly that the bundle's code will run; ask on a terminal, refuse without one unless ``yes``."""
+    from handoff_assistant.cli import UsageError
+
+    notice = (f"--run-tests runs the bundle's own code (its harness and entry points, from {bundle}) on this "
+              "machine as you, with your PATH and HOME and the values you give.")
+    if yes:
+        print(f"handoff verify: {notice}", file=sys.stderr)
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"{notice} There is no terminal to confirm on: add --yes to allow it.")
+    print(notice, file=sys.stderr)
+    try:
+        answer = input("Run it? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise UsageError("not run: the bundle's code was not allowed to run")
+
+
+def _env_values(items: list[str]) -> dict[str, str]:
+    """``KEY=VALUE`` as given; ``KEY`` alone is asked for on the terminal without echo."""
+    import getpass
+
     from handoff_assistant.cli import UsageError
 
     values = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--env {pair!r} is not KEY=VALUE")
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not _is_variable(key.strip()):
+            raise UsageError(f"--env {key.strip()!r} is not an environment variable name")
+        if not sep:
+            if not sys.stdin.isatty():
+                raise UsageError(f"--env {key} has no value and there is no terminal to ask for it; use --env-file")
+            value = getpass.getpass(f"{key.strip()}: ")
+        else:
+            print(f"handoff verify: note: the value of {key.strip()} given on the command line is visible in the "
+                  "process list; give secrets with --env-file or --env KEY", file=sys.stderr)
         values[key.strip()] = value
     return values
+
+
+def env_file_values(path: str | None) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file ('-' = standard input): comments, blank lines, ``export`` and quotes allowed."""
+    from handoff_assistant.cli import UsageError
+
+    if not path:
+        return {}
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"--env-file {path} cannot be read ({getattr(error, 'strerror', None) or error})") from None
+    values = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        if not sep or not _is_variable(key.strip()):
+            raise UsageError(f"--env-file {path} line {number} is not KEY=VALUE")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def _is_variable(name: str) -> bool:
+    return bool(name) and name.replace("_", "a").isalnum() and not name[0].isdigit() and name.isascii()
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the timeout must be more than 0 seconds")
+    return value
 
 
 def _integrity_dict(result: VerificationResult) -> dict:

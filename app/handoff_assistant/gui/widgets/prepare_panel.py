@@ -11,8 +11,8 @@ from typing import Optional
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+                               QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from handoff_assistant.bundle.harness_run import RunOptions, run_harness
 from handoff_assistant.bundle.options import BundleError
@@ -45,6 +45,27 @@ def parse_env_values(text: str) -> dict[str, str]:
             raise ValueError(f"Line {number} of the environment values is not KEY=value: {line!r}")
         values[key.strip()] = value.strip()
     return values
+
+
+def run_confirmation(parent: Optional[QWidget], bundle: Path) -> QMessageBox:
+    """The question asked before every run: the bundle's own code runs here, from this source."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Run this bundle's code?",
+                      f"Prepare and test runs the code of {bundle.name} on this computer.", parent=parent)
+    box.setObjectName("runConfirmation")
+    box.setInformativeText(
+        f"Its harness and entry points run as you, from {bundle}. They get only the values the bundle declares, "
+        "plus PATH, HOME and your language settings. A bundle that verifies was not changed since it was built; "
+        "that does not say who built it. Continue only if you trust where it came from.")
+    run = box.addButton("Run its code", QMessageBox.ButtonRole.AcceptRole)
+    run.setObjectName("runBundleCode")
+    box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
+    return box
+
+
+def ask_to_run_bundle_code(parent: Optional[QWidget], bundle: Path) -> bool:
+    box = run_confirmation(parent, bundle)
+    box.exec()
+    return box.clickedButton() is not None and box.clickedButton().objectName() == "runBundleCode"
 
 
 class PreparePanel(QWidget):
@@ -191,6 +212,9 @@ class PreparePanel(QWidget):
             options = self.options()
         except ValueError as error:
             show_error(self, str(error))
+            return
+        if not ask_to_run_bundle_code(self, self.bundle):
+            self.status.setText("Not run: the bundle's code was not allowed to run.")
             return
         bundle, emit = self.bundle, self.relay.line.emit
         self.log.clear()
