@@ -166,3 +166,23 @@ def test_every_model_passes_the_model_tester(qtmodeltester, opened, sample_copy)
     assert view.page("checklist").model.rowCount() > 1
     for model in models:
         qtmodeltester.check(model, force_py=True)
+
+
+def test_a_suggestion_is_accepted_with_one_click_and_saved_in_handoff_yaml(qtbot, opened, sample_copy):
+    suggested = Dependency(None, ("kneed",), UNKNOWN, sources=(SourceRef("churn/train.py", 4),),
+                           candidates=("kneed", "kneed-fork"), resolved_by="suggested", suggestion="kneed")
+    ambiguous = Dependency(None, ("scikitplot",), UNKNOWN, sources=(SourceRef("churn/train.py", 5),),
+                           candidates=("mljar-scikit-plot", "scikit-plot"), resolved_by="suggested")
+    _with(opened, dependencies=opened.session.report.dependencies + (suggested, ambiguous))
+    page = opened.project_view.page("dependencies")
+    assert page.select(lambda row: row.dependency.import_names == ("scikitplot",))
+    assert not page.accept_button.isEnabled(), "an ambiguous import has nothing to accept"
+    assert page.select(lambda row: row.dependency.import_names == ("kneed",))
+    row = page.selected_row()
+    assert row.distribution_text == "kneed? (suggested)" and row.needs_attention
+    assert page.accept_button.isEnabled() and page.accept_button.text() == "Accept kneed"
+    page.accept_button.click()
+    assert page.selected_row().status_text == "resolved in handoff.yaml"
+    assert not page.accept_button.isEnabled() and not page.selected_row().needs_attention
+    opened.save_action.trigger()
+    assert yaml.safe_load((sample_copy / "handoff.yaml").read_text())["resolutions"] == {"kneed": "kneed"}

@@ -30,9 +30,17 @@ class DependencyRow:
         return self.dependency.status == UNKNOWN and not self.resolution or self.dependency.status == USED_UNDECLARED
 
     @property
+    def pending_suggestion(self) -> Optional[str]:
+        """The knowledge base's pick for an unknown import nobody has resolved yet (one click accepts it)."""
+        dep = self.dependency
+        return dep.suggestion if dep.status == UNKNOWN and dep.suggestion and not self.resolution else None
+
+    @property
     def status_text(self) -> str:
         if self.resolution and self.dependency.status == UNKNOWN:
             return "resolved in handoff.yaml"
+        if self.pending_suggestion:
+            return "unknown — suggestion to accept"
         return STATUS_TEXT.get(self.dependency.status, self.dependency.status)
 
     @property
@@ -42,6 +50,10 @@ class DependencyRow:
             return dep.distribution
         if self.resolution:
             return self.resolution
+        if self.pending_suggestion:
+            return f"{self.pending_suggestion}? (suggested)"
+        if dep.resolved_by == "suggested":
+            return f"? ({len(dep.candidates)} candidates)"
         return " or ".join(dep.candidates) if dep.candidates else "?"
 
 
@@ -51,6 +63,16 @@ def dependency_rows(dependencies: Sequence[Dependency], resolutions: Mapping[str
 
 def _resolution(dep: Dependency, resolutions: Mapping[str, str]) -> Optional[str]:
     return next((resolutions[name] for name in dep.import_names if name in resolutions), None)
+
+
+def _distribution_tooltip(row: DependencyRow) -> Optional[str]:
+    dep = row.dependency
+    if dep.resolved_by == "suggested" and not row.resolution:
+        first = "Suggested" if dep.suggestion else "No clear pick"
+        shown = ", ".join(dep.candidates[:8]) + (" …" if len(dep.candidates) > 8 else "")
+        return (f"{first} by the knowledge base (PyPI wheels, via pigar). Candidates, best first: {shown}.\n"
+                "It enters the lock only once you accept it (saved under resolutions in handoff.yaml).")
+    return f"Found via {dep.resolved_by}" if dep.resolved_by else None
 
 
 def _status_icon(row: DependencyRow):
@@ -69,8 +91,7 @@ class DependencyModel(RowTableModel):
     columns = (
         Column("Import", lambda r: ", ".join(r.dependency.import_names) or "—",
                tooltip=lambda r: "Imported as " + (", ".join(r.dependency.import_names) or "nothing (declared only)")),
-        Column("Distribution", lambda r: r.distribution_text,
-               tooltip=lambda r: f"Found via {r.dependency.resolved_by}" if r.dependency.resolved_by else None),
+        Column("Distribution", lambda r: r.distribution_text, tooltip=_distribution_tooltip),
         Column("Declared", lambda r: r.dependency.declared_spec or ("yes" if r.dependency.declared_in else "—"),
                tooltip=lambda r: "\n".join(r.dependency.declared_in) or "Not in any requirements file"),
         Column("Installed", lambda r: r.dependency.installed_version or "—",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QInputDialog, QLineEdit, QPushButton,
                                QTableView, QTabWidget, QVBoxLayout, QWidget)
 
@@ -68,6 +69,13 @@ class DependenciesPage(Page):
         self.resolve_button.setAccessibleName("Resolve unknown import")
         self.resolve_button.setEnabled(False)
         self.resolve_button.clicked.connect(self.resolve_selected)
+        self.accept_button = QPushButton("Accept suggestion")
+        self.accept_button.setToolTip("Use the knowledge base's suggested distribution for the selected import "
+                                      "(saved under resolutions in handoff.yaml; only then is it locked)")
+        self.accept_button.setAccessibleName("Accept suggested distribution")
+        self.accept_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.accept_button.setEnabled(False)
+        self.accept_button.clicked.connect(self.accept_selected)
 
         self.table = _table(self.proxy, "Python dependencies")
         self.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
@@ -78,6 +86,7 @@ class DependenciesPage(Page):
         tools = QHBoxLayout()
         tools.addWidget(self.filter_edit, 1)
         tools.addWidget(self.attention_only)
+        tools.addWidget(self.accept_button)
         tools.addWidget(self.resolve_button)
         python_tab = QWidget()
         python_box = QVBoxLayout(python_tab)
@@ -137,13 +146,24 @@ class DependenciesPage(Page):
     def _update_buttons(self) -> None:
         row = self.selected_row()
         self.resolve_button.setEnabled(row is not None and row.dependency.status == UNKNOWN)
+        suggestion = row.pending_suggestion if row is not None else None
+        self.accept_button.setEnabled(suggestion is not None)
+        self.accept_button.setText(f"Accept {suggestion}" if suggestion else "Accept suggestion")
+
+    def accept_selected(self) -> None:
+        """One click: the suggestion becomes the import's resolution in handoff.yaml."""
+        row = self.selected_row()
+        if row is None or row.pending_suggestion is None or not row.dependency.import_names:
+            return
+        self.session.resolve(row.dependency.import_names[0], row.pending_suggestion)
 
     def resolve_selected(self) -> None:
         row = self.selected_row()
         if row is None or row.dependency.status != UNKNOWN or not row.dependency.import_names:
             return
         name = row.dependency.import_names[0]
-        choices = tuple(dict.fromkeys(((row.resolution,) if row.resolution else ()) + row.dependency.candidates))
+        known = (row.resolution, row.dependency.suggestion)
+        choices = tuple(dict.fromkeys(tuple(n for n in known if n) + row.dependency.candidates))
         distribution = ask_distribution(self, name, choices)
         if distribution:
             self.session.resolve(name, distribution)
