@@ -257,7 +257,7 @@ def test_init_writes_a_starter_and_never_overwrites(sample_copy, capsys, tmp_pat
     project = load_project_file(sample_copy)
     assert project.owner.name == "Maria Lopez"
     assert [e.command for e in project.entry_points][:2] == ["python -m churn.score", "python -m churn.train"]
-    assert {"LOCAL_CSV", "DB_URL", "API_KEY"} <= {k.name for k in project.config_keys}
+    assert project.config_keys == ()  # literals in the code are findings, not keys, until they are fixed
 
     target.write_text(target.read_text(encoding="utf-8") + "# my notes\n", encoding="utf-8")
     before = target.read_bytes()
@@ -269,3 +269,9 @@ def test_init_writes_a_starter_and_never_overwrites(sample_copy, capsys, tmp_pat
     assert main(["init", str(sample_copy), "--force"]) == 0
     assert b"# my notes" not in target.read_bytes()
     assert load_project_file(sample_copy) == project
+
+    assert main(["fix", str(sample_copy), "--apply"]) == 0  # the code now reads its configuration
+    assert main(["init", str(sample_copy), "--force"]) == 0
+    keys = {k.name: k for k in load_project_file(sample_copy).config_keys}
+    assert {"local_csv", "model_path", "churn_dir", "db_url", "data_password", "scoring_api_key"} <= set(keys)
+    assert keys["db_url"].secret and not keys["local_csv"].secret

@@ -10,7 +10,7 @@ import pytest
 from handoff_assistant.readiness.model import Attestation, Contact, EntryPoint, ProjectFile
 from handoff_assistant.readiness.project_file import (PROJECT_FILE_NAME, ProjectFileError, load_project_file,
                                                       parse_project_file, save_project_file, starter_project_file)
-from handoff_assistant.scan.report import NotebookInfo
+from handoff_assistant.scan.report import ConfigRead, NotebookInfo
 from tests.readiness.builders import finding, good_facts, good_project, good_report
 
 HANDWRITTEN = """\
@@ -167,7 +167,10 @@ def test_starter_prefills_entry_points_owner_and_config_keys(tmp_path, monkeypat
                           snippet='api_key: "abcd****"'),
                   finding("host.loopback", "host", file="nb.ipynb", line=2, cell=3,
                           snippet='mlflow.set_tracking_uri("http://localhost:5000")'),
-                  finding("notebook.output.path.user-home", "path", snippet="File /Users/maria/x.py")))
+                  finding("notebook.output.path.user-home", "path", snippet="File /Users/maria/x.py")),
+        config_reads=(ConfigRead("local_csv", "config", "churn/data.py", 12),
+                      ConfigRead("local_csv", "config", "nb.ipynb", 1, cell=3),
+                      ConfigRead("DB_PASSWORD", "env", "churn/data.py", 9)))
     project = starter_project_file(report, facts=good_facts())
     assert project.name == "churn"
     assert project.owner == Contact("Maria Lopez", "maria@example.com")
@@ -176,8 +179,7 @@ def test_starter_prefills_entry_points_owner_and_config_keys(tmp_path, monkeypat
         EntryPoint("01-explore", 'jupyter nbconvert --to notebook --execute --output-dir output '
                                  'notebooks/01 Explore.ipynb'))
     keys = {k.name: k for k in project.config_keys}
-    assert list(keys) == ["LOCAL_CSV", "API_KEY", "HOST_NB_2"]
-    assert keys["API_KEY"].secret and not keys["LOCAL_CSV"].secret
-    assert keys["LOCAL_CSV"].description == "A path hardcoded at churn/data.py:3"
-    assert "/Users" not in "".join(k.description for k in project.config_keys)
+    assert list(keys) == ["db_password", "local_csv"]  # what the code reads; the literals stay findings
+    assert keys["db_password"].secret and not keys["local_csv"].secret
+    assert keys["local_csv"].description.endswith("Read at churn/data.py:12, nb.ipynb cell 4:1")
     assert project.summary.startswith("Churn scoring. Predicts which customers")

@@ -138,7 +138,7 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
                              options.target_python, options.target_platform)
 
     report_progress(3, STEPS, "Writing configuration templates, scripts and the harness")
-    keys = config_templates.collect_config_keys(project.config_keys, report.findings, project.suppressions)
+    keys = config_templates.collect_config_keys(report, project)
     generated = {"config/config.example.yaml": config_templates.render_config_example(keys, project_name),
                  "config/.env.example": config_templates.render_env_example(keys, project_name)}
     generated |= harness.script_files(project_name, python_version, lock_result.hashed, entry_points)

@@ -16,6 +16,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from handoff_assistant.cli import EXIT_OK, UsageError
+    from handoff_assistant.fix import fixable_findings
     from handoff_assistant.readiness.project_file import PROJECT_FILE_NAME, save_project_file, starter_project_file
     from handoff_assistant.scan import ScanError, ScanOptions, scan_project
     from handoff_assistant.scan.environment import EnvironmentProbeError
@@ -39,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {target}: {error.strerror or error}") from error
     owner = f"owner {project.owner.name}" if project.owner else "no owner (git config has no user.name)"
     print(f"Wrote {path}: {len(project.entry_points)} entry point(s), {owner}, "
-          f"{len(project.config_keys)} configuration key(s).", file=sys.stdout)
+          f"{len(project.config_keys)} configuration key(s) the code reads.", file=sys.stdout)
+    hardcoded = len(fixable_findings(report))
+    if hardcoded:
+        print(f"The code still hard-codes {hardcoded} path(s), host(s) or secret(s): `handoff fix {args.path}` "
+              "previews moving them into configuration.")
     print("Next: fill in contacts, schedules, inputs/outputs and sample inputs, then run `handoff check`.")
     return EXIT_OK

@@ -1,18 +1,15 @@
-"""A starter handoff.yaml prefilled from a scan (``handoff init``): entry points, owner, configuration keys."""
+"""A starter handoff.yaml prefilled from a scan (``handoff init``): entry points, owner, and the configuration keys
+the code reads (readiness.config_keys, the one key set)."""
 from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional
 
+from handoff_assistant.readiness.config_keys import config_keys_for_project_file
 from handoff_assistant.readiness.facts import ProjectFacts, project_facts
-from handoff_assistant.readiness.model import ConfigKey, Contact, EntryPoint, ProjectFile
-from handoff_assistant.scan.report import Finding, ScanReport, location_text
-
-CONFIG_CATEGORIES = ("path", "host", "secret")
-_KINDS = {"path": "A path", "host": "A host or URL", "secret": "A credential"}
-# `name = "literal"` / `name: literal` at the start of a snippet: the name the value should be configured under.
-_ASSIGNED_LITERAL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*[rRbBuU]?['\"]|:\s*\S)")
+from handoff_assistant.readiness.model import Contact, EntryPoint, ProjectFile
+from handoff_assistant.scan.report import ScanReport
 
 
 def starter_project_file(report: ScanReport, facts: Optional[ProjectFacts] = None) -> ProjectFile:
@@ -23,7 +20,7 @@ def starter_project_file(report: ScanReport, facts: Optional[ProjectFacts] = Non
         summary=_summary(facts.readme_text),
         owner=_git_owner(root),
         entry_points=tuple(_entry_points(report, facts)),
-        config_keys=tuple(_config_keys(report.findings)),
+        config_keys=config_keys_for_project_file(report),
     )
 
 
@@ -67,26 +64,3 @@ def _entry_points(report: ScanReport, facts: ProjectFacts) -> Iterable[EntryPoin
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "run"
-
-
-def _config_keys(findings: Iterable[Finding]) -> Iterable[ConfigKey]:
-    seen: set[str] = set()
-    for finding in findings:
-        if finding.category not in CONFIG_CATEGORIES or finding.rule.startswith("notebook.output."):
-            continue
-        name = _key_name(finding)
-        if name in seen:
-            continue
-        seen.add(name)
-        where = location_text(finding.file, finding.line, finding.cell)
-        # The description names where the value was found, never the value: handoff.yaml is scanned too.
-        yield ConfigKey(name=name, description=f"{_KINDS[finding.category]} hardcoded at {where}",
-                        secret=finding.category == "secret")
-
-
-def _key_name(finding: Finding) -> str:
-    match = _ASSIGNED_LITERAL.match(finding.snippet or "")
-    if match:
-        return match.group(1).upper()
-    stem = re.sub(r"[^A-Za-z0-9]+", "_", PurePosixPath(finding.file).stem).strip("_").upper()
-    return f"{finding.category.upper()}_{stem}_{finding.line}"

@@ -5,14 +5,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
-from handoff_assistant.scan import languages, notebooks, python_imports, r_packages
+from handoff_assistant.scan import config_reads, languages, notebooks, python_imports, r_packages
 from handoff_assistant.scan.files import FileEntry, NotText, read_text
 from handoff_assistant.scan.own_outputs import is_own_output
 from handoff_assistant.scan.findings import notebook_findings, scan_text
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
-from handoff_assistant.scan.report import Finding, NotebookInfo, Problem, SkippedFile
+from handoff_assistant.scan.report import ConfigRead, Finding, NotebookInfo, Problem, SkippedFile
 
-ANALYSIS_VERSION = 5  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 6  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class FileAnalysis:
     problems: tuple[Problem, ...] = ()
     skipped: Optional[SkippedFile] = None
     written_files: tuple[str, ...] = ()  # project-relative files a notebook writes (%%writefile helpers.py)
+    config_reads: tuple[ConfigRead, ...] = ()
 
 
 def analyse_file(root: Path, entry: FileEntry, max_text_bytes: int) -> FileAnalysis:
@@ -66,6 +67,7 @@ def _analyse_source(path: str, language: Optional[str], text: str) -> FileAnalys
         imports=imports,
         r_packages=r_refs,
         findings=tuple(findings),
+        config_reads=tuple(config_reads.find_config_reads(text, file=path, language=language)),
     )
 
 
@@ -91,6 +93,7 @@ def _analyse_notebook(path: str, text: str) -> FileAnalysis:
         + tuple(f for f in cell_findings if f.rule != python_imports.NOT_PYTHON3.id),
         notebook=notebooks.notebook_info(notebook, path),
         written_files=tuple(written for c in cells for written in c.written_files),
+        config_reads=tuple(read for c in cells for read in c.config_reads),
     )
 
 
@@ -119,6 +122,7 @@ def _analyse_cell(path: str, notebook: notebooks.Notebook, cell: notebooks.Cell)
         r_packages=tuple(r_refs),
         findings=tuple(findings + scan_text(code, file=path, language=language, cell=cell.index)),
         written_files=_project_file(path, prepared.writes_file) if prepared and prepared.writes_file else (),
+        config_reads=tuple(config_reads.find_config_reads(code, file=path, language=language, cell=cell.index)),
     )
 
 

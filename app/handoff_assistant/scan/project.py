@@ -89,6 +89,7 @@ def _scan_project(path: Path | str, options: Optional[ScanOptions], progress: Op
                  + tuple(p for a in analyses for p in a.problems),
         declared_files=declared.files,
         lock_files=declared.lock_files,
+        config_reads=tuple(read for a in analyses for read in a.config_reads),
     )
 
 

@@ -123,6 +123,18 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class ConfigRead:
+    """A configuration key or environment variable the code reads (see scan/config_reads.py)."""
+
+    key: str  # config key as written ("data_dir") or environment variable ("DB_PASSWORD")
+    kind: str  # "config" (handoff_config.get, config::get), "env" (os.environ, Sys.getenv, ${NAME}),
+    #            "env-example" (a name listed in .env.example: a secret by declaration)
+    file: str
+    line: int
+    cell: Optional[int] = None
+
+
+@dataclass(frozen=True)
 class NotebookInfo:
     path: str
     language: str  # kernelspec language: "python", "R", ...
@@ -176,6 +188,7 @@ class ScanReport:
     problems: tuple[Problem, ...] = ()
     declared_files: tuple[DeclaredFile, ...] = ()
     lock_files: tuple[str, ...] = ()  # uv.lock, poetry.lock, Pipfile.lock, renv.lock present
+    config_reads: tuple[ConfigRead, ...] = ()  # the configuration the code reads
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict:
