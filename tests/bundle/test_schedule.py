@@ -49,7 +49,7 @@ def test_no_schedule_says_what_to_ask():
 
 def test_entry_points_copy_existing_samples_and_warn_about_missing_ones(project):
     planned, copies, warnings = plan_entry_points([
-        EntryPoint("Score customers", "python -m tinyscore.score", schedule="manual", expected_runtime="1h30m",
+        EntryPoint("Score_customers", "python -m tinyscore.score", schedule="manual", expected_runtime="1h30m",
                    sample_input="data/sample.csv", expected_output="expected/missing.csv")], project)
     assert planned[0].slug == "score-customers" and planned[0].schedule is None
     assert planned[0].timeout_seconds == 5400

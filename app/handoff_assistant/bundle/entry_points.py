@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional
 
+from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
 from handoff_assistant.bundle.schedule import cron_to_on_calendar
 from handoff_assistant.readiness.model import EntryPoint
+from handoff_assistant.readiness.project_file import (entry_point_name_problem, is_valid_entry_point_name,
+                                                      is_valid_schedule)
 
 DEFAULT_TIMEOUT_SECONDS = 15 * 60
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h)?\s*", re.I)
@@ -56,6 +59,11 @@ def plan_entry_points(entry_points: Iterable[EntryPoint], root: Path) -> tuple[t
     """The bundle's entry points, the sample files to copy, and warnings for samples the path gate refused."""
     planned, copies, warnings = [], [], []
     for entry in entry_points:
+        if not is_valid_entry_point_name(entry.name):  # handoff.yaml refuses it; a form may not have
+            raise BundleError(f"Entry point {entry.name!r}: {entry_point_name_problem(entry.name)}.")
+        if entry.schedule and not is_valid_schedule(entry.schedule):
+            raise BundleError(f"Entry point {entry.name!r}: the schedule {entry.schedule!r} is not a cron "
+                              "expression on one line.")
         slug = slugify(entry.name)
         schedule = None if (entry.schedule or "").strip().lower() in ("", "manual") else entry.schedule
         samples = {}

@@ -9,7 +9,8 @@ from cron_descriptor import FormatError, Options, get_description
 
 from handoff_assistant.bundle.entry_points import parse_duration
 from handoff_assistant.readiness.model import ProjectFile
-from handoff_assistant.readiness.project_file import is_valid_schedule
+from handoff_assistant.readiness.project_file import (entry_point_name_problem, is_valid_entry_point_name,
+                                                      is_valid_schedule)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MACROS = {"@yearly": "Once a year, on 1 January at 00:00", "@annually": "Once a year, on 1 January at 00:00",
@@ -82,6 +83,8 @@ def _entry_problems(number: int, entry, root: Path) -> list[Problem]:
     problems = []
     if not entry.name.strip():
         problems.append(Problem(f"{where}.name", f"Entry point {number} needs a name."))
+    elif not is_valid_entry_point_name(entry.name):
+        problems.append(Problem(f"{where}.name", f"Entry point {number}: {entry_point_name_problem(entry.name)}."))
     if not entry.command.strip():
         problems.append(Problem(f"{where}.command", f"{label} needs the command that runs it."))
     if entry.schedule and not describe_schedule(entry.schedule)[0]:

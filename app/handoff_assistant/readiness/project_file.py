@@ -34,6 +34,8 @@ _CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midni
 _CRON_FIELD = re.compile(r"^[\d*/,\-A-Za-z?]+$")
 _DURATION = re.compile(r"^(\d+(\.\d+)?\s*[smhd]\s*)+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+# An entry point's name becomes a command argument (run.sh NAME, crontab, ExecStart=) and part of file names.
+ENTRY_POINT_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
 
 class ProjectFileError(Exception):
@@ -295,6 +297,8 @@ class _Reader:
             sample_input=self._optional_path(mapping, "sample_input", where),
             expected_output=self._optional_path(mapping, "expected_output", where),
         )
+        if not is_valid_entry_point_name(entry.name):
+            raise self._fail(f"{where}.name", self._line(mapping, "name"), entry_point_name_problem(entry.name))
         if entry.schedule and not is_valid_schedule(entry.schedule):
             raise self._fail(f"{where}.schedule", self._line(mapping, "schedule"),
                              f"{entry.schedule!r} is not a cron expression (five fields like \"0 6 * * 1\"), "
@@ -355,8 +359,20 @@ class _Reader:
         return ConfigKey(name, self._text(mapping.get("description"), f"{where}.description", None), secret)
 
 
+def is_valid_entry_point_name(name: str) -> bool:
+    return ENTRY_POINT_NAME.fullmatch(name) is not None
+
+
+def entry_point_name_problem(name: str) -> str:
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    return (f"{shown!r} is not a usable entry-point name: use only letters, digits, '_', '.' and '-' (it becomes "
+            "a command argument in run.sh, crontab and systemd, and part of file names)")
+
+
 def is_valid_schedule(schedule: str) -> bool:
-    """A five-field cron expression, an @macro, or "manual" (run on demand)."""
+    """A five-field cron expression on one line, an @macro, or "manual" (run on demand)."""
+    if "\n" in schedule or "\r" in schedule:
+        return False
     text = schedule.strip()
     if text.lower() == "manual" or text.lower() in _CRON_MACROS:
         return True
@@ -366,5 +382,6 @@ def is_valid_schedule(schedule: str) -> bool:
 
 from handoff_assistant.readiness.starter import starter_project_file  # noqa: E402  (public API of this module)
 
-__all__ = ["PROJECT_FILE_NAME", "ProjectFileError", "is_valid_schedule", "load_project_file",
+__all__ = ["ENTRY_POINT_NAME", "PROJECT_FILE_NAME", "ProjectFileError", "entry_point_name_problem",
+           "is_valid_entry_point_name", "is_valid_schedule", "load_project_file",
            "parse_project_file", "project_to_data", "save_project_file", "starter_project_file"]
