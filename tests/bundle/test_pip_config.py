@@ -109,8 +109,20 @@ def test_uv_env_renames_pip_settings_and_keeps_what_the_user_set_for_uv():
     assert env == {"PATH": "/bin", "UV_INDEX_URL": "https://uv.corp/simple",
                    "UV_EXTRA_INDEX_URL": "https://a.corp/simple https://b.corp/simple", "UV_FIND_LINKS": "/a,/b",
                    "UV_INSECURE_HOST": "a.corp b.corp", "SSL_CERT_FILE": "/etc/corp-ca.pem",
-                   "SSL_CLIENT_CERT": "/home/me/client.pem", "UV_NO_INDEX": "1"}
-    assert "UV_NO_INDEX" not in uv_env({}, {"no-index": "false"})
+                   "SSL_CLIENT_CERT": "/home/me/client.pem", "UV_NO_INDEX": "1", "UV_INDEX_STRATEGY": "unsafe-best-match"}
+    assert uv_env({}, {"no-index": "false"}) == {}
+
+
+def test_uv_takes_the_best_version_from_all_of_pip_s_sources_as_pip_does(tmp_path):
+    """The extra index has tiny-dep, but only 2.0.0; the needed 2.1.0 is on the main index. pip finds it; uv
+    alone would stop at the first index that has the package (as on this machine with /opt/pypi)."""
+    main = build_wheelhouse(tmp_path / "main", [WheelSpec("tiny-conf", "1.0.0", requires=("tiny-dep>=2.1",)),
+                                                WheelSpec("tiny-dep", "2.1.0")])
+    extra = build_wheelhouse(tmp_path / "extra", [WheelSpec("tiny-dep", "2.0.0")])
+    config = (f"[global]\nindex-url = {simple_index(main, tmp_path / 'main-simple').as_uri()}\n"
+              f"extra-index-url = {simple_index(extra, tmp_path / 'extra-simple').as_uri()}\n")
+    env = isolated_env(tmp_path, config)
+    assert pins(lock_with("uv", env, tmp_path / "lock")) == [("tiny-conf", "1.0.0"), ("tiny-dep", "2.1.0")]
 
 
 def test_auto_is_uv_when_installed_and_the_lock_result_names_it(tmp_path, wheelhouse):

@@ -24,6 +24,10 @@ UV_NAMES: dict[str, tuple[str, str]] = {
     "client-cert": ("SSL_CLIENT_CERT", " "),
     "no-index": ("UV_NO_INDEX", " "),
 }
+# pip takes the best version from all its sources together; uv by default only from the first index that has the
+# package. With pip's sources, uv resolves as pip does (else a version on the second index is "not found").
+SOURCES = {"index-url", "extra-index-url", "find-links"}
+PIP_INDEX_STRATEGY = "unsafe-best-match"
 # Where pip looks for an install option, lowest precedence first ("install" is the command's own section).
 SECTIONS = ("global", "install", ":env:")
 _LINE = re.compile(r"^(?P<section>[^.]+)\.(?P<key>[^=]+)=(?P<value>.*)$")
@@ -66,6 +70,8 @@ def uv_env(env: Mapping[str, str], settings: Mapping[str, str]) -> dict[str, str
                 result[name] = "1"
             continue
         result[name] = separator.join(value.split())  # pip lists: spaces or one value per line
+    if settings.keys() & SOURCES and "UV_INDEX_STRATEGY" not in env:
+        result["UV_INDEX_STRATEGY"] = PIP_INDEX_STRATEGY
     return result
 
 
