@@ -7,7 +7,7 @@ rules on one line. Spans are (line, column) pairs, 1-based lines and 0-based cha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 import libcst as cst
@@ -43,7 +43,9 @@ def python_literals(text: str, *, cell: bool = False) -> Optional[list[Literal]]
     collector = _Collector()
     wrapper.visit(collector)
     positions = wrapper.resolve(PositionProvider)
-    return [_literal(node, positions[node], prepared, context) for node, context in collector.found]
+    literals = [_literal(node, positions[node], prepared, context) for node, context in collector.found]
+    return [replace(lit, value=None, why_not="a match-case pattern must stay a literal")
+            if id(node) in collector.in_pattern else lit for lit, (node, _) in zip(literals, collector.found)]
 
 
 def python_parses(text: str, *, cell: bool = False) -> bool:
@@ -58,10 +60,14 @@ class _Collector(cst.CSTVisitor):
         self._names: list[str] = []
         self._calls: list[str] = []
         self._inside_string = 0
+        self.in_pattern: set[int] = set()  # ids of strings that are match-case patterns
+        self._patterns = 0
 
     def _string(self, node: cst.BaseExpression) -> bool:
         if self._inside_string == 0:
             self.found.append((node, (self._names[-1] if self._names else "", self._calls[-1] if self._calls else "")))
+            if self._patterns:
+                self.in_pattern.add(id(node))
         self._inside_string += 1
         return False  # nothing inside a string is another literal to fix on its own
 
@@ -114,6 +120,18 @@ class _Collector(cst.CSTVisitor):
 
     def leave_DictElement(self, node: cst.DictElement) -> None:
         self._names.pop()
+
+    def visit_MatchValue(self, node: cst.MatchValue) -> None:
+        self._patterns += 1
+
+    def leave_MatchValue(self, node: cst.MatchValue) -> None:
+        self._patterns -= 1
+
+    def visit_MatchMappingElement(self, node: cst.MatchMappingElement) -> None:
+        self._patterns += 1
+
+    def leave_MatchMappingElement(self, node: cst.MatchMappingElement) -> None:
+        self._patterns -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
         self._calls.append(_dotted(node.func))

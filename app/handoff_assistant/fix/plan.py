@@ -94,23 +94,25 @@ def _plan_file(source: SourceFile, findings: list[Finding], namer: KeyNamer,
         if isinstance(located, str):
             unfixable.append(_unfixable(finding, located))
             continue
-        key = (finding.cell, located.line, located.column)
-        if key in found:
-            found[key].findings.append(finding)
-        else:
-            found[key] = _Found(unit, located, [finding])
-    edits = []
+        for literal in located:
+            key = (finding.cell, literal.line, literal.column)
+            if key in found:
+                found[key].findings.append(finding)
+            else:
+                found[key] = _Found(unit, literal, [finding])
+    edits: list[Edit] = []
     for item in found.values():
         result = _edit(source, item, namer, entries, existing)
         if isinstance(result, str):
             unfixable += [_unfixable(f, result) for f in item.findings]
         elif result is not None:
-            edits.append(result)
+            taken = sum(1 for edit in edits if edit.fingerprint == result.fingerprint)
+            edits.append(replace(result, id=f"{result.id}-{taken + 1}") if taken else result)
     return _parsing_together(source, edits, unfixable, findings)
 
 
-def _locate(source: SourceFile, unit: Optional[Unit], finding: Finding) -> Literal | str:
-    """The literal the finding is about, or why it cannot be edited."""
+def _locate(source: SourceFile, unit: Optional[Unit], finding: Finding) -> list[Literal] | str:
+    """The literals the finding is about (each alone would be reported), or why it cannot be edited."""
     if unit is None or unit.language is None:
         return "the fix does not edit this kind of file; move the value to configuration by hand"
     lines = split_keep(unit.text)
@@ -131,21 +133,24 @@ def _locate(source: SourceFile, unit: Optional[Unit], finding: Finding) -> Liter
         candidates = line_literals(unit.text, finding.line, bare=unit.language in (SHELL, SQL))
     if not candidates:
         return "no literal value found on this line to replace"
-    literal = candidates[0] if len(candidates) == 1 else _the_one_flagged(source, unit, finding, candidates)
-    if literal is None:
-        return "several values on this line and none alone is the finding; split the line and rescan"
-    if literal.value is None:
-        return literal.why_not
-    return literal
+    literals = candidates if len(candidates) == 1 else _flagged(source, unit, finding, candidates)
+    if not literals:
+        return "the finding comes from several values on this line together; split the line and rescan"
+    blocked = next((lit for lit in literals if lit.value is None), None)
+    return blocked.why_not if blocked else literals
 
 
-def _the_one_flagged(source: SourceFile, unit: Unit, finding: Finding, candidates: list[Literal]) -> Optional[Literal]:
-    """The candidate whose replacement by a neutral value makes the scan's finding disappear."""
+def _flagged(source: SourceFile, unit: Unit, finding: Finding, candidates: list[Literal]) -> list[Literal]:
+    """The candidates that alone, with every other one neutralised, still make the scan report the finding."""
+    found = []
     for literal in candidates:
-        neutral = replace_span(unit.text, literal, _neutral(literal))
-        if not any(f.rule == finding.rule and f.line == finding.line for f in _scan_unit(source, unit, neutral)):
-            return literal
-    return None
+        text = unit.text
+        for other in sorted((c for c in candidates if c is not literal), key=lambda c: (c.line, c.column),
+                            reverse=True):
+            text = replace_span(text, other, _neutral(other))
+        if any(f.rule == finding.rule and f.line == finding.line for f in _scan_unit(source, unit, text)):
+            found.append(literal)
+    return found
 
 
 def _neutral(literal: Literal) -> str:
