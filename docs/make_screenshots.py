@@ -1,6 +1,7 @@
 """Render the desktop app to docs/screenshots/*.png: what the README and the guides show.
 
-- the data scientist's pages on the bundled sample, light and dark (01-welcome … 07-bundle);
+- the data scientist's pages on the bundled sample, light and dark (01-welcome … 07-bundle), and the preview of
+  "Fix all fixable" on it (fix-preview*.png);
 - IT's bundle view: intact, configuration, changes since an earlier bundle, a real prepare-and-test run,
   tampered (bundle-view*.png), over bundles of the test suite's tiny project built against a local wheelhouse;
 - the team lead's portfolio, light and dark (portfolio*.png), over a demo landing folder of small bundles.
@@ -39,6 +40,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     try:
         project_pages(app)
+        fix_preview(app)
         bundle_view(app)
         portfolio(app)
     finally:
@@ -81,11 +83,11 @@ def wait(app, signal, start: Callable[[], object]) -> None:
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
 
-def save(app, window, name: str) -> None:
+def save(app, widget, name: str) -> None:
     for _ in range(3):
         app.processEvents()
     path = OUT / f"{name}.png"
-    window.grab().save(str(path))
+    widget.grab().save(str(path))
     print(path)
 
 
@@ -107,6 +109,23 @@ def project_pages(app) -> None:
             window.project_view.show_page(page_id)
             prepare_page(app, window, page_id)
             save(app, window, name + suffix(theme))
+        close_window(window)
+
+
+def fix_preview(app) -> None:
+    """Fix All Fixable on the sample: the preview dialog on churn/data.py (nothing is applied)."""
+    for theme in ("light", "dark"):
+        window = open_window(app, theme)
+        wait(app, window.scan_finished, window.open_sample)
+        window.project_view.show_page("findings")
+        dialogs = []
+        window.fixes.preview_opened.connect(dialogs.append)
+        wait(app, window.fixes.preview_opened, window.project_view.page("findings").fix_all_action.trigger)
+        dialog = dialogs[0]
+        dialog.resize(1200, 760)
+        dialog.select_file("churn/data.py")
+        save(app, dialog, "fix-preview" + suffix(theme))
+        dialog.reject()
         close_window(window)
 
 

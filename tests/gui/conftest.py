@@ -41,7 +41,8 @@ def errors(monkeypatch):
     def record(parent, summary, details=""):
         shown.append((summary, details))
 
-    for module in ("handoff_assistant.gui.main_window", "handoff_assistant.gui.pages.bundle"):
+    for module in ("handoff_assistant.gui.main_window", "handoff_assistant.gui.pages.bundle",
+                   "handoff_assistant.gui.fix_controller"):
         monkeypatch.setattr(f"{module}.show_error", record, raising=False)
     return shown
 

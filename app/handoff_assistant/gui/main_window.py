@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWid
 
 from handoff_assistant.assets import sample_project_path
 from handoff_assistant.gui.environments import interpreter_in
+from handoff_assistant.gui.fix_controller import FixController
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.logging_setup import log_dir
 from handoff_assistant.gui.messages import ask_yes_no, show_error
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.bundle_view: Optional[BundleView] = None
         self.portfolio: Optional[PortfolioPage] = None
         self._title_before_portfolio = "Handoff Assistant"
+        self.fixes = FixController(self)
         self.setWindowTitle("Handoff Assistant")
         self.setWindowIcon(icon("app"))
         self.setAcceptDrops(True)
@@ -131,6 +133,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.close_project_action)
         file_menu.addAction(self.quit_action)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(self.fixes.undo_action)
         self.project_menu = self.menuBar().addMenu("&Project")
         self.project_menu.addAction(self.rescan_action)
         self.project_menu.addAction(self.build_action)
@@ -250,6 +254,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(self.project_view)
             self.project_view.deleteLater()
         self.project_view = view
+        self.fixes.project_opened()
         self.stack.addWidget(view)
         self.stack.setCurrentWidget(view)
         view.show_page(self.settings.last_page)
@@ -276,6 +281,7 @@ class MainWindow(QMainWindow):
         overview.default_interpreter_requested.connect(lambda: self.set_interpreter(None))
         view.page("checklist").policy_requested.connect(self.choose_policy)
         view.page("details").save_requested.connect(self.save_project)
+        view.page("findings").fix_requested.connect(self.fixes.fix)
         view.page("bundle").save_first = self.save_before_build
 
     def _remember_page(self, page_id: str) -> None:
@@ -293,6 +299,7 @@ class MainWindow(QMainWindow):
             self.project_view.deleteLater()
         self.project_view = None
         self.session = None
+        self.fixes.project_closed()
         self.stack.setCurrentWidget(self.welcome)
         self.setWindowTitle("Handoff Assistant")
         self._update_actions()

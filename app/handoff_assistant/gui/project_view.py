@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStacke
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.pages.base import ATTENTION, DONE, Page
 from handoff_assistant.gui.session import ProjectSession
+from handoff_assistant.gui.widgets.notification_bar import NotificationBar
 from handoff_assistant.gui.widgets.progress_panel import ProgressPanel
 from handoff_assistant.gui.widgets.score_header import ScoreHeader
 
@@ -25,6 +26,7 @@ class ProjectView(QWidget):
         self.pages = list(pages)
         self.header = ScoreHeader()
         self.progress = ProgressPanel()
+        self.notice = NotificationBar()
         self.nav = QListWidget()
         self.nav.setAccessibleName("Steps")
         self.nav.setIconSize(QSize(20, 20))
@@ -45,6 +47,7 @@ class ProjectView(QWidget):
         layout.setContentsMargins(8, 8, 8, 0)
         layout.addWidget(self.header)
         layout.addWidget(self.progress)
+        layout.addWidget(self.notice)
         layout.addLayout(body, 1)
         self.nav.setCurrentRow(0)
 

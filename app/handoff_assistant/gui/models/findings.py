@@ -107,3 +107,28 @@ class FindingsModel(TwoLevelModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 0 and row.suppressed_reason:
             return icon("suppress")
         return None
+
+
+@dataclass(frozen=True)
+class FixTargets:
+    fingerprints: tuple[str, ...]  # findings the fix engine takes
+    explanation: str  # for the Fix… tooltip: what it would do, or why it cannot
+
+
+def fix_targets(rows: Sequence[FindingRow], fixability: Mapping[str, Optional[str]]) -> FixTargets:
+    """Which of ``rows`` to hand to the fix engine; ``fixability`` is ``gui.fixing.fixability`` of the report."""
+    if not rows:
+        return FixTargets((), "Select a finding or a group to fix it")
+    reasons = {row.finding.fingerprint: fixability.get(row.finding.fingerprint, NO_FINGERPRINT) for row in rows}
+    fixable = tuple(fp for fp, why in reasons.items() if why is None)
+    if len(rows) == 1:
+        why = reasons[rows[0].finding.fingerprint]
+        return FixTargets(fixable, "Preview a fix: the value moves into configuration" if why is None
+                          else f"Not fixable automatically: {why}")
+    if not fixable:
+        return FixTargets((), f"None of these {len(rows)} findings can be fixed automatically "
+                              f"({next(iter(reasons.values()))})")
+    return FixTargets(fixable, f"Preview a fix for {len(fixable)} of these {len(rows)} findings")
+
+
+NO_FINGERPRINT = "the finding has no fingerprint to name it by"

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QTreeView,
+from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPushButton, QSplitter, QTreeView,
                                QVBoxLayout, QWidget)
 
+from handoff_assistant.gui import fixing
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import ask_text
-from handoff_assistant.gui.models.findings import FindingRow, FindingsModel
+from handoff_assistant.gui.models.findings import FindingRow, FindingsModel, fix_targets
+from handoff_assistant.gui.models.tree import GROUP_ROLE
+from handoff_assistant.gui.models.base import ROW_ROLE
 from handoff_assistant.gui.pages.base import (ATTENTION, DONE, PENDING, Page, button_row, current_child, empty_state,
                                              page_layout, select_row)
 from handoff_assistant.gui.widgets.code_preview import CodePreview, load_preview
@@ -27,7 +30,12 @@ def ask_suppression_reason(parent: QWidget, message: str) -> Optional[str]:
                     "and shown to IT and reviewers.")
 
 
+FIX_SHORTCUT = "Ctrl+."  # the editors' "quick fix"
+FIX_ALL_SHORTCUT = "Ctrl+Shift+."
+
+
 class FindingsPage(Page):
+    fix_requested = Signal(object)  # a tuple of finding fingerprints to fix
     page_id = "findings"
     title = "Findings"
     icon_name = "findings"
@@ -35,9 +43,11 @@ class FindingsPage(Page):
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         layout = page_layout(self, "Findings",
-                             "Things in the code that will break or leak on a server. Fix them in your editor and "
-                             "rescan (F5), or suppress one with a reason when it is fine as it is.")
+                             "Things in the code that will break or leak on a server. Fix… moves hardcoded paths, "
+                             "hosts and credentials into configuration (with a preview and Undo); fix the rest in "
+                             "your editor and rescan (F5), or suppress one with a reason when it is fine as it is.")
         self._shown: tuple = (None, {})
+        self._fixability: dict[str, Optional[str]] = {}  # fingerprint -> None (fixable) or why not
         self.model = FindingsModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -62,6 +72,8 @@ class FindingsPage(Page):
         header.resizeSection(2, 290)
         header.setStretchLastSection(False)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._show_selected())
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
         self.no_findings = empty_state("No findings: no hardcoded paths, hosts or credentials were found.")
 
         self.title_label = QLabel()
@@ -83,7 +95,11 @@ class FindingsPage(Page):
         self.editor_button.clicked.connect(self.open_selected)
         self.suppress_button.clicked.connect(self.toggle_suppression)
         self.copy_button.clicked.connect(self.copy_fix)
-        buttons = button_row(self.editor_button, self.suppress_button, self.copy_button)
+        self.fix_action = self._page_action("fix", "Fix…", FIX_SHORTCUT, self.fix_selected)
+        self.fix_all_action = self._page_action("fix", "Fix All Fixable…", FIX_ALL_SHORTCUT, self.fix_all)
+        self.fix_button = self._action_button(self.fix_action)
+        self.fix_all_button = self._action_button(self.fix_all_action)
+        buttons = button_row(self.fix_button, self.editor_button, self.suppress_button, self.copy_button)
 
         detail = QWidget()
         detail_box = QVBoxLayout(detail)
@@ -97,7 +113,10 @@ class FindingsPage(Page):
         top = QWidget()
         top_box = QVBoxLayout(top)
         top_box.setContentsMargins(0, 0, 0, 0)
-        top_box.addWidget(self.filter_edit)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter_edit, 1)
+        filter_row.addWidget(self.fix_all_button)
+        top_box.addLayout(filter_row)
         top_box.addWidget(self.tree)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
@@ -115,6 +134,29 @@ class FindingsPage(Page):
         button.setAccessibleName(text.rstrip("…"))
         return button
 
+    def _page_action(self, icon_name: str, text: str, shortcut: str, slot) -> QAction:
+        """An action of this page: its shortcut works while the page (or a child) has focus."""
+        action = QAction(icon(icon_name), text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _action_button(self, action: QAction) -> QPushButton:
+        """A push button mirroring ``action``: text, icon, enabled state and tooltip."""
+        button = QPushButton(action.icon(), action.text())
+        button.setAccessibleName(action.text().rstrip("…"))
+        button.clicked.connect(action.trigger)
+
+        def follow() -> None:
+            button.setEnabled(action.isEnabled())
+            button.setToolTip(action.toolTip())
+
+        action.changed.connect(follow)
+        follow()
+        return button
+
     def refresh(self) -> None:
         report = self.session.report if self.session else None
         if report is None:
@@ -123,6 +165,7 @@ class FindingsPage(Page):
         if shown[0] is self._shown[0] and shown[1] == self._shown[1]:
             return  # a change elsewhere in handoff.yaml: nothing to redraw here
         self._shown = shown
+        self._fixability = fixing.fixability(report, self.session.project)
         selected = self.selected_finding()
         self.model.set_findings(report.findings, self.session.project.suppressions)
         self.tree.expandAll()
@@ -145,6 +188,7 @@ class FindingsPage(Page):
         return current_child(self.tree)
 
     def _show_selected(self) -> None:
+        self._update_fix_actions()
         row = self.selected_finding()
         for button in (self.editor_button, self.suppress_button, self.copy_button):
             button.setEnabled(row is not None)
@@ -164,6 +208,55 @@ class FindingsPage(Page):
         preview = load_preview(self.session.root, f, secrets)
         self.preview_title.setText(preview.title)
         self.preview.show_preview(preview)
+
+    # Fix it for me ------------------------------------------------------------------------------------------
+    def _selected_rows(self) -> tuple[FindingRow, ...]:
+        """The current finding, or every finding of the current group."""
+        index = self.tree.selectionModel().currentIndex()
+        if not index.isValid():
+            return ()
+        if index.data(GROUP_ROLE):
+            group = index.siblingAtColumn(0).data(ROW_ROLE)
+            return next((rows for g, rows in self.model.groups if g == group), ())
+        return (index.siblingAtColumn(0).data(ROW_ROLE),)
+
+    def _all_rows(self) -> tuple[FindingRow, ...]:
+        return tuple(row for _, rows in self.model.groups for row in rows)
+
+    def _update_fix_actions(self) -> None:
+        selected = fix_targets(self._selected_rows(), self._fixability)
+        self.fix_action.setEnabled(bool(selected.fingerprints))
+        self.fix_action.setToolTip(f"{selected.explanation} ({self.fix_action.shortcut().toString()})")
+        every = fix_targets(self._all_rows(), self._fixability)
+        self.fix_all_action.setEnabled(bool(every.fingerprints))
+        self.fix_all_action.setToolTip(f"{every.explanation} ({self.fix_all_action.shortcut().toString()})")
+
+    def fix_selected(self) -> None:
+        targets = fix_targets(self._selected_rows(), self._fixability)
+        if targets.fingerprints:
+            self.fix_requested.emit(targets.fingerprints)
+
+    def fix_all(self) -> None:
+        targets = fix_targets(self._all_rows(), self._fixability)
+        if targets.fingerprints:
+            self.fix_requested.emit(targets.fingerprints)
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.tree.indexAt(position)
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+        menu = self.context_menu()
+        menu.popup(self.tree.viewport().mapToGlobal(position))
+
+    def context_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.addAction(self.fix_action)
+        menu.addAction(self.fix_all_action)
+        menu.addSeparator()
+        row = self.selected_finding()
+        for text, slot in (("Open in Editor", self.open_selected), ("Copy Fix", self.copy_fix)):
+            menu.addAction(text, slot).setEnabled(row is not None)
+        return menu
 
     def open_selected(self) -> None:
         row = self.selected_finding()
