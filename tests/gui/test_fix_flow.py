@@ -109,6 +109,18 @@ def test_preview_shows_the_diff_the_entries_and_what_is_not_fixed(qtbot, window,
     dialog.reject()
 
 
+def test_a_finding_the_engine_cannot_rewrite_opens_the_preview_on_why(qtbot, window, sample_copy):
+    (sample_copy / "churn" / "odd.py").write_text(
+        'def load(name):\n    return open(f"/Users/maria.lopez/Documents/churn/{name}.csv")\n')
+    open_and_scan(qtbot, window, sample_copy)
+    page = window.project_view.page("findings")
+    assert page.select(lambda row: row.finding.file == "churn/odd.py")
+    dialog = open_preview(qtbot, window, page.fix_action)
+    assert dialog.model.rowCount() == 0 and not dialog.apply_button.isEnabled()
+    assert dialog.tabs.currentIndex() == 2 and "f-string" in dialog.unfixable.index(0, 1).data()
+    dialog.reject()
+
+
 def test_unticked_edit_stays_apply_rescans_and_undo_restores_every_byte(qtbot, opened, sample_copy):
     before = snapshot(sample_copy)
     open_before = len(open_code_findings(opened.session.report))

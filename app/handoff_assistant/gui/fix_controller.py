@@ -65,7 +65,10 @@ class FixController(QObject):
     def fix(self, fingerprints: Optional[Iterable[str]]) -> None:
         """Plan a fix for ``fingerprints`` (None: every fixable finding) and open the preview."""
         window, session = self.window, self.window.session
-        if session is None or session.report is None or self.worker is not None or window.scan_worker is not None:
+        if session is None or session.report is None or self.worker is not None:
+            return
+        if window.scan_worker is not None:
+            window.statusBar().showMessage("The project is being scanned; fix it once the scan has finished.", 10000)
             return
         root, report, project = session.root, session.report, session.project
         chosen = None if fingerprints is None else tuple(fingerprints)
@@ -90,10 +93,8 @@ class FixController(QObject):
         self._ended()
         if session is not self.window.session:
             return
-        if not plan.files:
-            reasons = "; ".join(f"{u.file}: {u.reason}" for u in plan.unfixable[:3])
-            show_error(self.window, "There is nothing the app can fix automatically here"
-                       + (f" ({reasons})." if reasons else "."))
+        if not plan.files and not plan.unfixable:
+            self.window.statusBar().showMessage("Nothing to fix: no open path, host or credential finding.", 10000)
             return
         dialog = FixPreviewDialog(plan, session.root, self.window.runner, fixing.git_note(session.report, plan),
                                   self.window)

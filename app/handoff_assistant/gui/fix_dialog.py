@@ -164,6 +164,8 @@ class FixPreviewDialog(QDialog):
         self._selection_changed()
         if self.model.rowCount():
             self.tree.setCurrentIndex(self.model.index(0, 0))
+        else:  # nothing the engine can change: say why
+            self.tabs.setCurrentIndex(2)
 
     # What is shown -------------------------------------------------------------------------------------------
     def current_file(self) -> Optional[Any]:
