@@ -1,7 +1,7 @@
 import pytest
 
 from handoff_assistant.bundle.entry_points import BundleEntryPoint, parse_duration, plan_entry_points
-from handoff_assistant.bundle.schedule import cron_to_on_calendar, schedule_files
+from handoff_assistant.bundle.schedule import cron_to_on_calendar, schedule_files, service_account
 from handoff_assistant.readiness.model import EntryPoint
 
 
@@ -35,12 +35,31 @@ def test_one_service_and_timer_per_scheduled_entry_point_and_a_crontab_line():
                            "churn")
     assert sorted(files) == ["schedule/churn-odd.service", "schedule/churn-odd.timer", "schedule/churn-score.service",
                              "schedule/churn-score.timer", "schedule/crontab"]
-    assert "0 6 * * 1 cd /opt/churn && ./scripts/run.sh score >> logs/score.log 2>&1" in files["schedule/crontab"]
+    assert "HANDOFF_HOME=/opt/churn\n" in files["schedule/crontab"]
+    assert '0 6 * * 1 cd "$HANDOFF_HOME" && ./scripts/run.sh score >> logs/score.log 2>&1' in files["schedule/crontab"]
     assert "adhoc" not in files["schedule/crontab"]
     assert "OnCalendar=Mon *-*-* 06:00:00" in files["schedule/churn-score.timer"]
     assert "no exact systemd equivalent" in files["schedule/churn-odd.timer"]
-    assert "ExecStart=/opt/churn/scripts/run.sh score" in files["schedule/churn-score.service"]
+    assert """ExecStart=/bin/sh -c 'exec "$$HANDOFF_HOME/scripts/run.sh" "$$0"' score""" in files["schedule/churn-score.service"]
     assert "TimeoutStartSec=1200" in files["schedule/churn-score.service"]
+
+
+def test_units_run_as_the_service_account_and_name_the_install_folder_once():
+    files = schedule_files([_entry("score", "0 6 * * 1")], "churn", "churn-svc")
+    service = files["schedule/churn-score.service"]
+    assert "User=churn-svc\nGroup=churn-svc\n" in service
+    directives = [line for line in service.splitlines() if not line.startswith("#")]
+    assert [line for line in directives if "/opt/churn" in line] == ["Environment=HANDOFF_HOME=/opt/churn"]
+    assert [line for line in files["schedule/crontab"].splitlines() if "/opt/churn" in line and
+            not line.startswith("#")] == ["HANDOFF_HOME=/opt/churn"]
+
+
+def test_the_service_account_defaults_to_the_project_and_is_a_valid_account_name():
+    assert service_account("", "tiny-scorer") == "tiny-scorer"
+    assert service_account("", "2024-churn") == "svc-2024-churn"
+    assert service_account("", "a" * 40) == "a" * 32
+    assert service_account("etl_runner", "tiny-scorer") == "etl_runner"
+    assert "User=tiny-scorer" in schedule_files([_entry("score", "@daily")], "tiny-scorer")["schedule/tiny-scorer-score.service"]
 
 
 def test_no_schedule_says_what_to_ask():

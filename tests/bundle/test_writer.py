@@ -18,13 +18,14 @@ EXPECTED_FILES = {
     "handoff-manifest.json", "RUNBOOK.md", "report.html", "SHA256SUMS",
     "code/handoff.yaml", "code/requirements.txt", "code/run.sh", "code/tinyscore/__init__.py",
     "code/tinyscore/score.py",
-    "env/requirements.in", "env/requirements.txt", "env/python-version", "env/r-packages.txt",
+    "env/requirements.in", "env/requirements.txt", "env/requirements-dev.txt", "env/python-version", "env/r-packages.txt",
     "config/config.example.yaml", "config/.env.example",
     "tests/conftest.py", "tests/pytest.ini", "tests/harness_support.py", "tests/run_harness.py",
     "tests/test_environment.py", "tests/test_config.py", "tests/test_smoke.py", "tests/test_outputs.py",
     "tests/samples/score/input/sample.csv", "tests/samples/score/expected/scores.csv",
     "scripts/setup.sh", "scripts/setup.ps1", "scripts/run.sh", "scripts/check.sh", "scripts/handoff_run.py",
     "schedule/crontab", "schedule/tiny-scorer-score.service", "schedule/tiny-scorer-score.timer",
+    "container/Dockerfile", ".dockerignore",
 }
 
 

@@ -21,6 +21,7 @@ class WheelSpec:
     modules: dict[str, str] = field(default_factory=dict)  # "tiny_pandas/__init__.py" -> source
     requires: tuple[str, ...] = ()  # PEP 508 strings
     top_level_txt: bool = True  # many modern wheels have none; importers must read RECORD instead
+    requires_python: str = ""  # Requires-Python metadata, e.g. ">=3.10"; resolvers skip the wheel for older ones
 
     @property
     def normalized(self) -> str:
@@ -39,6 +40,7 @@ def build_wheel(spec: WheelSpec, dest: Path) -> Path:
     dist_info = f"{spec.normalized}-{spec.version}.dist-info"
     metadata = "\n".join(
         ["Metadata-Version: 2.1", f"Name: {spec.name}", f"Version: {spec.version}"]
+        + ([f"Requires-Python: {spec.requires_python}"] if spec.requires_python else [])
         + [f"Requires-Dist: {req}" for req in spec.requires]
     ) + "\n"
     top_levels = sorted({path.split("/")[0].removesuffix(".py") for path in modules})

@@ -95,17 +95,45 @@ def direct_requirements(dependencies: Iterable[Dependency],
     return DirectRequirements(tuple(lines[name] for name in sorted(lines)), tuple(unlocked))
 
 
+# Packaging tools: the installed version says only which interpreter answered the scan (often the app's own, or
+# whatever the venv was created with), not what the project needs, so they are never pinned from it.
+PACKAGING_TOOLS = frozenset({"setuptools", "pip", "wheel"})
+
+
 def _requirement_line(dep: Dependency) -> str:
-    spec = f"=={dep.installed_version}" if dep.installed_version else (dep.declared_spec or "")
+    from_installed = dep.installed_version and canonicalize_name(dep.distribution or "") not in PACKAGING_TOOLS
+    spec = f"=={dep.installed_version}" if from_installed else (dep.declared_spec or "")
     # " ; " and not ";": after a direct URL ("name @ https://...") PEP 508 needs the space.
     return f"{dep.distribution}{spec}" + (f" ; {dep.marker}" if dep.marker else "")
 
 
-def requirements_in_text(direct: DirectRequirements, project_name: str) -> str:
+def requirements_in_text(direct: DirectRequirements, project_name: str, index_lines: Iterable[str] = ()) -> str:
     header = [f"# Direct dependencies of {project_name or 'the project'}, written by handoff bundle.",
               "# Pinned to the versions installed in the target environment where known."]
     header += [f"# Not locked: {u.name} ({u.reason})" for u in direct.unlocked]
-    return "\n".join(header + list(direct.lines)) + "\n"
+    return "\n".join(header + list(index_lines) + list(direct.lines)) + "\n"
+
+
+def dev_requirements_text(direct: DirectRequirements, reasons: Mapping[str, str], project_name: str) -> str:
+    """env/requirements-dev.txt: what only tests and exploration need, kept out of the production lock."""
+    lines = [f"# Development dependencies of {project_name or 'the project'} (tests, notebooks no entry point runs,",
+             "# dev extras), written by handoff bundle. NOT installed by scripts/setup.sh and not hash-locked: install",
+             "# them only where the project's own tests or notebooks run: pip install -r env/requirements-dev.txt"]
+    if not direct.lines:
+        lines.append("# None: every dependency is needed in production.")
+    for line in direct.lines:
+        name = canonicalize_name(Requirement(line).name)
+        lines.append(f"{line}  # {reasons[name]}" if name in reasons else line)
+    return "\n".join(lines) + "\n"
+
+
+def with_index_lines(requirements_txt: str, index_lines: Iterable[str]) -> str:
+    """The lock with the index options it was resolved with (e.g. the CPU index of torch), so set-up finds the
+    same files; the user's own index is never written (it may hold credentials)."""
+    missing = [line for line in index_lines if line not in requirements_txt]
+    lines = requirements_txt.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), len(lines))
+    return "\n".join(lines[:first] + missing + lines[first:]) + "\n"
 
 
 def lock_with_pip_tools(workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]] = None,

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Optional
 from handoff_assistant.bundle.config_templates import BundleConfigKey
 from handoff_assistant.bundle.data_inputs import DataInput
 from handoff_assistant.bundle.entry_points import BundleEntryPoint, SampleCopy
+from handoff_assistant.bundle.environment_plan import EnvironmentPlan
 from handoff_assistant.bundle.lock import LockResult
 from handoff_assistant.bundle.snapshot import SnapshotPlan, sha256_file
 from handoff_assistant.readiness.model import Assessment, ProjectFile
@@ -55,6 +56,9 @@ class ManifestParts:
     not_ready_reason: Optional[str]
     warnings: tuple[str, ...]
     inputs: tuple[DataInput, ...] = ()
+    environment: Optional[EnvironmentPlan] = None  # target Python, groups, R, system packages, accelerator
+    service_account: str = ""
+    install_dir: str = ""  # HANDOFF_HOME of the units and the container
 
 
 def environment_statement(lock: LockResult) -> str:
@@ -108,7 +112,12 @@ def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str
             "python_version": parts.python_version, "platform": parts.target_platform, "wheels": parts.with_wheels,
             "locked": to_jsonable(lock.locked), "unlocked": to_jsonable(lock.unlocked),
             "imports": list(imports_to_check(report)),
+            **_environment_extras(parts),
         },
+        "r_environment": parts.environment.r.to_manifest() if parts.environment else None,
+        "system_packages": parts.environment.system.to_manifest() if parts.environment else None,
+        "service": {"account": parts.service_account or None, "home": parts.install_dir or None,
+                    "output": f"{parts.install_dir}/output" if parts.install_dir else None},
         "entry_points": to_jsonable(parts.entry_points),
         "config_keys": to_jsonable(parts.config_keys),
         "consistency": CONSISTENCY,
@@ -120,6 +129,16 @@ def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str
         "warnings": list(parts.warnings),
         "files": to_jsonable(tuple(files)),
     }
+
+
+def _environment_extras(parts: ManifestParts) -> dict[str, Any]:
+    """The target Python with its sources, the groups, and the accelerator notes (when the writer planned them)."""
+    plan = parts.environment
+    if plan is None:
+        return {"target_python": None, "groups": None, "development_requirements": None, "accelerator": []}
+    return {"target_python": plan.python.to_manifest(parts.lock.engine), "groups": plan.groups_manifest(),
+            "development_requirements": "env/requirements-dev.txt",
+            "accelerator": [note.to_manifest() for note in plan.accelerator_notes]}
 
 
 def findings_summary(report: ScanReport, suppressions: dict[str, str]) -> dict[str, Any]:

@@ -23,6 +23,8 @@ class BundleOptions:
     pip_env: Optional[Mapping[str, str]] = None  # environment of pip / pip-compile / uv; None = inherit (user's pip config)
     max_input_bytes: int = 50 * 1000 * 1000  # a file the code refers to travels in code/ up to this size
     data_folders: tuple[str, ...] = ()  # project folders a file name in the code may be relative to
+    include_dev: bool = False  # lock test/notebook-only dependencies with production ones (the old behaviour)
+    accelerator: str = "auto"  # one of accelerator.ACCELERATORS: auto (note only), cpu (CPU index), cuda
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -19,9 +18,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 from handoff_assistant import __version__
-from handoff_assistant.bundle import (config_templates, data_inputs, harness, lock, manifest, r_env, runbook, schedule,
-                                      snapshot)
+from handoff_assistant.bundle import (accelerator, config_templates, container, data_inputs, environment_plan, groups,
+                                      harness, lock, manifest, r_env, runbook, schedule, snapshot)
 from handoff_assistant.bundle.entry_points import plan_entry_points, slugify
 from handoff_assistant.bundle.options import BundleError, BundleOptions, BundleResult, NotReadyError
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
@@ -128,33 +130,40 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
         _write(dest / sample.target, bundle_path_gate(root, sample.source).read_bytes())
 
     report_progress(1, STEPS, f"Locking the dependencies ({options.engine})")
-    python_version = _python_version(report, options)
-    lock_result = _lock(inputs, options, dest / "env", project_name, cancel)
+    env_plan, lock_result = _lock_environment(inputs, options, plan, dest, cancel)
+    python_version = env_plan.python.version
     _write(dest / "env" / "python-version", python_version + "\n")
     _write(dest / "env" / "r-packages.txt", r_env.r_packages_text(report.r_packages, project_name))
+    if env_plan.r.lock_text:
+        _write(dest / "env" / r_env.RENV_LOCK, env_plan.r.lock_text)
     if options.with_wheels:
         report_progress(2, STEPS, "Downloading the locked wheels")
         lock.download_wheels(dest / "env", dest / "env" / "wheels", cancel, lock_result.hashed, options.pip_env,
-                             options.target_python, options.target_platform)
+                             env_plan.python.version, options.target_platform)
 
     report_progress(3, STEPS, "Writing configuration templates, scripts and the harness")
+    slug = slugify(project_name)
+    account = schedule.service_account(project.service_account, slug)
     keys = config_templates.collect_config_keys(report, project)
     generated = {"config/config.example.yaml": config_templates.render_config_example(keys, project_name),
                  "config/.env.example": config_templates.render_env_example(keys, project_name)}
-    generated |= harness.script_files(project_name, python_version, lock_result.hashed, entry_points)
-    generated |= harness.harness_files(project_name)
-    generated |= schedule.schedule_files(entry_points, slugify(project_name))
+    generated |= harness.script_files(project_name, python_version, lock_result.hashed, entry_points,
+                                      _python_locked(lock_result), env_plan.r)
+    generated |= harness.harness_files(project_name, env_plan.r.present)
+    generated |= schedule.schedule_files(entry_points, slug, account)
+    generated |= container.container_files(_container_facts(env_plan, lock_result, options, slug, account),
+                                           entry_points, project_name)
     generated["report.html"] = inputs.render_report_html(dataclasses.replace(report, scanned_at=created_at))
     for path, text in sorted(generated.items()):
         _write(dest / path, text, executable=path in harness.EXECUTABLE_SCRIPTS)
 
     report_progress(4, STEPS, "Writing the runbook and the manifest")
-    warnings = _warnings(planned_warnings + planned.inputs.warnings, inputs, lock_result, plan, python_version,
-                         options, reason)
+    warnings = _warnings(planned_warnings + planned.inputs.warnings, inputs, lock_result, plan, env_plan, options,
+                         reason)
     parts = manifest.ManifestParts(
         __version__, created_at, report, project, inputs.assessment, lock_result, python_version,
         options.target_platform or report.target.platform, options.with_wheels, plan, entry_points, samples, keys,
-        reason, warnings, planned.inputs.inputs)
+        reason, warnings, planned.inputs.inputs, env_plan, account, schedule.install_dir(slug))
     _write(dest / runbook.RUNBOOK_NAME, runbook.render_runbook(manifest.manifest_data(parts, ()), dest.name))
     records = manifest.record_files(dest)
     _write(dest / manifest.MANIFEST_NAME, manifest.manifest_json(manifest.manifest_data(parts, records)))
@@ -162,22 +171,53 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
     return warnings
 
 
-def _lock(inputs: BundleInputs, options: BundleOptions, env_dir: Path, project_name: str,
-          cancel: CancelToken) -> lock.LockResult:
+def _lock_environment(inputs: BundleInputs, options: BundleOptions, plan: snapshot.SnapshotPlan, dest: Path,
+                      cancel: CancelToken) -> tuple[environment_plan.EnvironmentPlan, lock.LockResult]:
+    """Decide the target Python and the groups, lock production (and list development) dependencies, and gather
+    the R environment, system packages and accelerator notes from the same facts."""
+    root, report, project = inputs.root.resolve(), inputs.report, inputs.project
+    env_dir = dest / "env"
     env_dir.mkdir(parents=True, exist_ok=True)
-    direct = lock.direct_requirements(inputs.report.dependencies, inputs.project.resolutions)
-    request = lock.LockRequest(options.engine, inputs.report.target, options.target_python, options.target_platform,
+    python = environment_plan.target_python(report, options.target_python)
+    grouped = environment_plan.plan_groups(root, report, project, options.include_dev)
+    production = [g.dependency for g in grouped if g.group == groups.PRODUCTION]
+    development = [g.dependency for g in grouped if g.group == groups.DEVELOPMENT]
+    direct = lock.direct_requirements(production, project.resolutions)
+    index_lines = accelerator.cpu_index_lines([Requirement(line).name for line in direct.lines], options.accelerator)
+    request = lock.LockRequest(options.engine, report.target, python.version, options.target_platform,
                                inputs.installed, options.pip_env)
-    return lock.lock_dependencies(direct, lock.requirements_in_text(direct, project_name), env_dir, request, cancel)
+    name = project.name or root.name
+    result = lock.lock_dependencies(direct, lock.requirements_in_text(direct, name, index_lines), env_dir, request,
+                                    cancel)
+    if index_lines:
+        text = lock.with_index_lines(result.requirements_txt, index_lines)
+        (env_dir / "requirements.txt").write_text(text, encoding="utf-8")
+        result = dataclasses.replace(result, requirements_txt=text)
+    dev_direct = lock.direct_requirements(development, project.resolutions)
+    reasons = {canonicalize_name(g.dependency.distribution): g.reason for g in grouped
+               if g.group == groups.DEVELOPMENT and g.dependency.distribution}
+    _write(env_dir / "requirements-dev.txt", lock.dev_requirements_text(dev_direct, reasons, name))
+    r = environment_plan.plan_r(root, report)
+    notes = accelerator.accelerator_notes([d.name for d in result.locked], options.accelerator, dest / "code",
+                                          [f.path for f in plan.files])
+    system = environment_plan.plan_system(r, report, result, grouped, project)
+    return environment_plan.EnvironmentPlan(python, grouped, r, system, notes), result
 
 
-def _python_version(report: ScanReport, options: BundleOptions) -> str:
-    version = options.target_python or report.target.python_version or "%d.%d" % sys.version_info[:2]
-    return ".".join(version.split(".")[:2])
+def _container_facts(env_plan: environment_plan.EnvironmentPlan, lock_result: lock.LockResult,
+                     options: BundleOptions, slug: str, account: str) -> container.ContainerFacts:
+    uses_python = _python_locked(lock_result) or not env_plan.r.version
+    return container.ContainerFacts(slug, account, schedule.install_dir(slug),
+                                    env_plan.python.full_version if uses_python else "", _python_locked(lock_result),
+                                    env_plan.r, env_plan.system, lock_result.hashed, options.with_wheels)
+
+
+def _python_locked(lock_result: lock.LockResult) -> bool:
+    return bool(lock_result.locked or lock_result.unlocked)
 
 
 def _warnings(planned: tuple[str, ...], inputs: BundleInputs, lock_result: lock.LockResult,
-              plan: snapshot.SnapshotPlan, python_version: str, options: BundleOptions,
+              plan: snapshot.SnapshotPlan, env_plan: environment_plan.EnvironmentPlan, options: BundleOptions,
               reason: Optional[str]) -> tuple[str, ...]:
     report, project = inputs.report, inputs.project
     warnings = list(planned)
@@ -185,10 +225,14 @@ def _warnings(planned: tuple[str, ...], inputs: BundleInputs, lock_result: lock.
         warnings.insert(0, f"Handed over while Not ready: {reason}")
     if not lock_result.hashed:
         warnings.append("The lockfile has no hashes (engine installed): pip cannot check the downloaded files.")
-    app_python = "%d.%d" % sys.version_info[:2]
-    if options.engine == "pip-tools" and python_version != app_python:
-        warnings.append(f"pip-tools resolved with Python {app_python} but the target is Python {python_version}; "
-                        "use --engine uv to lock for another Python version.")
+    python = env_plan.python
+    locked_for = environment_plan.locked_for(options.engine, python.version)
+    if _python_locked(lock_result) and locked_for != python.version:
+        warnings.append(f"pip-tools cannot lock for another Python: it locked for the app's own Python {locked_for}, "
+                        f"but the target is Python {python.version} (from {python.source}). Build again with "
+                        "--engine uv, which locks for the target Python (--python-version).")
+    warnings += [f"Python versions disagree: {sentence}." for sentence in python.conflicts]
+    warnings += [note.message for note in env_plan.accelerator_notes if accelerator.needs_note(note)]
     warnings += [f"Not locked: {u.name} ({u.reason})." for u in lock_result.unlocked]
     travelling = {f.path for f in plan.files}
     warnings += [f"{f.file}:{f.line} still holds a hard-coded credential ({f.rule}) and travels in code/; "

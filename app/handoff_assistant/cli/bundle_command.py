@@ -1,11 +1,13 @@
 """``handoff bundle PATH -o OUT [--zip] [--engine auto|pip-tools|uv|installed] [--target-python X.Y]
-[--target-platform P] [--with-wheels] [--allow-not-ready REASON] [--policy P] [--python PY]``."""
+[--target-platform P] [--include-dev] [--accelerator auto|cpu|cuda] [--with-wheels] [--allow-not-ready REASON]
+[--policy P] [--python PY]``."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
+from handoff_assistant.bundle.accelerator import ACCELERATORS
 from handoff_assistant.bundle.options import AUTO, ENGINES, BundleError, BundleOptions, BundleResult, NotReadyError
 from handoff_assistant.cli.output import TerminalProgress
 
@@ -20,8 +22,14 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="how to lock: auto (default: uv when installed, else pip-tools), pip-tools, uv (fast; "
                              "can lock for another Python/platform; follows your pip configuration), "
                              "installed (no index reachable: pins from the target environment, no hashes)")
-    parser.add_argument("--target-python", metavar="X.Y", help="the server's Python version (default: the scanned one)")
+    parser.add_argument("--target-python", metavar="X.Y", help="the server's Python version (default: the project's: .python-version, runtime.txt, environment.yml, requires-python, the notebooks' kernels, else the scanned interpreter)")
     parser.add_argument("--target-platform", metavar="P", help="the server's platform, e.g. x86_64-manylinux_2_28")
+    parser.add_argument("--include-dev", action="store_true",
+                        help="lock test- and notebook-only dependencies with production ones (by default they go to "
+                             "env/requirements-dev.txt)")
+    parser.add_argument("--accelerator", choices=ACCELERATORS, default="auto",
+                        help="torch and similar libraries: auto (default builds; the log says when the code shows no "
+                             "GPU use), cpu (lock the CPU builds from the library's CPU index), cuda")
     parser.add_argument("--with-wheels", action="store_true",
                         help="download every locked wheel into env/wheels/ for a server without internet")
     parser.add_argument("--allow-not-ready", metavar="REASON",
@@ -39,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
     options = BundleOptions(Path(args.output), zip=args.zip, engine=args.engine, target_python=args.target_python,
                             target_platform=args.target_platform, with_wheels=args.with_wheels,
                             allow_not_ready_reason=args.allow_not_ready,
-                            policy_path=Path(args.policy) if args.policy else None, python=args.python)
+                            policy_path=Path(args.policy) if args.policy else None, python=args.python,
+                            include_dev=args.include_dev, accelerator=args.accelerator)
     progress = TerminalProgress()
     try:
         result = build_bundle(Path(args.path), options, progress)

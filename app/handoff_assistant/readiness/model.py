@@ -71,6 +71,7 @@ class ProjectFile:
     config_keys: tuple[ConfigKey, ...] = ()
     resolutions: dict[str, str] = field(default_factory=dict)  # unknown import name -> distribution
     system_packages: tuple[str, ...] = ()
+    service_account: str = ""  # the Unix account the service runs as; "" = one named after the project
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from handoff_assistant.readiness.model import (ATTESTED, NOT_APPLICABLE, Attesta
 
 PROJECT_FILE_NAME = "handoff.yaml"
 _TOP_KEYS = ("name", "summary", "tier", "owner", "contacts", "entry_points", "config_keys", "system_packages",
-             "resolutions", "attestations", "suppressions")
+             "service_account", "resolutions", "attestations", "suppressions")
+# A portable Unix account name (useradd's default rule, at most 32 characters): no shell or unit syntax in it.
+SERVICE_ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 _CONTACT_KEYS = ("name", "email", "role")
 _ENTRY_KEYS = ("name", "command", "inputs", "outputs", "schedule", "expected_runtime", "sample_input",
                "expected_output")
@@ -104,6 +106,7 @@ def project_to_data(project: ProjectFile) -> dict[str, Any]:
         "entry_points": [_entry_data(e) for e in project.entry_points],
         "config_keys": [{"name": k.name, "description": k.description, "secret": k.secret} for k in project.config_keys],
         "system_packages": list(project.system_packages),
+        "service_account": project.service_account,
         "resolutions": dict(project.resolutions),
         "attestations": {item: _attestation_data(a) for item, a in project.attestations.items()},
         "suppressions": dict(project.suppressions),
@@ -201,6 +204,7 @@ class _Reader:
             config_keys=field(mapping, "config_keys", self._list_of(self._config_key), ()),
             resolutions=field(mapping, "resolutions", self._text_map, {}),
             system_packages=field(mapping, "system_packages", self._list_of(self._text), ()),
+            service_account=field(mapping, "service_account", self._service_account, ""),
         )
 
     def _field(self, mapping: dict, key: str, convert: Callable[[Any, str, Optional[int]], Any], default: Any,
@@ -268,6 +272,13 @@ class _Reader:
             if not result[str(key)]:
                 raise self._fail(f"{where}.{key}", self._line(mapping, key), "needs a value (a reason or a name)")
         return result
+
+    def _service_account(self, value: Any, where: str, line: Optional[int]) -> str:
+        text = self._text(value, where, line)
+        if text and not SERVICE_ACCOUNT.match(text):
+            raise self._fail(where, line, f"must be a Unix account name (lower-case letters, digits, '_' or '-', "
+                                          f"starting with a letter or '_', at most 32 characters), not {text!r}")
+        return text
 
     def _tier(self, value: Any, where: str, line: Optional[int]) -> str:
         if value not in TIERS:

@@ -14,6 +14,7 @@ from handoff_assistant.formatting import human_size
 from handoff_assistant.readiness.checklist import ChecklistItem
 from handoff_assistant.readiness.facts import ProjectFacts
 from handoff_assistant.readiness.model import FAIL, NOT_APPLICABLE, PASS, UNKNOWN, EntryPoint, ProjectFile
+from handoff_assistant.scan.python_version import INTERPRETER, choose_target_python, describe
 from handoff_assistant.scan.report import (DECLARED_UNUSED, UNKNOWN as DEP_UNKNOWN, USED_UNDECLARED, Finding, ScanReport,
                                            location_text)
 
@@ -206,8 +207,11 @@ def pinned_versions(ctx: Context, item: ChecklistItem) -> Outcome:
 def python_version(ctx: Context, item: ChecklistItem) -> Outcome:
     if not ctx.facts.readable:
         return _no_folder()
-    if ctx.facts.python_version_sources:
-        return Outcome(PASS, ctx.facts.python_version_sources)
+    recorded = [f"{describe(s)}" for s in ctx.report.python_versions if s.source != INTERPRETER]
+    if ctx.facts.python_version_sources or recorded:
+        conflicts = [f"conflict: {c.sentence}" for c in choose_target_python(ctx.report.python_versions).conflicts
+                     if c.in_project]
+        return Outcome(PASS, tuple(dict.fromkeys(list(ctx.facts.python_version_sources) + recorded + conflicts)))
     seen = ctx.report.target.python_version
     hint = f"the scan saw Python {seen} in {ctx.report.target.interpreter}, but " if seen else ""
     return Outcome(FAIL, (f"{hint}no file in the project records the Python version",))

@@ -90,6 +90,7 @@ class Notebook:
     kernel: str  # kernelspec name, "" when unknown
     nbformat: int
     cells: tuple[Cell, ...]
+    language_version: str = ""  # metadata.language_info.version: the kernel's version when last run
 
     @property
     def is_python(self) -> bool:
@@ -133,7 +134,8 @@ def parse_notebook(text: str) -> Notebook:
     spec = _as_dict(metadata.get("kernelspec"))
     kernel = str(spec.get("name") or "")
     first_cell_language = next((str(raw["language"]) for raw in raw_cells if raw.get("language")), "")
-    return Notebook(_kernel_language(metadata, kernel, first_cell_language), kernel, nbformat, cells)
+    version = str(_as_dict(metadata.get("language_info")).get("version") or "").strip()
+    return Notebook(_kernel_language(metadata, kernel, first_cell_language), kernel, nbformat, cells, version)
 
 
 def prepare_python_cell(source: str) -> PreparedCell:
@@ -166,6 +168,7 @@ def notebook_info(notebook: Notebook, path: str) -> NotebookInfo:
         path=path, language=notebook.language, kernel=notebook.kernel, nbformat=notebook.nbformat,
         cells=len(notebook.cells), code_cells=len(counts), out_of_order=bool(out_of_order_cells(notebook)),
         errors=sum(1 for cell in notebook.code_cells() if cell.has_error), execution_counts=counts,
+        language_version=notebook.language_version,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Optional
 
 from handoff_assistant import __version__
 from handoff_assistant.scan import ScanError
-from handoff_assistant.scan import r_packages
+from handoff_assistant.scan import python_version, r_packages
 from handoff_assistant.scan.analysis import FileAnalysis
 from handoff_assistant.scan.cache import ScanCache, collector_paused
 from handoff_assistant.scan.declared import read_declared
@@ -62,6 +62,9 @@ def _scan_project(path: Path | str, options: Optional[ScanOptions], progress: Op
         probe.target.python_version,
     )
     r_summary = r_packages.summarise(analyses, root, paths)
+    notebooks = tuple(a.notebook for a in analyses if a.notebook)
+    python_versions = python_version.python_version_sources(root, paths, notebooks, probe.target)
+    version_findings = python_version.conflict_findings(python_version.choose_target_python(python_versions))
     skipped = inventory.skipped + tuple(a.skipped for a in analyses if a.skipped)
     report_progress(len(analyses), len(analyses), "Reading git state")
     return ScanReport(
@@ -81,15 +84,16 @@ def _scan_project(path: Path | str, options: Optional[ScanOptions], progress: Op
         languages=_language_stats(analyses),
         dependencies=dependencies,
         r_packages=r_summary.packages,
-        findings=tuple(sorted((f for a in analyses for f in a.findings),
+        findings=tuple(sorted([f for a in analyses for f in a.findings] + list(version_findings),
                               key=lambda f: (SEVERITIES.index(f.severity), f.file, f.cell or 0, f.line))),
-        notebooks=tuple(a.notebook for a in analyses if a.notebook),
+        notebooks=notebooks,
         git=read_git_state(root),
         problems=inventory.problems + probe.problems + declared.problems + r_summary.problems
                  + tuple(p for a in analyses for p in a.problems),
         declared_files=declared.files,
         lock_files=declared.lock_files,
         config_reads=tuple(read for a in analyses for read in a.config_reads),
+        python_versions=python_versions,
     )
 
 

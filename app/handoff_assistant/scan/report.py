@@ -145,6 +145,16 @@ class NotebookInfo:
     out_of_order: bool
     errors: int  # cells with error outputs
     execution_counts: tuple[Optional[int], ...] = ()
+    language_version: str = ""  # metadata.language_info.version, e.g. "3.8.10"
+
+
+@dataclass(frozen=True)
+class PythonVersionSource:
+    """One place that says which Python the project runs on (see scan/python_version.py)."""
+
+    version: str  # as written: "3.8", "3.8.10", ">=3.9,<3.12"
+    source: str  # ".python-version", "runtime.txt", "environment.yml", "pyproject.toml", "notebook", "interpreter"
+    file: str  # the file it was read from, or the interpreter's path
 
 
 @dataclass(frozen=True)
@@ -189,6 +199,7 @@ class ScanReport:
     declared_files: tuple[DeclaredFile, ...] = ()
     lock_files: tuple[str, ...] = ()  # uv.lock, poetry.lock, Pipfile.lock, renv.lock present
     config_reads: tuple[ConfigRead, ...] = ()  # the configuration the code reads
+    python_versions: tuple[PythonVersionSource, ...] = ()  # in order of precedence; see scan/python_version.py
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict:
