@@ -22,7 +22,10 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="how to lock: auto (default: uv when installed, else pip-tools), pip-tools, uv (fast; "
                              "can lock for another Python/platform; follows your pip configuration), "
                              "installed (no index reachable: pins from the target environment, no hashes)")
-    parser.add_argument("--target-python", metavar="X.Y", help="the server's Python version (default: the project's: .python-version, runtime.txt, environment.yml, requires-python, the notebooks' kernels, else the scanned interpreter)")
+    parser.add_argument("--target-python", metavar="X.Y",
+                        help="the server's Python version (default: the project's own record: .python-version, "
+                             "runtime.txt, environment.yml, requires-python, the notebooks' kernels; else the "
+                             "scanned interpreter)")
     parser.add_argument("--target-platform", metavar="P", help="the server's platform, e.g. x86_64-manylinux_2_28")
     parser.add_argument("--include-dev", action="store_true",
                         help="lock test- and notebook-only dependencies with production ones (by default they go to "
