@@ -56,13 +56,15 @@ def test_every_generated_schedule_line_quotes_its_arguments(name):
     entry = BundleEntryPoint(name, "score", "python -m x", schedule="0 6 * * 1", on_calendar="Mon *-*-* 06:00:00")
     files = schedule_files([entry], "churn")
     cron_line = next(line for line in files["schedule/crontab"].splitlines() if line.startswith("0 6 * * 1 "))
-    assert len([line for line in files["schedule/crontab"].splitlines() if line and not line.startswith("#")]) == 1
+    assert [line for line in files["schedule/crontab"].splitlines() if line and not line.startswith("#")] == [
+        "HANDOFF_HOME=/opt/churn", cron_line]
     command = cron_line.removeprefix("0 6 * * 1 ").replace("\\%", "%")
-    assert shlex.split(command) == ["cd", "/opt/churn", "&&", "./scripts/run.sh", name, ">>", "logs/score.log",
+    assert shlex.split(command) == ["cd", "$HANDOFF_HOME", "&&", "./scripts/run.sh", name, ">>", "logs/score.log",
                                     "2>&1"]
     service = files["schedule/churn-score.service"]
     exec_lines = [line for line in service.splitlines() if line.startswith("ExecStart=")]
-    assert exec_lines == [f"ExecStart=/opt/churn/scripts/run.sh {systemd_quote(name)}"]
+    assert exec_lines == ["""ExecStart=/bin/sh -c 'exec "$$HANDOFF_HOME/scripts/run.sh" "$$0"' """
+                          + systemd_quote(name)]
     assert all(not line.strip() or line.startswith(("#", "[")) or "=" in line for line in service.splitlines())
 
 
