@@ -63,7 +63,17 @@ def all_diffs(dialog) -> str:
     return "\n".join(texts)
 
 
-def test_fix_is_offered_only_where_the_engine_can_fix(opened):
+def tree_texts(model) -> str:
+    """Every label and tooltip of the files-and-edits tree."""
+    texts = []
+    for row in range(model.rowCount()):
+        group = model.index(row, 0)
+        for index in [group] + [model.index(r, c, group) for r in range(model.rowCount(group)) for c in range(2)]:
+            texts += [str(index.data()), str(index.data(Qt.ItemDataRole.ToolTipRole))]
+    return "\n".join(texts)
+
+
+def test_fix_is_offered_only_where_the_engine_can_fix(qtbot, opened):
     page = opened.project_view.page("findings")
     assert page.select(lambda row: row.finding.rule.startswith("notebook.output"))
     assert not page.fix_action.isEnabled() and not page.fix_button.isEnabled()
@@ -72,6 +82,17 @@ def test_fix_is_offered_only_where_the_engine_can_fix(opened):
     assert page.fix_action.isEnabled() and page.fix_button.isEnabled()
     assert "Ctrl+." in page.fix_button.toolTip()
     assert page.fix_all_action.isEnabled()
+    paths = next(row for row in range(page.proxy.rowCount()) if "paths" in page.proxy.index(row, 0).data())
+    page.tree.setCurrentIndex(page.proxy.index(paths, 0))
+    group = [row.finding for g, rows in page.model.groups if g.category == "path" for row in rows]
+    takes = [f for f in group if not f.rule.startswith("notebook.output")]
+    assert page.fix_action.isEnabled()
+    assert f"{len(takes)} of these {len(group)} findings" in page.fix_action.toolTip()
+    with qtbot.waitSignal(opened.fixes.preview_opened, timeout=30000) as shown, \
+            qtbot.waitSignal(page.fix_requested) as requested:
+        page.fix_action.trigger()
+    assert set(requested.args[0]) == {f.fingerprint for f in takes}
+    shown.args[0].reject()
     menu = page.context_menu()
     assert [a.text() for a in menu.actions()][:2] == ["Fix…", "Fix All Fixable…"]
 
@@ -99,11 +120,12 @@ def test_preview_shows_the_diff_the_entries_and_what_is_not_fixed(qtbot, window,
     shown = all_diffs(dialog) + "".join(
         str(dialog.entries.index(r, c).data()) for r in range(dialog.entries.rowCount()) for c in range(dialog.entries.columnCount()))
     dialog.side_by_side_box.setChecked(True)
+    assert window.settings.fix_side_by_side, "the choice is remembered for the next preview"
     dialog.select_file("churn/data.py")
     left, right = dialog.side_by_side.left.toPlainText(), dialog.side_by_side.right.toPlainText()
     assert "/Users/maria.lopez" in left and "/Users/maria.lopez" not in right.split("def ")[0]
     assert len(left.splitlines()) == len(right.splitlines()), "the two sides stay line against line"
-    shown += all_diffs(dialog)
+    shown += all_diffs(dialog) + tree_texts(dialog.model)
     assert not [secret for secret in SAMPLE_SECRETS if secret in shown]
     assert snapshot(sample_copy) == before, "the preview writes nothing"
     dialog.reject()

@@ -98,11 +98,16 @@ class FixController(QObject):
             return
         dialog = FixPreviewDialog(plan, session.root, self.window.runner, fixing.git_note(session.report, plan),
                                   self.window)
+        dialog.side_by_side_box.setChecked(self.window.settings.fix_side_by_side)
+        dialog.side_by_side_box.toggled.connect(self._remember_side_by_side)
         dialog.applied.connect(self._applied)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
         dialog.open()
         self.preview_opened.emit(dialog)
+
+    def _remember_side_by_side(self, checked: bool) -> None:
+        self.window.settings.fix_side_by_side = checked
 
     def _applied(self, applied: Any) -> None:
         self.applied = applied

@@ -75,6 +75,15 @@ class AppSettings:
         self._store.setValue("window/theme", value)
 
     @property
+    def fix_side_by_side(self) -> bool:
+        """The fix preview shows the file before and after side by side rather than as a unified diff."""
+        return str(self._store.value("fix/side_by_side", "false")).lower() == "true"
+
+    @fix_side_by_side.setter
+    def fix_side_by_side(self, value: bool) -> None:
+        self._store.setValue("fix/side_by_side", bool(value))
+
+    @property
     def policy_path(self) -> Optional[str]:
         value = self._store.value("readiness/policy")
         return str(value) if value else None
