@@ -176,6 +176,10 @@ def test_undo_survives_a_restart(qtbot, opened, sample_copy, settings):
     dialog = open_preview(qtbot, opened, opened.project_view.page("findings").fix_all_action)
     apply_and_rescan(qtbot, opened, dialog)
     assert snapshot(sample_copy) != before
+    again = open_preview(qtbot, opened, opened.project_view.page("findings").fix_all_action)
+    assert not again.plan.edits and not again.apply_button.isEnabled()
+    assert "already live in configuration files" in again.summary.text() and again.tabs.currentIndex() == 1
+    again.reject()
     opened.close()
 
     second = MainWindow(settings)

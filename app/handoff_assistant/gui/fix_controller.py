@@ -93,7 +93,7 @@ class FixController(QObject):
         self._ended()
         if session is not self.window.session:
             return
-        if not plan.files and not plan.unfixable:
+        if not plan.files and not plan.unfixable and not plan.config_entries:
             self.window.statusBar().showMessage("Nothing to fix: no open path, host or credential finding.", 10000)
             return
         dialog = FixPreviewDialog(plan, session.root, self.window.runner, fixing.git_note(session.report, plan),

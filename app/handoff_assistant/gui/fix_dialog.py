@@ -30,6 +30,22 @@ def notes_text(plan: Any) -> str:
     return "\n".join(f"• {note}" for note in dict.fromkeys(notes))
 
 
+def summary_text(plan: Any, selected: frozenset[str]) -> str:
+    """One sentence over the dialog: what Apply would write, or why there is nothing to write."""
+    left = len(plan.unfixable)
+    not_fixed = f"{left} findings cannot be fixed automatically (see Not fixed)" if left else ""
+    if not plan.edits:
+        places = sorted({entry.stays_in for entry in plan.config_entries if entry.stays_in})
+        in_config = (f"{len(plan.config_entries)} values already live in configuration files ({', '.join(places)}), "
+                     "where IT sets them; suppress their findings with a reason if they are fine as they are. "
+                     if places else "")
+        return f"Nothing to change in the files. {in_config}" + (f"{not_fixed}." if left else "")
+    files = sum(1 for file in plan.files if any(edit.id in selected for edit in file.edits))
+    return (f"{len(selected)} of {len(plan.edits)} edits ticked in {files} files; "
+            f"{len(plan.config_entries)} configuration entries" + (f"; {not_fixed}" if left else "")
+            + ". Nothing is written until you press Apply.")
+
+
 def _table(model) -> QTableView:
     table = QTableView()
     table.setModel(model)
@@ -164,8 +180,8 @@ class FixPreviewDialog(QDialog):
         self._selection_changed()
         if self.model.rowCount():
             self.tree.setCurrentIndex(self.model.index(0, 0))
-        else:  # nothing the engine can change: say why
-            self.tabs.setCurrentIndex(2)
+        else:  # nothing to change in the files: say why (not fixable, or already in a configuration file)
+            self.tabs.setCurrentIndex(2 if plan.unfixable else 1)
 
     # What is shown -------------------------------------------------------------------------------------------
     def current_file(self) -> Optional[Any]:
@@ -191,13 +207,7 @@ class FixPreviewDialog(QDialog):
 
     def _selection_changed(self) -> None:
         selected = self.model.selected
-        files = sum(1 for file in self.plan.files if any(edit.id in selected for edit in file.edits))
-        total = len(self.plan.edits)
-        left = len(self.plan.unfixable)
-        self.summary.setText(f"{len(selected)} of {total} edits ticked in {files} files; "
-                             f"{len(self.plan.config_entries)} configuration entries"
-                             + (f"; {left} findings cannot be fixed automatically (see Not fixed)" if left else "")
-                             + ". Nothing is written until you press Apply.")
+        self.summary.setText(summary_text(self.plan, selected))
         self.apply_button.setEnabled(bool(selected) and self.worker is None)
         self.apply_button.setText(f"Apply {len(selected)} edits" if selected else "Apply")
         self._show_current_file()
