@@ -39,6 +39,12 @@ def test_most_paths_are_fixed_nothing_breaks_and_the_rest_is_explained(tmp_path)
     assert any("f-string" in r for r in reasons) and any("match-case" in r for r in reasons)
     assert any("IPython shell or magic line" in r for r in reasons)
 
+    # Files sharing a folder read as the folder's key and their name; a named constant keeps its own key.
+    assert 'LOOKUP = handoff_config.path("raw_dir", "customers.csv")' in (root / "jobs/utils.py").read_text()
+    assert 'file.path(Sys.getenv("RAW_DIR", config::get("raw_dir")), "customers.csv")' in (root / "R/deck.R").read_text()
+    assert '"${RAW_DIR}/customers.csv"' in (root / "scripts/run.sh").read_text()
+    assert 'MODEL = handoff_config.get("model_path")' in (root / "jobs/score.py").read_text()
+
     for path in root.rglob("*.py"):
         py_compile.compile(str(path), doraise=True)
     for path in root.rglob("*.ipynb"):

@@ -53,15 +53,22 @@ class KeyNamer:
         self._values: dict[str, Optional[str]] = dict(existing or {})
         self._secret_by_value: dict[str, str] = {}
         self._taken_env = set(env_names)
+        self.named_by_value: set[str] = set()  # keys whose name came from the value, not from a variable or key
 
     def config_key(self, literal: Literal, value: str, category: str, file: str) -> str:
         if value in self._by_value:
             return self._by_value[value]
         base = _config_base(literal, value, category, file)
         key = self._unique(base, self._values)
+        if not _meaningful(literal.name):
+            self.named_by_value.add(key)
         self._by_value[value] = key
         self._values[key] = value
         return key
+
+    def directory_key(self, directory: str, file: str) -> str:
+        """The key of a folder several configured files share (``raw_dir``)."""
+        return self.config_key(Literal(0, 0, 0, 0, "", directory, callee="chdir"), directory, "paths", file)
 
     def env_name(self, literal: Literal, value: str, file: str) -> str:
         """An environment variable for a secret; the value is only compared in memory, never kept in the plan."""

@@ -38,6 +38,21 @@ def replacement(language: Optional[str], kind: str, key: str, literal: Literal) 
     return None
 
 
+def joined_replacement(language: Optional[str], key: str, name: str, before: str) -> Optional[str]:
+    """A read of a folder key joined with a file name, for the languages that have one."""
+    env, quoted = key.upper(), json.dumps(name)
+    if language == PYTHON:
+        return f'handoff_config.path("{key}", {quoted})'
+    if language == R:
+        return f'file.path(Sys.getenv("{env}", config::get("{key}")), {quoted})'
+    if language == SHELL:
+        return f'"${{{env}}}/{name}"'
+    if language == SQL:
+        quote = before[0] if before[:1] in "'\"" else ""
+        return f"{quote}${{{env}}}/{name}{quote}"
+    return None
+
+
 def config_value(text: str, line: int, language: str) -> Optional[Literal]:
     """The value of ``key: value`` / ``key = value`` on a line of a configuration file, named by its dotted key."""
     lines = split_keep(text)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from handoff_assistant.fix import generated, languages_out
+from handoff_assistant.fix.folders import share_folders
 from handoff_assistant.fix.keys import KeyNamer, normalised_path
 from handoff_assistant.fix.literals import Literal, line_literals, python_literals, split_keep
 from handoff_assistant.fix.model import (CATEGORY_OF_FINDING, CONFIG, ENV, ConfigEntry, Edit, FileFix, FixError,
@@ -79,6 +80,7 @@ def plan_fixes(root: Path, report: ScanReport, project: Optional[ProjectFile] = 
         unfixable += not_fixed
         if edits:
             files.append(FileFix(path, source.sha256, tuple(edits)))
+    files = share_folders(files, entries, namer)
     plan = FixPlan(str(root), tuple(files), tuple(sorted(entries.values(), key=lambda e: (e.kind, e.key))),
                    tuple(unfixable))
     return generated.with_generated_files(plan, existing, _notes(plan))

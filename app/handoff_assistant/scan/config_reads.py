@@ -1,6 +1,6 @@
 """The configuration the code reads: the keys IT must provide (the one key set starts here).
 
-Recognised reads: ``handoff_config.get("key")`` (the loader ``handoff fix`` adds) and R ``config::get("key")`` are
+Recognised reads: ``handoff_config.get("key")`` / ``handoff_config.path("key", "name")`` (the loader ``handoff fix`` adds) and R ``config::get("key")`` are
 config keys; ``os.environ["NAME"]``, ``os.getenv("NAME")`` / ``os.environ.get("NAME")`` without a default, R
 ``Sys.getenv("NAME")`` and ``${NAME}`` in shell, SQL and configuration files are environment variables. Reads with
 a default are optional and not listed, nor are the variables every system sets (HOME, PATH...). Names in a
@@ -20,7 +20,7 @@ LOADER = "handoff_config.py"
 ENV_EXAMPLE_NAMES = (".env.example", ".env.sample", ".env.template", "env.example")
 _Q = r"""["']"""
 _PYTHON_READS = (
-    (CONFIG, re.compile(r"\bhandoff_config\.get\(\s*" + _Q + r"(?P<key>[\w.-]+)" + _Q + r"\s*\)")),
+    (CONFIG, re.compile(r"\bhandoff_config\.(?:get|path)\(\s*" + _Q + r"(?P<key>[\w.-]+)" + _Q + r"\s*[,)]")),
     (ENV, re.compile(r"\bos\.environ\[\s*" + _Q + r"(?P<key>\w+)" + _Q + r"\s*\]")),
     (ENV, re.compile(r"\b(?:os\.getenv|os\.environ\.get)\(\s*" + _Q + r"(?P<key>\w+)" + _Q + r"\s*\)")),
 )
