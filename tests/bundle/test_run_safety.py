@@ -106,6 +106,9 @@ def test_pip_keeps_its_own_settings_but_not_the_operators_secrets():
     ("tiny-frame==1.0.0 --config-settings=x=y \\\n    --hash=sha256:" + "a" * 64 + "\n",
      ("line 1: --config-settings on tiny-frame==1.0.0",)),
     (HASHED_LOCK + "# --index-url in a comment is fine\n", ()),
+    ("--extra-index-url https://download.pytorch.org/whl/cpu\n" + HASHED_LOCK, ()),  # --accelerator cpu, hashed
+    ("--extra-index-url https://download.pytorch.org/whl/cpu\ntiny-frame==1.0.0\n",
+     ("line 1: --extra-index-url (a pip option for the whole install)",)),  # not hashed: refused
 ])
 def test_pip_options_inside_the_lock_are_named(lock, refused):
     assert refused_options(lock) == refused

@@ -20,6 +20,7 @@ class BundleOptions:
     allow_not_ready_reason: Optional[str] = None  # why a "Not ready" project is handed over anyway
     policy_path: Optional[Path] = None  # team policy file for the assessment
     python: Optional[str] = None  # the target interpreter the scan asks (path or command)
+    sign_key: Optional[Path] = None  # a minisign secret key: SHA256SUMS.minisig is written into the bundle
     pip_env: Optional[Mapping[str, str]] = None  # environment of pip / pip-compile / uv; None = inherit (user's pip config)
     max_input_bytes: int = 50 * 1000 * 1000  # a file the code refers to travels in code/ up to this size
     data_folders: tuple[str, ...] = ()  # project folders a file name in the code may be relative to

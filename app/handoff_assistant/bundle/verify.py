@@ -5,10 +5,12 @@ In a folder every file that SHA256SUMS does not list is an extra file and fails 
 ``__pycache__/*.pyc`` runs on import and a planted ``.venv/**/*.pth`` when the environment starts, so nothing is
 skipped. Verify a folder before setting it up (or verify the zip IT was given). The one exception is a
 required input (manifest ``inputs``, ``travels: false``) placed at ``code/<path>``: accepted when its SHA-256 is
-the recorded one, named when it differs (a failure) or is missing (a note).
+the recorded one, named when it differs (a failure) or is missing (a note). ``SHA256SUMS.minisig``, the
+signature of SHA256SUMS, is checked against the key given as ``trust`` (see bundle/signature.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -19,7 +21,9 @@ from handoff_assistant.bundle.data_inputs import required_inputs
 from handoff_assistant.bundle.manifest import MANIFEST_NAME, SUMS_NAME, parse_sums
 from handoff_assistant.bundle.options import BundleError, UnsafeBundleError
 from handoff_assistant.bundle.reader import checked_members, open_zip, read_member
+from handoff_assistant.bundle.signature import SIGNATURE_NAME, check_signature
 from handoff_assistant.bundle.snapshot import sha256_file
+from handoff_assistant.signing import PublicKey
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class VerificationResult:
     hashes: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)  # every file as found
     inputs_missing: tuple[str, ...] = ()  # required inputs (manifest "inputs", travels: false) not placed yet
     inputs_different: tuple[str, ...] = ()  # placed where the manifest says, but with another SHA-256
+    signature: str = ""  # what SHA256SUMS.minisig says ("" when unsigned and no signature was required)
 
     def differing_lines(self) -> tuple[str, ...]:
         """Each file that fails the check, with what is wrong, then each other problem."""
@@ -47,9 +52,11 @@ class VerificationResult:
                 + self.problems)
 
 
-def verify_bundle(path: Path | str, recreated: tuple[str, ...] = ()) -> VerificationResult:
+def verify_bundle(path: Path | str, recreated: tuple[str, ...] = (),
+                  trust: Optional[PublicKey] = None) -> VerificationResult:
     """``recreated``: top-level folders of a bundle folder that the caller empties before use (the harness's
-    ``.venv``, made again with ``venv --clear``), so what they hold cannot run; nothing else is ever skipped."""
+    ``.venv``, made again with ``venv --clear``), so what they hold cannot run; nothing else is ever skipped.
+    ``trust``: the public key whose signature of SHA256SUMS (``SHA256SUMS.minisig``) is required."""
     source = Path(path)
     try:
         actual = _zip_hashes(source) if source.is_file() else _folder_hashes(source, recreated)
@@ -57,7 +64,10 @@ def verify_bundle(path: Path | str, recreated: tuple[str, ...] = ()) -> Verifica
         return VerificationResult(str(source), False, 0, problems=(str(error),))
     except BundleError as error:
         return VerificationResult(str(source), False, 0, problems=(str(error),))
-    return _compare(str(source), actual)
+    result = _compare(str(source), actual)
+    signed = check_signature(actual.sums_bytes, actual.signature_text, trust)
+    return dataclasses.replace(result, ok=result.ok and not signed.problem, signature=signed.sentence,
+                               problems=result.problems + ((signed.problem,) if signed.problem else ()))
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,8 @@ class _Contents:
     sums_text: Optional[str]
     manifest_text: Optional[str]
     links: tuple[str, ...] = ()
+    sums_bytes: Optional[bytes] = None
+    signature_text: Optional[str] = None
 
 
 def _zip_hashes(source: Path) -> _Contents:
@@ -73,15 +85,17 @@ def _zip_hashes(source: Path) -> _Contents:
     with open_zip(source) as archive:
         for member in checked_members(archive):
             digest = hashlib.sha256()
-            data = bytearray() if member.path in (SUMS_NAME, MANIFEST_NAME) else None
+            data = bytearray() if member.path in (SUMS_NAME, MANIFEST_NAME, SIGNATURE_NAME) else None
             for block in read_member(archive, member):
                 digest.update(block)
                 if data is not None:
                     data += block
             hashes[member.path] = digest.hexdigest()
             if data is not None:
-                texts[member.path] = bytes(data).decode("utf-8", "replace")
-    return _Contents(hashes, texts.get(SUMS_NAME), texts.get(MANIFEST_NAME))
+                texts[member.path] = bytes(data)
+    text = {name: data.decode("utf-8", "replace") for name, data in texts.items()}
+    return _Contents(hashes, text.get(SUMS_NAME), text.get(MANIFEST_NAME), (), texts.get(SUMS_NAME),
+                     text.get(SIGNATURE_NAME))
 
 
 def _folder_hashes(source: Path, recreated: tuple[str, ...]) -> _Contents:
@@ -96,7 +110,9 @@ def _folder_hashes(source: Path, recreated: tuple[str, ...]) -> _Contents:
             links.append(relative)
         elif path.is_file():
             hashes[relative] = sha256_file(path)
-    return _Contents(hashes, _text(source / SUMS_NAME), _text(source / MANIFEST_NAME), tuple(links))
+    sums = source / SUMS_NAME
+    return _Contents(hashes, _text(sums), _text(source / MANIFEST_NAME), tuple(links),
+                     sums.read_bytes() if sums.is_file() else None, _text(source / SIGNATURE_NAME))
 
 
 def _text(path: Path) -> Optional[str]:
@@ -117,7 +133,7 @@ def _compare(where: str, contents: _Contents) -> VerificationResult:
     required = required_inputs(manifest)  # IT places these where the manifest says; their hash must match
     inputs_different = sorted(p for p, digest in required.items() if p in hashes and hashes[p] != digest)
     inputs_missing = sorted(p for p in required if p not in hashes)
-    extra = sorted(p for p in hashes if p not in sums and p != SUMS_NAME and p not in required)
+    extra = sorted(p for p in hashes if p not in sums and p not in (SUMS_NAME, SIGNATURE_NAME) and p not in required)
     if contents.sums_text is not None and MANIFEST_NAME not in sums:
         problems.append(f"{SUMS_NAME} does not list {MANIFEST_NAME}")
     listed = {entry.get("path"): entry.get("sha256") for entry in (manifest or {}).get("files", [])

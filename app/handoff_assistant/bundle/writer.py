@@ -30,6 +30,7 @@ from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
 from handoff_assistant.readiness.model import NOT_READY, Assessment, ProjectFile
 from handoff_assistant.scan.environment import InstalledDistribution
 from handoff_assistant.scan.report import ScanReport
+from handoff_assistant.signing import SIGNATURE_NAME, SecretKey, SignatureError, load_secret_key, sign
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -67,6 +68,7 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
         raise NotReadyError(f"The project is Not ready (blocking: {blockers}). Fix the blocking items, or hand "
                             "it over anyway with a reason (--allow-not-ready REASON); the reason is recorded.")
     options = dataclasses.replace(options, engine=lock.resolve_engine(options.engine))  # the manifest names it
+    signing_key = _signing_key(options)
     output_dir = Path(options.output_dir).resolve()
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
@@ -82,7 +84,7 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
         plan = referenced.snapshot
         created_at = _created_at(inputs.root.resolve(), inputs.report, plan)
         name = bundle_name(inputs.project.name or inputs.root.name, created_at, inputs.report.git.commit)
-        warnings = _assemble(inputs, options, _Planned(plan, created_at, staging / name, referenced), reason,
+        warnings = _assemble(inputs, options, _Planned(plan, created_at, staging / name, referenced, signing_key), reason,
                              report_progress, cancel)
         cancel.raise_if_cancelled()
         report_progress(STEPS, STEPS, "Writing the zip" if options.zip else "Moving the bundle into place")
@@ -116,6 +118,7 @@ class _Planned:
     created_at: str
     dest: Path
     inputs: data_inputs.InputsPlan
+    signing_key: Optional[SecretKey] = None
 
 
 def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, reason: Optional[str],
@@ -167,8 +170,23 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
     _write(dest / runbook.RUNBOOK_NAME, runbook.render_runbook(manifest.manifest_data(parts, ()), dest.name))
     records = manifest.record_files(dest)
     _write(dest / manifest.MANIFEST_NAME, manifest.manifest_json(manifest.manifest_data(parts, records)))
-    _write(dest / manifest.SUMS_NAME, manifest.sums_text(manifest.record_files(dest, exclude=(manifest.SUMS_NAME,))))
+    sums = manifest.sums_text(manifest.record_files(dest, exclude=(manifest.SUMS_NAME,)))
+    _write(dest / manifest.SUMS_NAME, sums)
+    if planned.signing_key is not None:
+        comment = f"timestamp:{int(datetime.fromisoformat(created_at).timestamp())}\tfile:{manifest.SUMS_NAME}" \
+                  f"\tbundle:{dest.name}"
+        _write(dest / SIGNATURE_NAME, sign(sums.encode("utf-8"), planned.signing_key, comment))
     return warnings
+
+
+def _signing_key(options: BundleOptions) -> Optional[SecretKey]:
+    """The secret key to sign with, read before anything is written (a bad key is a sentence, not a half build)."""
+    if options.sign_key is None:
+        return None
+    try:
+        return load_secret_key(options.sign_key)
+    except SignatureError as error:
+        raise BundleError(f"Cannot sign with {options.sign_key}: {error}.") from error
 
 
 def _lock_environment(inputs: BundleInputs, options: BundleOptions, plan: snapshot.SnapshotPlan, dest: Path,

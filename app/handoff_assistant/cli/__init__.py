@@ -35,6 +35,7 @@ COMMANDS = (
     Command("bundle", "bundle_command", "write the handoff bundle: code, lockfile, runbook, config templates and a "
                                         "test harness"),
     Command("verify", "verify_command", "check a bundle (folder or .zip) against its manifest and SHA256SUMS"),
+    Command("keygen", "keygen_command", "make a key pair to sign bundles with (minisign format)"),
     Command("diff", "diff_command", "what changed between two bundles: dependencies, target, readiness, findings, "
                                     "entry points, configuration keys, code"),
     Command("portfolio", "portfolio_command", "readiness of every bundle and project below some folders"),

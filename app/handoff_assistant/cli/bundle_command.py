@@ -39,6 +39,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="hand over a project whose level is Not ready; the reason is recorded")
     parser.add_argument("--policy", help="a team policy YAML for the assessment")
     parser.add_argument("--python", help="the target interpreter (default: the project's venv, else python3 on PATH)")
+    parser.add_argument("--sign", metavar="KEY",
+                        help="sign SHA256SUMS with this minisign secret key (handoff keygen makes one); IT checks it "
+                             "with handoff verify --trust PUBKEY")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
                             target_platform=args.target_platform, with_wheels=args.with_wheels,
                             allow_not_ready_reason=args.allow_not_ready,
                             policy_path=Path(args.policy) if args.policy else None, python=args.python,
-                            include_dev=args.include_dev, accelerator=args.accelerator)
+                            include_dev=args.include_dev, accelerator=args.accelerator,
+                            sign_key=Path(args.sign) if args.sign else None)
     progress = TerminalProgress()
     try:
         result = build_bundle(Path(args.path), options, progress)

@@ -55,6 +55,9 @@ def register(parser: argparse.ArgumentParser) -> None:
                              "--trusted-host, -f ...); refused by default")
     parser.add_argument("--python", help="interpreter to build the environment with (default: the bundle's "
                                          "target Python from PATH)")
+    parser.add_argument("--trust", metavar="PUBKEY",
+                        help="require a valid signature of SHA256SUMS by this minisign public key (a .pub file or "
+                             "its base64 line); fails when the bundle is unsigned or signed by another key")
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from handoff_assistant.bundle.verify import verify_bundle
     from handoff_assistant.cli import EXIT_FAILED_CHECK, EXIT_OK
 
-    result = verify_bundle(args.bundle)
+    result = verify_bundle(args.bundle, trust=_trusted_key(args.trust))
     record = _run_tests(args) if args.run_tests and result.ok else None
     if args.format == "json":
         data = {"integrity": _integrity_dict(result), "verification": record_to_dict(record) if record else None}
@@ -101,6 +104,19 @@ def _run_tests(args: argparse.Namespace) -> VerificationRecord:
     except BundleError as error:
         print(f"handoff verify: {error}", file=sys.stderr)
     return record
+
+
+def _trusted_key(value: str | None):
+    """The public key of --trust: a file, or the base64 line minisign prints (``minisign -P``)."""
+    from handoff_assistant.cli import UsageError
+    from handoff_assistant.signing import SignatureError, load_public_key, read_public_key
+
+    if not value:
+        return None
+    try:
+        return load_public_key(value) if Path(value).is_file() else read_public_key(value)
+    except SignatureError as error:
+        raise UsageError(f"--trust {value}: {error}") from None
 
 
 def confirm_running_bundle_code(bundle: str, yes: bool) -> None:
@@ -187,7 +203,8 @@ def _seconds(text: str) -> float:
 def _integrity_dict(result: VerificationResult) -> dict:
     return {"path": result.path, "ok": result.ok, "checked": result.checked, "mismatched": list(result.mismatched),
             "missing": list(result.missing), "extra": list(result.extra), "problems": list(result.problems),
-            "project": result.project, "created_at": result.created_at, "level": result.level}
+            "project": result.project, "created_at": result.created_at, "level": result.level,
+            "signature": result.signature}
 
 
 def render_record(record: VerificationRecord) -> str:
@@ -213,10 +230,11 @@ def render_result(result: VerificationResult) -> str:
             f"readiness {result.level or 'unknown'}"
     placed = [f"  required input not placed yet: {path} (RUNBOOK.md gives its SHA-256)" for path in
               result.inputs_missing]
+    signed = [f"  signature: {result.signature}"] if result.signature else []
     if result.ok:
         return "\n".join([f"OK: {result.path} ({about}): {result.checked} files match SHA256SUMS and the manifest."]
-                         + placed)
-    lines = [f"FAILED: {result.path} ({about}); {result.checked} files matched."]
+                         + signed + placed)
+    lines = [f"FAILED: {result.path} ({about}); {result.checked} files matched."] + signed
     lines += [f"  required input differs: {path} (its SHA-256 is not the one in the manifest)"
               for path in result.inputs_different]
     lines += [f"  changed: {path} (its content differs from SHA256SUMS)" for path in result.mismatched]

@@ -1,0 +1,52 @@
+"""Key files on disk: a new secret key is created readable by its owner only, and never replaces another."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from handoff_assistant.signing.minisign import (PublicKey, SecretKey, SignatureError, generate_keypair,
+                                                read_public_key, read_secret_key)
+
+MAX_KEY_FILE_BYTES = 4096
+
+
+def load_public_key(path: Path | str) -> PublicKey:
+    return read_public_key(_read(Path(path), "public key"))
+
+
+def load_secret_key(path: Path | str) -> SecretKey:
+    return read_secret_key(_read(Path(path), "secret key"))
+
+
+def write_keypair(secret_path: Path | str, public_path: Path | str) -> SecretKey:
+    """A new key pair: the secret key file with mode 0600, created exclusively (an existing file is kept)."""
+    secret_path, public_path = Path(secret_path), Path(public_path)
+    for path in (secret_path, public_path):
+        if path.exists():
+            raise SignatureError(f"{path} already exists; choose another name (a key is never overwritten)")
+    key = generate_keypair()
+    try:
+        descriptor = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            stream.write(key.to_text())
+        with open(public_path, "x", encoding="utf-8") as stream:
+            stream.write(key.public.to_text())
+    except OSError as error:
+        secret_path.unlink(missing_ok=True)
+        raise SignatureError(f"the key pair could not be written ({error.strerror or error}: "
+                             f"{error.filename or secret_path})") from None
+    return key
+
+
+def _read(path: Path, what: str) -> str:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_KEY_FILE_BYTES + 1)
+    except OSError as error:
+        raise SignatureError(f"the {what} {path} cannot be read ({error.strerror or error})") from None
+    if len(data) > MAX_KEY_FILE_BYTES:
+        raise SignatureError(f"{path} is too large to be a minisign {what}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SignatureError(f"{path} is not a minisign {what} (not text)") from None

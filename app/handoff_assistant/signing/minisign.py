@@ -1,0 +1,169 @@
+"""Ed25519 keys and signatures in minisign's format (https://jedisct1.github.io/minisign/), with PyNaCl.
+
+A public key file is ``untrusted comment: ...`` then base64 of ``"Ed" || key id (8 bytes) || public key (32)``.
+A secret key file is base64 of ``"Ed" || KDF ("Sc", or two zero bytes when not encrypted) || "B2" || salt (32) ||
+opslimit (8) || memlimit (8) || key id (8) || secret key (64) || BLAKE2b-256 checksum (32)``. A signature file
+has four lines: an untrusted comment; base64 of ``"ED" || key id || Ed25519(BLAKE2b-512(file))``; ``trusted
+comment: TEXT``; base64 of Ed25519(signature || TEXT), so the trusted comment cannot be changed either.
+Keys made here are not password-protected (like ``minisign -G -W``); a password-protected key is refused with
+what to do instead.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+from nacl.exceptions import BadSignatureError
+from nacl.signing import SigningKey, VerifyKey
+
+ALGORITHM = b"Ed"  # the key's algorithm, and a signature of the raw file (legacy minisign)
+PREHASHED = b"ED"  # a signature of the BLAKE2b-512 hash of the file (minisign's default)
+NO_KDF = b"\0\0"
+CHECKSUM = b"B2"
+UNTRUSTED = "untrusted comment: "
+TRUSTED = "trusted comment: "
+
+
+class SignatureError(Exception):
+    """A key or signature that cannot be used, or a signature that does not match; the message says which."""
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    key_id: bytes  # 8 bytes, as stored
+    key: bytes  # 32 bytes
+
+    @property
+    def id_text(self) -> str:
+        """The key id as minisign prints it (the 8 bytes read little-endian, 16 upper-case hex digits)."""
+        return self.key_id[::-1].hex().upper()
+
+    def base64(self) -> str:
+        return base64.b64encode(ALGORITHM + self.key_id + self.key).decode("ascii")
+
+    def to_text(self) -> str:
+        return f"{UNTRUSTED}minisign public key {self.id_text}\n{self.base64()}\n"
+
+
+@dataclass(frozen=True)
+class SecretKey:
+    key_id: bytes  # 8 bytes
+    secret: bytes  # 64 bytes: libsodium's seed || public key
+
+    @property
+    def public(self) -> PublicKey:
+        return PublicKey(self.key_id, self.secret[32:])
+
+    def to_text(self) -> str:
+        body = (ALGORITHM + NO_KDF + CHECKSUM + bytes(32) + bytes(8) + bytes(8) + self.key_id + self.secret
+                + _checksum(self.key_id, self.secret))
+        return f"{UNTRUSTED}minisign secret key (not password-protected)\n{base64.b64encode(body).decode()}\n"
+
+
+@dataclass(frozen=True)
+class Verified:
+    key_id: str  # as minisign prints it
+    trusted_comment: str
+
+
+def generate_keypair() -> SecretKey:
+    signing = SigningKey.generate()
+    return SecretKey(os.urandom(8), bytes(signing) + bytes(signing.verify_key))
+
+
+def read_public_key(text: str) -> PublicKey:
+    """A public key file's text, or the bare base64 line (what ``minisign -P`` takes)."""
+    data = _payload(text, "public key")
+    if len(data) != 42 or data[:2] != ALGORITHM:
+        raise SignatureError("this is not a minisign Ed25519 public key")
+    return PublicKey(data[2:10], data[10:])
+
+
+def read_secret_key(text: str) -> SecretKey:
+    data = _payload(text, "secret key")
+    if len(data) != 158 or data[:2] != ALGORITHM or data[4:6] != CHECKSUM:
+        raise SignatureError("this is not a minisign Ed25519 secret key")
+    if data[2:4] != NO_KDF:
+        raise SignatureError("this secret key is password-protected; make a key with 'handoff keygen' (or "
+                             "'minisign -G -W'), or sign SHA256SUMS with minisign yourself: minisign -S -m "
+                             "BUNDLE/SHA256SUMS")
+    key_id, secret, checksum = data[54:62], data[62:126], data[126:158]
+    if checksum != bytes(32) and checksum != _checksum(key_id, secret):  # minisign -W leaves it zero
+        raise SignatureError("the secret key is damaged (its checksum does not match)")
+    if bytes(SigningKey(secret[:32]).verify_key) != secret[32:]:
+        raise SignatureError("the secret key is damaged (its two halves do not belong together)")
+    return SecretKey(key_id, secret)
+
+
+def sign(data: bytes, key: SecretKey, trusted_comment: str,
+         untrusted_comment: str = "signature from a handoff assistant secret key") -> str:
+    """The text of a ``.minisig`` file for ``data`` (prehashed, as minisign signs by default)."""
+    if "\n" in trusted_comment or "\r" in trusted_comment:
+        raise SignatureError("a trusted comment is one line")
+    signing = SigningKey(key.secret[:32])
+    signature = signing.sign(hashlib.blake2b(data, digest_size=64).digest()).signature
+    global_signature = signing.sign(signature + trusted_comment.encode("utf-8")).signature
+    return (f"{UNTRUSTED}{untrusted_comment}\n"
+            f"{base64.b64encode(PREHASHED + key.key_id + signature).decode()}\n"
+            f"{TRUSTED}{trusted_comment}\n"
+            f"{base64.b64encode(global_signature).decode()}\n")
+
+
+def verify(data: bytes, signature_text: str, key: PublicKey) -> Verified:
+    """Check a ``.minisig`` text against ``data`` and a trusted public key; SignatureError says what is wrong."""
+    lines = signature_text.splitlines()
+    if len(lines) < 4 or not lines[0].startswith(UNTRUSTED) or not lines[2].startswith(TRUSTED):
+        raise SignatureError("the signature file is not in minisign's format")
+    blob = _b64(lines[1], "signature")
+    if len(blob) != 74 or blob[:2] not in (ALGORITHM, PREHASHED):
+        raise SignatureError("the signature is not a minisign Ed25519 signature")
+    key_id, signature = blob[2:10], blob[10:]
+    if key_id != key.key_id:
+        raise SignatureError(f"it was signed with key {key_id[::-1].hex().upper()}, not the trusted key "
+                             f"{key.id_text}")
+    signed = hashlib.blake2b(data, digest_size=64).digest() if blob[:2] == PREHASHED else data
+    trusted_comment = lines[2][len(TRUSTED):]
+    verify_key = VerifyKey(key.key)
+    try:
+        verify_key.verify(signed, signature)
+    except BadSignatureError:
+        raise SignatureError("the signature does not match the file: it was changed after signing") from None
+    try:
+        verify_key.verify(signature + trusted_comment.encode("utf-8"), _b64(lines[3], "comment signature"))
+    except BadSignatureError:
+        raise SignatureError("the trusted comment was changed after signing") from None
+    return Verified(key.id_text, trusted_comment)
+
+
+def signature_key_id(signature_text: str) -> Optional[str]:
+    """The id of the key a ``.minisig`` text says it was made with (unchecked), or None when unreadable."""
+    lines = signature_text.splitlines()
+    try:
+        blob = _b64(lines[1], "signature") if len(lines) > 1 else b""
+    except SignatureError:
+        return None
+    return blob[2:10][::-1].hex().upper() if len(blob) == 74 else None
+
+
+def _checksum(key_id: bytes, secret: bytes) -> bytes:
+    return hashlib.blake2b(ALGORITHM + key_id + secret, digest_size=32).digest()
+
+
+def _payload(text: str, what: str) -> bytes:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and lines[0].startswith(UNTRUSTED):
+        lines = lines[1:]
+    if not lines:
+        raise SignatureError(f"the {what} is empty")
+    return _b64(lines[0], what)
+
+
+def _b64(text: str, what: str) -> bytes:
+    try:
+        return base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise SignatureError(f"the {what} is not valid base64") from None

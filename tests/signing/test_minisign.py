@@ -1,0 +1,108 @@
+"""minisign-compatible keys and signatures: against files the real minisign made, and against the tool itself."""
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from handoff_assistant.signing import (SignatureError, load_public_key, load_secret_key, read_public_key,
+                                       read_secret_key, sign, verify, write_keypair)
+
+DATA = Path(__file__).parent.parent / "data" / "minisign"
+MINISIGN = shutil.which("minisign")
+needs_minisign = pytest.mark.skipif(MINISIGN is None, reason="the minisign tool is not installed (apt install "
+                                                             "minisign); the files in tests/data/minisign cover "
+                                                             "the format")
+
+
+def test_a_signature_made_by_minisign_verifies_with_its_public_key():
+    verified = verify((DATA / "hello.txt").read_bytes(), (DATA / "hello.txt.minisig").read_text(),
+                      load_public_key(DATA / "minisign-made.pub"))
+    assert (verified.key_id, verified.trusted_comment) == ("47CF65F4B910ADD6", "tc here")
+
+
+def test_a_secret_key_made_by_minisign_loads_and_matches_its_public_key():
+    secret = load_secret_key(DATA / "minisign-made-unencrypted.key")
+    assert secret.public == load_public_key(DATA / "minisign-made.pub")
+    assert secret.public.to_text() == (DATA / "minisign-made.pub").read_text()
+
+
+def test_the_public_key_line_alone_is_accepted_as_minisign_P_takes_it():
+    line = (DATA / "minisign-made.pub").read_text().splitlines()[1]
+    assert read_public_key(line) == load_public_key(DATA / "minisign-made.pub")
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda data, sig: (data + b"x", sig), "the signature does not match the file: it was changed after signing"),
+    (lambda data, sig: (data, sig.replace("trusted comment: tc here", "trusted comment: tc there")),
+     "the trusted comment was changed after signing"),
+    (lambda data, sig: (data, "not a signature\n"), "the signature file is not in minisign's format"),
+])
+def test_a_changed_file_or_comment_is_named(change, message):
+    data, signature = change((DATA / "hello.txt").read_bytes(), (DATA / "hello.txt.minisig").read_text())
+    with pytest.raises(SignatureError, match=message):
+        verify(data, signature, load_public_key(DATA / "minisign-made.pub"))
+
+
+def test_a_signature_by_another_key_names_both_keys(tmp_path):
+    other = write_keypair(tmp_path / "o.key", tmp_path / "o.pub").public
+    with pytest.raises(SignatureError, match=f"signed with key 47CF65F4B910ADD6, not the trusted key {other.id_text}"):
+        verify((DATA / "hello.txt").read_bytes(), (DATA / "hello.txt.minisig").read_text(), other)
+
+
+def test_a_password_protected_key_is_refused_with_what_to_do():
+    lines = (DATA / "minisign-made-unencrypted.key").read_text().splitlines()
+    body = bytearray(base64.b64decode(lines[1]))
+    body[2:4] = b"Sc"  # what minisign -G writes without -W
+    with pytest.raises(SignatureError, match="password-protected; make a key with 'handoff keygen'"):
+        read_secret_key(f"{lines[0]}\n{base64.b64encode(bytes(body)).decode()}\n")
+
+
+@pytest.mark.parametrize("text", ["", "untrusted comment: x\n", "untrusted comment: x\n!!!\n",
+                                  "untrusted comment: x\nRWQ=\n"])
+def test_broken_key_files_are_a_sentence(text):
+    with pytest.raises(SignatureError):
+        read_public_key(text)
+    with pytest.raises(SignatureError):
+        read_secret_key(text)
+
+
+def test_keygen_writes_a_private_secret_key_and_never_overwrites(tmp_path):
+    key = write_keypair(tmp_path / "a.key", tmp_path / "a.pub")
+    assert (tmp_path / "a.key").stat().st_mode & 0o777 == 0o600
+    assert load_secret_key(tmp_path / "a.key") == key and load_public_key(tmp_path / "a.pub") == key.public
+    before = (tmp_path / "a.key").read_bytes()
+    with pytest.raises(SignatureError, match="already exists; choose another name"):
+        write_keypair(tmp_path / "a.key", tmp_path / "b.pub")
+    assert (tmp_path / "a.key").read_bytes() == before and not (tmp_path / "b.pub").exists()
+
+
+def test_the_same_input_gives_the_same_signature(tmp_path):
+    key = write_keypair(tmp_path / "a.key", tmp_path / "a.pub")
+    assert sign(b"data", key, "timestamp:0") == sign(b"data", key, "timestamp:0")
+
+
+@needs_minisign
+def test_minisign_verifies_what_we_sign_and_we_verify_what_minisign_signs(tmp_path):
+    key = write_keypair(tmp_path / "ours.key", tmp_path / "ours.pub")
+    target = tmp_path / "SHA256SUMS"
+    target.write_bytes(b"0" * 64 + b"  RUNBOOK.md\n")
+    (tmp_path / "SHA256SUMS.minisig").write_text(sign(target.read_bytes(), key, "timestamp:0\tfile:SHA256SUMS"))
+    checked = subprocess.run([MINISIGN, "-Vm", str(target), "-p", str(tmp_path / "ours.pub")], capture_output=True,
+                             text=True)
+    assert checked.returncode == 0, checked.stderr
+    assert "Trusted comment: timestamp:0\tfile:SHA256SUMS" in checked.stdout
+
+    made = subprocess.run([MINISIGN, "-S", "-s", str(tmp_path / "ours.key"), "-m", str(target), "-x",
+                           str(tmp_path / "theirs.minisig"), "-t", "by minisign"], capture_output=True, text=True,
+                          input="")
+    assert made.returncode == 0, made.stderr
+    assert verify(target.read_bytes(), (tmp_path / "theirs.minisig").read_text(), key.public).trusted_comment == \
+        "by minisign"
+
+    target.write_bytes(target.read_bytes() + b"extra\n")
+    assert subprocess.run([MINISIGN, "-Vm", str(target), "-p", str(tmp_path / "ours.pub")],
+                          capture_output=True).returncode != 0
