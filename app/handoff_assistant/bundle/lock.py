@@ -21,13 +21,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from handoff_assistant.bundle.options import AUTO, LockError
-from handoff_assistant.bundle.pip_config import pip_settings, uv_env
+from handoff_assistant.bundle.pip_config import app_python, pip_settings, uv_env
 from handoff_assistant.bundle.process import run_command
 from handoff_assistant.scan.environment import InstalledDistribution
 from handoff_assistant.scan.report import UNKNOWN, USED_UNDECLARED, Dependency, TargetEnvironment
 from handoff_assistant.tasks import CancelToken
 
 COMPILE_COMMAND = "handoff bundle"  # shown in the lockfile header instead of a temp folder's command line
+APP_PYTHON = app_python() or sys.executable  # runs pip-tools and pip; in a frozen app a Python on PATH
 _PLATFORM_SYSTEM = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}
 
 
@@ -137,7 +138,7 @@ def with_index_lines(requirements_txt: str, index_lines: Iterable[str]) -> str:
 
 
 def lock_with_pip_tools(workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]] = None,
-                        python: str = sys.executable) -> str:
+                        python: str = APP_PYTHON) -> str:
     """``pip-compile`` workdir/requirements.in into workdir/requirements.txt and return its text."""
     args = [python, "-m", "piptools", "compile", "--generate-hashes", "--allow-unsafe", "--strip-extras",
             "--no-emit-index-url", "--no-emit-find-links", "--quiet", "--output-file=requirements.txt", "requirements.in"]
@@ -146,7 +147,7 @@ def lock_with_pip_tools(workdir: Path, cancel: CancelToken, env: Optional[Mappin
 
 def lock_with_uv(workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]] = None,
                  target_python: Optional[str] = None, target_platform: Optional[str] = None,
-                 python: str = sys.executable) -> str:
+                 python: str = APP_PYTHON) -> str:
     uv = find_uv()
     if uv is None:
         raise LockError("The uv engine was chosen but uv is not installed; install uv or use --engine pip-tools.")
@@ -164,9 +165,10 @@ def resolve_engine(engine: str) -> str:
 
 
 def find_uv() -> Optional[str]:
-    """uv on PATH, else beside the running interpreter (an app installed in a venv whose bin/ is not on PATH),
-    else the binary of the ``uv`` Python package."""
-    found = shutil.which("uv") or shutil.which("uv", path=str(Path(sys.executable).parent))
+    """uv on PATH, else beside the running interpreter (an app installed in a venv whose bin/ is not on PATH) or
+    inside the frozen app, else the binary of the ``uv`` Python package."""
+    beside = os.pathsep.join([str(Path(sys.executable).parent), getattr(sys, "_MEIPASS", "")])
+    found = shutil.which("uv") or shutil.which("uv", path=beside)
     if found:
         return found
     try:
@@ -180,7 +182,7 @@ _UV_PLATFORMS = {"win32": "windows", "darwin": "macos"}  # sys.platform names ->
 
 
 def uv_compile_args(uv: str, target_python: Optional[str], target_platform: Optional[str],
-                    python: str = sys.executable) -> list[str]:
+                    python: str = APP_PYTHON) -> list[str]:
     """``--python`` is only the interpreter uv asks for defaults: with it uv never looks for, or downloads, a
     Python of the target version; ``--python-version`` / ``--python-platform`` set the markers it resolves for."""
     args = [uv, "pip", "compile", "requirements.in", "--generate-hashes", "--quiet", "--python", python,
@@ -324,7 +326,7 @@ def parse_locked(requirements_txt: str) -> tuple[LockedDistribution, ...]:
 
 def download_wheels(workdir: Path, dest: Path, cancel: CancelToken, hashed: bool,
                     env: Optional[Mapping[str, str]] = None, target_python: Optional[str] = None,
-                    target_platform: Optional[str] = None, python: str = sys.executable) -> None:
+                    target_platform: Optional[str] = None, python: str = APP_PYTHON) -> None:
     """Every locked wheel for the target into ``dest`` so a server without internet installs with --no-index."""
     args = [python, "-m", "pip", "download", "--only-binary=:all:", "--no-deps", "-r", "requirements.txt",
             "-d", str(dest)]

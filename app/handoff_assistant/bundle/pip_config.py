@@ -39,7 +39,7 @@ def pip_settings(env: Mapping[str, str], python: Optional[str] = None) -> dict[s
 
     Empty when no pip can be asked (a frozen app on a machine without Python): then uv keeps its own defaults.
     """
-    python = python or _python_with_pip()
+    python = python or app_python()
     if python is None:
         return {}
     try:
@@ -82,8 +82,9 @@ def _unquoted(value: str) -> str:
         return value
 
 
-def _python_with_pip() -> Optional[str]:
-    """The app's interpreter; a frozen app has none of its own, so the first Python on PATH."""
+def app_python() -> Optional[str]:
+    """The interpreter that runs pip, pip-tools and uv's defaults: the app's own; a frozen app has none, so the
+    first Python on PATH."""
     if not getattr(sys, "frozen", False):
         return sys.executable
     return shutil.which("python3") or shutil.which("python")

@@ -71,6 +71,10 @@ def _command_name(argv: Sequence[str]) -> str:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    if getattr(sys, "frozen", False):  # the scan's worker processes re-run this executable (PyInstaller)
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(only=_command_name(argv))
     args = parser.parse_args(argv)
