@@ -6,8 +6,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 
 def resource_path(*parts: str) -> Path:
     """A real filesystem path to a shipped resource (the package is never installed zipped)."""
@@ -16,6 +14,8 @@ def resource_path(*parts: str) -> Path:
 
 @lru_cache(maxsize=None)
 def load_yaml_resource(name: str) -> Any:
+    import yaml  # here, not at the top: modules that only name a resource stay cheap to import (handoff --help)
+
     with resource_path(name).open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
