@@ -48,6 +48,8 @@ def test_overview_shows_the_sample(opened):
     assert [s.name for s in page.chart._stats][:1] == [report.languages[0].name]
     assert "Python" in page.chart.accessibleDescription()
     assert page.target_labels[0].text() == report.target.python_version
+    assert page.target_labels[4].text().startswith(  # the sample's notebooks record their kernel's version
+        "3.10 from 3.10.12 (notebooks/01_explore.ipynb, recorded by its kernel)")
     notebooks = {page.notebook_model.index(r, 0).data(): page.notebook_model.index(r, 3).data()
                  for r in range(page.notebook_model.rowCount())}
     assert notebooks == {n.path: "out of order" if n.out_of_order else "top to bottom" for n in report.notebooks}

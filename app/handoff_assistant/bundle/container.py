@@ -50,7 +50,8 @@ def container_files(facts: ContainerFacts, entry_points: Iterable[BundleEntryPoi
         "project_name": project_name, "image_name": facts.project_slug, "home": facts.home, "account": facts.account,
         "python_stage": python_stage, "python_image": images[0], "base_image": images[-1],
         "apt_packages": apt, "needs": facts.system.needs, "declared": facts.system.declared,
-        "python": facts.uses_python, "renv": bool(facts.r.lock_text), "hashed": facts.hashed, "wheels": facts.wheels,
+        "python": facts.uses_python, "renv": bool(facts.r.lock_text),
+        "r_unlocked": [name for name, _ in facts.r.packages] if not facts.r.lock_text else [], "hashed": facts.hashed, "wheels": facts.wheels,
         "entry_points": list(entry_points),
     }
     return {DOCKERFILE: render("container/Dockerfile.j2", **context),

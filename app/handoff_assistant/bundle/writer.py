@@ -29,7 +29,8 @@ from handoff_assistant.bundle.options import BundleError, BundleOptions, BundleR
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
 from handoff_assistant.readiness.model import NOT_READY, Assessment, ProjectFile
 from handoff_assistant.scan.environment import InstalledDistribution
-from handoff_assistant.scan.report import ScanReport
+from handoff_assistant.scan.python_version import minor_version
+from handoff_assistant.scan.report import Dependency, ScanReport
 from handoff_assistant.signing import SIGNATURE_NAME, SecretKey, SignatureError, load_secret_key, sign
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
@@ -198,7 +199,8 @@ def _lock_environment(inputs: BundleInputs, options: BundleOptions, plan: snapsh
     env_dir.mkdir(parents=True, exist_ok=True)
     python = environment_plan.target_python(report, options.target_python)
     grouped = environment_plan.plan_groups(root, report, project, options.include_dev)
-    production = [g.dependency for g in grouped if g.group == groups.PRODUCTION]
+    production = [_pin_source(g.dependency, report, python.version, options.engine) for g in grouped
+                  if g.group == groups.PRODUCTION]
     development = [g.dependency for g in grouped if g.group == groups.DEVELOPMENT]
     direct = lock.direct_requirements(production, project.resolutions)
     index_lines = accelerator.cpu_index_lines([Requirement(line).name for line in direct.lines], options.accelerator)
@@ -220,6 +222,15 @@ def _lock_environment(inputs: BundleInputs, options: BundleOptions, plan: snapsh
                                           [f.path for f in plan.files])
     system = environment_plan.plan_system(r, report, result, grouped, project)
     return environment_plan.EnvironmentPlan(python, grouped, r, system, notes), result
+
+
+def _pin_source(dependency: Dependency, report: ScanReport, target: str, engine: str) -> Dependency:
+    """The installed version pins a dependency only when the scanned interpreter runs the target Python: versions
+    installed for another Python may not exist for the target (numpy 2.4 has no release for 3.10)."""
+    scanned = minor_version(report.target.python_version)
+    if engine == "installed" or not scanned or scanned == target:
+        return dependency
+    return dataclasses.replace(dependency, installed_version=None)
 
 
 def _container_facts(env_plan: environment_plan.EnvironmentPlan, lock_result: lock.LockResult,
@@ -250,6 +261,11 @@ def _warnings(planned: tuple[str, ...], inputs: BundleInputs, lock_result: lock.
                         f"but the target is Python {python.version} (from {python.source}). Build again with "
                         "--engine uv, which locks for the target Python (--python-version).")
     warnings += [f"Python versions disagree: {sentence}." for sentence in python.conflicts]
+    scanned = minor_version(inputs.report.target.python_version)
+    if options.engine != "installed" and scanned and scanned != python.version and _python_locked(lock_result):
+        warnings.append(f"The scanned interpreter runs Python {scanned}, not the target {python.version}: its installed "
+                        "versions were not used as pins. Give the project's own interpreter with --python to lock "
+                        "what it has.")
     warnings += [note.message for note in env_plan.accelerator_notes if accelerator.needs_note(note)]
     warnings += [f"Not locked: {u.name} ({u.reason})." for u in lock_result.unlocked]
     travelling = {f.path for f in plan.files}

@@ -83,7 +83,18 @@ def _header(report: ScanReport) -> str:
         f"Scanned {report.root}",
         f"  {files.count} files ({human_size(files.bytes)}), {files.analysed} analysed{skipped}{data}",
         f"  Target: {interpreter}",
+        f"  Project's Python: {_project_python(report)}",
     ])
+
+
+def _project_python(report: ScanReport) -> str:
+    from handoff_assistant.scan.python_version import INTERPRETER, choose_target_python, describe
+
+    chosen = choose_target_python(report.python_versions)
+    if chosen.chosen is None or chosen.chosen.source == INTERPRETER:
+        return "not recorded in the project (a bundle uses the interpreter's)"
+    others = "".join(f"; disagrees: {c.sentence}" for c in chosen.conflicts)
+    return f"{chosen.version} from {describe(chosen.chosen)}{others}"
 
 
 def _languages(report: ScanReport) -> str:

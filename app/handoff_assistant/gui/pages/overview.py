@@ -11,6 +11,7 @@ from handoff_assistant.formatting import human_size
 from handoff_assistant.gui.models.base import Column, RowTableModel
 from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, empty_state, page_layout, scrolling_body
 from handoff_assistant.gui.widgets.language_chart import LanguageChart
+from handoff_assistant.scan.python_version import INTERPRETER, choose_target_python, describe
 from handoff_assistant.scan.report import ScanReport
 
 
@@ -63,7 +64,8 @@ class OverviewPage(Page):
         files_box, self.files_labels = _form_box("Files", ("Files", "Size", "Analysed", "Skipped", "Data files"))
         git_box, self.git_labels = _form_box("Version control", ("State", "Branch", "Commit", "Changes", "Remote"))
         target_box, self.target_labels = _form_box("Target interpreter",
-                                                   ("Python", "Platform", "Interpreter", "Found via"))
+                                                   ("Python", "Platform", "Interpreter", "Found via",
+                                                    "Project's Python"))
         self.change_button = QPushButton("Change…")
         self.change_button.setToolTip("Scan against another interpreter: a venv, a conda environment or a python executable")
         self.change_button.setAccessibleName("Change target interpreter")
@@ -173,6 +175,19 @@ class OverviewPage(Page):
         for label, value in zip(self.target_labels, values):
             label.setText(value)
         self.target_labels[2].setToolTip(target.interpreter)
+        self._show_project_python(report)
+
+    def _show_project_python(self, report: ScanReport) -> None:
+        """The Python the bundle is built for, where it came from, every record and any disagreement."""
+        chosen = choose_target_python(report.python_versions)
+        label = self.target_labels[4]
+        if chosen.chosen is None or chosen.chosen.source == INTERPRETER:
+            label.setText("not recorded in the project (the bundle uses the interpreter's)")
+        else:
+            conflict = f" — {len(chosen.conflicts)} disagreement(s)" if chosen.conflicts else ""
+            label.setText(f"{chosen.version} from {describe(chosen.chosen)}{conflict}")
+        label.setToolTip("\n".join([describe(s) for s in report.python_versions]
+                                   + [f"Disagrees: {c.sentence}" for c in chosen.conflicts]))
 
     def state(self) -> str:
         report = self.session.report if self.session else None
