@@ -1,6 +1,7 @@
 """The bundle's own harness, run with the plain runner in this interpreter (no venv: fast)."""
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -39,7 +40,7 @@ def test_a_configured_bundle_passes_every_check(stdlib_bundle):
     assert "PASS test_smoke.py::test_each_entry_point_runs_on_its_sample_input" in out
     assert "PASS test_outputs.py::test_outputs_match_the_expected_output" in out
     assert "N/A test_environment.py::test_every_detected_third_party_import_imports\n    The scan detected no " in out
-    assert out.strip().endswith("6 passed, 0 failed, 0 incomplete, 1 n/a")
+    assert out.strip().endswith("6 passed, 0 failed, 0 incomplete, 2 n/a")
 
 
 def test_a_harness_run_writes_no_bytecode_into_the_bundle(stdlib_bundle, tmp_path):
@@ -85,3 +86,20 @@ def test_environment_checks_name_the_missing_distribution_and_import(project, tm
     assert "tiny-frame 1.0.0 is not installed" in out and "tiny-num 1.1.0 is not installed" in out
     assert "import tiny_frame failed: ModuleNotFoundError" in out
     assert "PASS test_environment.py::test_python_version_matches" in out
+
+
+def test_a_download_host_is_in_the_runbook_and_an_unreachable_one_makes_the_run_incomplete(project, tmp_path):
+    (project / "tinyscore" / "fetch.py").write_text(
+        'import urllib.request\nurllib.request.urlretrieve("https://weights.handoff-test.invalid/m.bin", "m.bin")\n')
+    report = report_for(project, dependencies=())
+    from handoff_assistant.scan.findings import scan_text
+
+    findings = tuple(scan_text((project / "tinyscore" / "fetch.py").read_text(), file="tinyscore/fetch.py",
+                               language="Python"))
+    inputs = inputs_for(project, report=replace(report, findings=findings))
+    bundle = write_bundle(inputs, BundleOptions(tmp_path / "out", zip=False, engine="installed")).path
+    assert "- weights.handoff-test.invalid (port 443)" in (bundle / "RUNBOOK.md").read_text()
+    code, out = _harness(bundle)
+    assert code == 1
+    assert ("INCOMPLETE test_network.py::test_every_download_host_is_reachable\n    1 of 1 host(s) the code downloads "
+            "from at run time cannot be reached from this machine: weights.handoff-test.invalid:443") in out

@@ -22,6 +22,7 @@ EXPECTED_FILES = {
     "config/config.example.yaml", "config/.env.example",
     "tests/conftest.py", "tests/pytest.ini", "tests/harness_support.py", "tests/run_harness.py",
     "tests/test_environment.py", "tests/test_config.py", "tests/test_smoke.py", "tests/test_outputs.py",
+    "tests/test_network.py",
     "tests/samples/score/input/sample.csv", "tests/samples/score/expected/scores.csv",
     "scripts/setup.sh", "scripts/setup.ps1", "scripts/run.sh", "scripts/check.sh", "scripts/handoff_run.py",
     "schedule/crontab", "schedule/tiny-scorer-score.service", "schedule/tiny-scorer-score.timer",

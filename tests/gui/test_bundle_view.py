@@ -184,7 +184,7 @@ def test_prepare_and_test_runs_the_harness_and_saves_the_record(qtbot, window, t
         assert not panel.run_button.isEnabled() and panel.progress.isVisible()
     record = blocker.args[0]
     assert record.passed and panel.verdict.text().startswith(
-        "<b>PASSED</b> — Every check passed. (7 passed, 0 failed, 0 incomplete, 2 n/a)")
+        "<b>PASSED</b> — Every check passed. (7 passed, 0 failed, 0 incomplete, 3 n/a)")
     assert panel.verdict.accessibleName() == "Verification outcome: passed"
     assert read_record(record_path(bundle)) == record and panel.saved_to == record_path(bundle)
     assert "Successfully installed tiny-frame-1.0.0 tiny-num-1.1.0" in panel.log.toPlainText()

@@ -12,7 +12,7 @@ from handoff_assistant.bundle.r_env import REnvironment
 from handoff_assistant.bundle.templates import render
 
 HARNESS_FILES = ("conftest.py", "pytest.ini", "harness_support.py", "run_harness.py", "test_environment.py",
-                 "test_config.py", "test_smoke.py", "test_outputs.py")
+                 "test_config.py", "test_smoke.py", "test_outputs.py", "test_network.py")
 R_CHECKS = "test_r_environment.py"  # only in bundles with an R environment: elsewhere it could only be skipped
 QUICK_CHECKS = ("test_environment.py", "test_config.py", "test_r_environment.py")  # run_harness.py --quick
 EXECUTABLE_SCRIPTS = ("scripts/setup.sh", "scripts/run.sh", "scripts/check.sh")

@@ -125,8 +125,7 @@ def secret_masker(values: Mapping[str, str]) -> Callable[[str], str]:
 
 def _record(source: Path, integrity: VerificationResult, python: Optional[PythonUsed],
             results: tuple[CheckResult, ...], workdir: str) -> VerificationRecord:
-    differing = ([f"{p}: content differs from SHA256SUMS" for p in integrity.mismatched]
-                 + [f"{p}: missing" for p in integrity.missing] + [f"{p}: not part of the bundle" for p in integrity.extra])
+    differing = integrity.differing_files()
     return VerificationRecord(
         bundle=source.name, project=integrity.project, bundle_created_at=integrity.created_at, by=_user(),
         at=datetime.now(timezone.utc).isoformat(timespec="seconds"), machine=platform.node(),

@@ -18,6 +18,7 @@ from handoff_assistant.bundle.environment_plan import EnvironmentPlan
 from handoff_assistant.bundle.lock import LockResult
 from handoff_assistant.bundle.snapshot import SnapshotPlan, sha256_file
 from handoff_assistant.readiness.model import Assessment, ProjectFile
+from handoff_assistant.scan.findings.downloads import download_hosts
 from handoff_assistant.scan.findings.masking import mask_secrets
 from handoff_assistant.scan.report import SEVERITIES, UNKNOWN, USED_DECLARED, USED_UNDECLARED, ScanReport
 from handoff_assistant.serialization import to_jsonable
@@ -26,6 +27,7 @@ MANIFEST_NAME = "handoff-manifest.json"
 SUMS_NAME = "SHA256SUMS"
 FORMAT = "handoff-bundle"
 SCHEMA_VERSION = 1
+NETWORK_PORT = 443  # the harness checks each download host is reachable on this port (HTTPS)
 CONSISTENCY = {"relative": 1e-6, "absolute": 1e-9}  # numeric tolerance of the output comparison
 
 
@@ -126,6 +128,8 @@ def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str
                      "data_references": to_jsonable(parts.snapshot.data_references),
                      "samples": to_jsonable(parts.samples)},
         "inputs": to_jsonable(parts.inputs),
+        "network": {"hosts": list(download_hosts(f for f in report.findings if f.fingerprint not in
+                                                 project.suppressions)), "port": NETWORK_PORT},
         "warnings": list(parts.warnings),
         "files": to_jsonable(tuple(files)),
     }

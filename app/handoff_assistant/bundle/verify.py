@@ -43,13 +43,16 @@ class VerificationResult:
     inputs_different: tuple[str, ...] = ()  # placed where the manifest says, but with another SHA-256
     signature: str = ""  # what SHA256SUMS.minisig says ("" when unsigned and no signature was required)
 
-    def differing_lines(self) -> tuple[str, ...]:
-        """Each file that fails the check, with what is wrong, then each other problem."""
+    def differing_files(self) -> tuple[str, ...]:
+        """Each file that fails the check, with what is wrong."""
         return (tuple(f"{p}: content differs from SHA256SUMS" for p in self.mismatched)
                 + tuple(f"{p}: missing" for p in self.missing)
                 + tuple(f"{p}: not part of the bundle" for p in self.extra)
-                + tuple(f"{p}: a required input whose SHA-256 differs from the manifest" for p in self.inputs_different)
-                + self.problems)
+                + tuple(f"{p}: a required input whose SHA-256 differs from the manifest" for p in self.inputs_different))
+
+    def differing_lines(self) -> tuple[str, ...]:
+        """Each file that fails the check, then each other problem."""
+        return self.differing_files() + self.problems
 
 
 def verify_bundle(path: Path | str, recreated: tuple[str, ...] = (),

@@ -42,6 +42,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sign", metavar="KEY",
                         help="sign SHA256SUMS with this minisign secret key (handoff keygen makes one); IT checks it "
                              "with handoff verify --trust PUBKEY")
+    parser.add_argument("--max-input-size", type=float, default=50, metavar="MB",
+                        help="a file the code opens travels in code/ up to this size (default 50 MB); a larger one is "
+                             "a required input IT places, listed in the runbook with its SHA-256")
+    parser.add_argument("--data-folder", action="append", default=[], metavar="FOLDER",
+                        help="a project folder that file names in the code may be relative to; repeat for more")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
                             allow_not_ready_reason=args.allow_not_ready,
                             policy_path=Path(args.policy) if args.policy else None, python=args.python,
                             include_dev=args.include_dev, accelerator=args.accelerator,
-                            sign_key=Path(args.sign) if args.sign else None)
+                            sign_key=Path(args.sign) if args.sign else None,
+                            max_input_bytes=_input_limit(args.max_input_size),
+                            data_folders=tuple(f.strip("/") for f in args.data_folder))
     progress = TerminalProgress()
     try:
         result = build_bundle(Path(args.path), options, progress)
@@ -75,3 +82,11 @@ def render_result(result: BundleResult) -> str:
     lines += [f"  warning: {warning}" for warning in result.warnings]
     lines.append(f"Check it with: handoff verify {result.path}")
     return "\n".join(lines)
+
+
+def _input_limit(megabytes: float) -> int:
+    from handoff_assistant.cli import UsageError
+
+    if not megabytes >= 0:
+        raise UsageError(f"--max-input-size must be a number of MB, 0 or more (got {megabytes})")
+    return int(megabytes * 1000 * 1000)

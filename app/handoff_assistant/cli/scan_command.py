@@ -16,7 +16,7 @@ from handoff_assistant.scan.report import (
     SourceRef, location_text,
 )
 
-CATEGORY_TITLES = {"secret": "Secrets", "path": "Hardcoded paths", "host": "Hardcoded hosts",
+CATEGORY_TITLES = {"secret": "Secrets", "path": "Hardcoded paths", "host": "Hardcoded hosts", "network": "Downloads at run time",
                    "workdir": "Working directory", "notebook": "Notebooks", "code": "Code", "data": "Data"}
 STATUS_TITLES = (
     (UNKNOWN, "Unknown imports: no known distribution provides them; declare where they come from"),

@@ -9,6 +9,8 @@ from handoff_assistant.scan import config_reads, languages, notebooks, python_im
 from handoff_assistant.scan.files import FileEntry, NotText, read_text
 from handoff_assistant.scan.own_outputs import is_own_output
 from handoff_assistant.scan.findings import notebook_findings, scan_text
+from handoff_assistant.scan.findings.base import with_fingerprints
+from handoff_assistant.scan.findings.lfs import lfs_pointer_finding, lfs_pointer_in_file
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import ConfigRead, Finding, NotebookInfo, Problem, SkippedFile
 
@@ -36,12 +38,18 @@ def analyse_file(root: Path, entry: FileEntry, max_text_bytes: int) -> FileAnaly
     try:
         content = read_text(root / entry.path, max_text_bytes)
     except NotText as not_text:
+        pointer = lfs_pointer_in_file(root / entry.path, entry.path, entry.size)
+        if pointer is not None:
+            return FileAnalysis(path=entry.path, findings=tuple(with_fingerprints([pointer])))
         return FileAnalysis(path=entry.path, skipped=SkippedFile(entry.path, not_text.reason, entry.size))
     except OSError as error:
         reason = error.strerror or str(error)
         return FileAnalysis(path=entry.path, problems=(Problem(entry.path, f"cannot read: {reason}"),))
     if is_own_output(entry.path, content.text):
         return FileAnalysis(path=entry.path, skipped=SkippedFile(entry.path, "handoff-output", entry.size))
+    pointer = lfs_pointer_finding(entry.path, content.text)
+    if pointer is not None:
+        return FileAnalysis(path=entry.path, findings=tuple(with_fingerprints([pointer])))
     language = languages.detect_language(entry.path, content.text)
     if language is not None and language.startswith("Jupyter"):
         return _analyse_notebook(entry.path, content.text)

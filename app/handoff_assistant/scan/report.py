@@ -12,7 +12,7 @@ SCHEMA_VERSION = 1
 # Severities, most serious first; the order is used for sorting everywhere.
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 # Finding categories.
-CATEGORIES = ("secret", "path", "host", "workdir", "notebook", "code", "data")
+CATEGORIES = ("secret", "path", "host", "network", "workdir", "notebook", "code", "data")
 # Dependency statuses.
 USED_DECLARED = "used-declared"
 USED_UNDECLARED = "used-undeclared"

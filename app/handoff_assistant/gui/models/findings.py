@@ -13,7 +13,7 @@ from handoff_assistant.gui.theme import SEVERITY_COLOURS
 from handoff_assistant.scan.report import CATEGORIES, SEVERITIES, Finding, location_text
 
 CATEGORY_TITLES = {
-    "secret": "Credentials in code", "path": "Hardcoded paths", "host": "Hardcoded hosts",
+    "secret": "Credentials in code", "path": "Hardcoded paths", "host": "Hardcoded hosts", "network": "Downloads at run time",
     "workdir": "Working-directory reliance", "notebook": "Notebook hygiene", "code": "Code", "data": "Data files",
 }
 

@@ -11,6 +11,7 @@ from typing import Optional
 
 from handoff_assistant.scan.findings import hosts, masking, paths, server_paths, workdir
 from handoff_assistant.scan.findings.base import RULES, Hit, Rule, make_finding, make_snippet, with_fingerprints
+from handoff_assistant.scan.findings.downloads import find_downloads
 from handoff_assistant.scan.findings.hosts import find_hosts
 from handoff_assistant.scan.findings.paths import find_paths
 from handoff_assistant.scan.findings.placement import adjust_for_placement
@@ -22,7 +23,8 @@ from handoff_assistant.scan.report import Finding
 
 # What any detector needs to see at least once, in the lower-cased text. Most files and cells have none of it, and
 # reading Python with tokenize is most of a scan's time, so those are not read at all.
-_NEEDLES = paths.TEXT_NEEDLES + workdir.TEXT_NEEDLES + hosts.TEXT_NEEDLES + masking.TEXT_NEEDLES
+_NEEDLES = (paths.TEXT_NEEDLES + workdir.TEXT_NEEDLES + hosts.TEXT_NEEDLES + masking.TEXT_NEEDLES
+            + downloads.TEXT_NEEDLES)
 _PATTERN = re.compile(f"{hosts.TEXT_PATTERN}|{masking.TEXT_PATTERN}|{server_paths.TEXT_PATTERN}"
                       f"|{server_paths.WINDOWS_TEXT_PATTERN}")
 
@@ -36,7 +38,8 @@ def scan_text(text: str, *, file: str, language: Optional[str], cell: Optional[i
     source = read_source(text, file=file, language=language)
     hits = find_secrets(source)
     if not source.prose:
-        hits += find_paths(source) + find_server_paths(source) + find_workdir(source) + find_hosts(source)
+        hits += (find_paths(source) + find_server_paths(source) + find_workdir(source) + find_hosts(source)
+                 + find_downloads(source))
     masks: dict[int, list[tuple[int, int]]] = {}
     for hit in hits:
         for row, start, end in hit.masks:
