@@ -39,7 +39,7 @@ from handoff_assistant.assets import load_yaml_resource
 from handoff_assistant.scan import knowledge
 from handoff_assistant.scan.declared import DeclaredDependencies, DeclaredRequirement
 from handoff_assistant.scan.environment import InstalledDistribution
-from handoff_assistant.scan.python_imports import PYTHON2_ONLY
+from handoff_assistant.scan.python_imports import python2_only
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef
 from handoff_assistant.scan.report import (DECLARED_UNUSED, UNKNOWN, USED_DECLARED, USED_UNDECLARED,
                                            Dependency, SourceRef)
@@ -211,7 +211,7 @@ def resolve_dependencies(
     pip_names = (pip_requirement_name(ref.requirement) for _, ref in pip_installs)
     resolver = ImportResolver(installed, (reqs[0].name for reqs in by_declared.values()), filter(None, pip_names))
     stdlib = stdlib_modules(python_version)
-    usages = _imports_by_distribution(imports, resolver, stdlib | (PYTHON2_ONLY - stdlib), _local_test(local_modules))
+    usages = _imports_by_distribution(imports, resolver, stdlib | python2_only(), _local_test(local_modules))
     _add_pip_installs(usages, pip_installs, installed, by_declared)
     versions = {canonicalize_name(d.name): d.version for d in installed}
     deps = [_used(usage, by_declared.get(key, []), versions.get(key)) for key, usage in usages.items()]

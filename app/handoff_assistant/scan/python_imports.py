@@ -18,6 +18,7 @@ import re
 import sys
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional
 
@@ -37,10 +38,6 @@ _PYTHON2_MODULES = frozenset({  # generic names (commands, exceptions, new) are 
     "htmllib", "sgmllib", "dircache", "MimeWriter",
     "DocXMLRPCServer", "future_builtins", "dumbdbm", "gdbm", "markupbase", "hotshot", "statvfs", "fpformat",
 })
-# Every top-level module of Python 2's standard library that Python 3 lacks (from stdlib-list): no dependency.
-PYTHON2_ONLY = frozenset(
-    {n.split(".")[0] for n in stdlib_list("2.7")}
-    - {n.split(".")[0] for version in ("3.9", "3.12") for n in stdlib_list(version)})
 _APP_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 _OPTIONAL_HANDLERS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
@@ -70,6 +67,14 @@ SYNTAX_ERROR = Rule(
         "needs a newer Python, write that version down for the server.",
 )
 register(NOT_PYTHON3, SYNTAX_ERROR)
+
+
+@lru_cache(maxsize=1)
+def python2_only() -> frozenset[str]:
+    """Every top-level module of Python 2's standard library that Python 3 lacks (stdlib-list): no dependency.
+    Computed on first use: the per-file workers never need it."""
+    return frozenset({n.split(".")[0] for n in stdlib_list("2.7")}
+                     - {n.split(".")[0] for version in ("3.9", "3.12") for n in stdlib_list(version)})
 
 
 @dataclass(frozen=True)

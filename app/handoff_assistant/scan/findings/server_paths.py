@@ -36,8 +36,9 @@ _SYSTEM_OPT = ("conda", "miniconda", "miniconda3", "anaconda", "anaconda3", "hom
 _ROOTS = (r"data|scratch|srv|projects?|work|workspace|shared?|datasets?|nas|groups?|export|archive|fsx"
           r"|efs|kaggle|content/drive|opt/(?!(?:" + "|".join(_SYSTEM_OPT) + r")(?:/|$))[A-Za-z][\w.-]{0,60}")
 _SERVER_ROOT = re.compile(r"(?<![\w.~/\\:$%@-])/(?:" + _ROOTS + r")(?=/|$|['\"\s:,;)])")
-# For the cheap pre-check of a whole text (lower-cased): any of the roots right after a quote, space or "=".
-TEXT_PATTERN = (r"(?<![\w.~/\\:$%@-])/(?:data|scratch|srv|projects?|work|shared?|datasets?|nas|groups?"
+# For the cheap pre-check of a whole text (lower-cased): a root right after a quote, a space, "=" or "(". It starts
+# with a character set so the regex engine skips ahead to candidates instead of trying every position.
+TEXT_PATTERN = (r"[\"' =(]/(?:data|scratch|srv|projects?|work|shared?|datasets?|nas|groups?"
                 r"|export|archive|fsx|efs|kaggle|content/drive|opt/[a-z])")
 _WHOLE = re.compile(r"[^\s'\"`,;)]{0,300}")
 _EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -63,9 +64,14 @@ _IO_PREFIXES = ("read_", "to_", "load", "save", "write", "dump", "open")
 _WEB_CALLS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "urljoin", "fetch", "route",
                         "add_url_rule", "add_api_route", "url_for", "redirect", "path", "re_path", "mount"})
 _PROSE_KEYS = frozenset({"help", "description", "epilog", "usage", "doc", "__doc__", "summary", "title"})
-_SHELL_ASSIGNMENT = re.compile(r"(?:^|\s|export\s)(?P<name>[A-Za-z_]\w{0,80})=[\"']?(?=/)")
+# Found from a cheap literal (``=/``, ``="/``, ``: /``, a quote before ``/``), then the name is read backwards
+# from a bounded window: no pattern ever starts a bounded repetition at every position of a line.
+_ASSIGNED = re.compile(r"=[\"']?(?=/)")
+_NAME_BEFORE = re.compile(r"(?:^|[\s;])(?P<name>[A-Za-z_]\w{0,80})$")
 _CONFIG_KEY = re.compile(r"^\s*-?\s*[\"']?(?P<name>[A-Za-z_][\w.-]{0,80})[\"']?\s*(?::|=)\s*[\"']?(?=/)")
-_QUOTED_VALUE = re.compile(r"(?P<name>[A-Za-z_][\w.]{0,80})\s{0,3}(?:\(|<-|=)\s{0,3}[\"'](?=/)")
+_QUOTED_PATH = re.compile(r"[\"'](?=/)")
+_CALL_OR_NAME_BEFORE = re.compile(r"(?P<name>[A-Za-z_][\w.]{0,80})\s{0,3}(?:\(|<-|=)\s{0,3}$")
+_WINDOW = 100
 _DOCKER_VOLUME = re.compile(r"(?:\s-v\s{1,5}|--volume[=\s]{1,5}|--mount\s{1,5}\S{0,200}source=)[\"']?(?=/)")
 
 # Relative Windows paths. Python, non-raw: a doubled backslash, or one before a character that is no escape
@@ -75,7 +81,7 @@ _ESCAPED_SEP = r"(?:\\\\|\\(?![nrtabfv0-7xuUN'\"\\]))"
 _WIN_RELATIVE_ESCAPED = re.compile(r"^(?:\.{1,2}" + _ESCAPED_SEP + r")*" + _PART + r"(?:" + _ESCAPED_SEP + _PART
                                    + r"){1,20}$")
 _WIN_RELATIVE_RAW = re.compile(r"^(?:\.{1,2}\\)*" + _PART + r"(?:\\" + _PART + r"){1,20}$")
-WINDOWS_TEXT_PATTERN = r"[a-z0-9_.-](?:\\\\|\\[^\\ntrabfv0-7xu'\"\s])[a-z0-9_]"
+WINDOWS_TEXT_PATTERN = r"\\(?:\\|[^\\ntrabfv0-7xu'\"\s])(?<=[a-z0-9_.-]\\.)[a-z0-9_]"
 
 
 def find_server_paths(source: Source) -> list[Hit]:
@@ -112,13 +118,14 @@ def _line_hits(segment: Segment, unquoted: bool) -> list[Hit]:
     text = segment.text
     starts = []
     if unquoted:
-        starts += [(m.end(), m.group("name")) for m in _SHELL_ASSIGNMENT.finditer(text)]
-        starts += [(m.end(), "volume") for m in _DOCKER_VOLUME.finditer(text)]
+        starts += _named_starts(text, _ASSIGNED, _NAME_BEFORE)
+        if "-v" in text or "--volume" in text or "--mount" in text:
+            starts += [(m.end(), "volume") for m in _DOCKER_VOLUME.finditer(text)]
     key = _CONFIG_KEY.match(text)
     if key:
         starts.append((key.end(), key.group("name")))
     if not unquoted:  # R, SQL, Julia…: only quoted values, given to a call or a name
-        starts += [(m.end(), m.group("name")) for m in _QUOTED_VALUE.finditer(text)]
+        starts += _named_starts(text, _QUOTED_PATH, _CALL_OR_NAME_BEFORE)
     hits = []
     for start, name in starts:
         match = _SERVER_ROOT.match(text, start)
@@ -129,6 +136,16 @@ def _line_hits(segment: Segment, unquoted: bool) -> list[Hit]:
             hits.append(Hit(SERVER_ROOT, row, _shorten(_WHOLE.match(text, start).group().split(":")[0])))
             break
     return hits
+
+
+def _named_starts(text: str, trigger: re.Pattern[str], name_before: re.Pattern[str]) -> list[tuple[int, str]]:
+    """(where the path starts, the name or callee right before it) for each cheap trigger match."""
+    found = []
+    for match in trigger.finditer(text):
+        before = name_before.search(text, max(0, match.start() - _WINDOW), match.start())
+        if before:
+            found.append((match.end(), before.group("name")))
+    return found
 
 
 def _windows_relative(segment: Segment, callee: str) -> Optional[Hit]:
