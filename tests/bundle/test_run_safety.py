@@ -204,3 +204,26 @@ def test_a_cancel_stops_everything_the_step_started(tmp_path):
     with pytest.raises(Cancelled):
         stream([sys.executable, "-c", _SPAWNER, str(pid_file)], tmp_path, None, token, cancel_when_started, 600)
     assert _dead(_wait_for(pid_file))
+
+
+@pytest.mark.slow
+def test_verification_json_holds_no_secret_given_in_an_env_file(project, tmp_path, capsys):
+    """The record on disk passes through the live log's masker: a secret the entry point prints is masked."""
+    import json
+
+    from handoff_assistant.bundle.verification_record import record_path
+    from tests.bundle.helpers import project_file, report_for
+
+    (project / "tinyscore" / "score.py").write_text(
+        "import os, sys\nprint('token is', os.environ.get('MAIL_API_TOKEN'))\nsys.exit(3)\n")
+    inputs = inputs_for(project, report=report_for(project, dependencies=()), project=project_file())
+    bundle = write_bundle(inputs, BundleOptions(tmp_path / "out", zip=True, engine="installed")).path
+    secrets = tmp_path / "run.env"
+    secrets.write_text("MAIL_API_TOKEN=zz-very-secret-token-4711\nSCORE_FACTOR=2\n")
+    assert main(["verify", str(bundle), "--run-tests", "--yes", "--workdir", str(tmp_path / "work"),
+                 "--env-file", str(secrets)]) == 1
+    out = capsys.readouterr().out
+    saved = record_path(bundle).read_text()
+    assert "zz-very-secret-token-4711" not in saved and "zz-very-secret-token-4711" not in out
+    smoke = next(r for r in json.loads(saved)["results"] if r["name"].endswith("runs_on_its_sample_input"))
+    assert "token is zz-v" in smoke["message"]  # printed, and masked as the live log masks it

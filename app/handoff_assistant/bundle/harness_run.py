@@ -33,7 +33,7 @@ from handoff_assistant.bundle.lock_policy import refused_options, require_hashes
 from handoff_assistant.bundle.manifest import MANIFEST_NAME
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.process import GROUP_OPTIONS, kill_group
-from handoff_assistant.bundle.reader import open_bundle, read_manifest
+from handoff_assistant.bundle.reader import open_bundle, read_manifest, remove_partial
 from handoff_assistant.bundle.run_env import declared_variables, minimal_environment, pip_environment
 from handoff_assistant.bundle.snapshot import sha256_file
 from handoff_assistant.bundle.verification_record import (CheckResult, IntegrityResult, PythonUsed,
@@ -156,10 +156,23 @@ def _open_into(source: Path, workdir: Path, report: ProgressCallback, cancel: Ca
             raise BundleError(f"{folder} holds another version of this bundle. Choose another working folder.")
         return folder
     if source.is_dir():
-        shutil.copytree(source, folder, symlinks=True, ignore=shutil.ignore_patterns(*_LOCAL_FOLDERS))
+        existed = folder.exists()  # then empty (checked above): everything in it after a failure is ours
+        try:
+            shutil.copytree(source, folder, symlinks=True, ignore=shutil.ignore_patterns(*_LOCAL_FOLDERS),
+                            dirs_exist_ok=True)
+        except OSError as error:  # a full disk, a quota, a read-only working folder
+            remove_partial(folder, whole=not existed)
+            raise BundleError(f"The bundle could not be copied into {folder} ({_os_reason(error)}); what was "
+                              "copied was removed. Choose another working folder or free some space.") from error
     else:
         open_bundle(source, extract_to=folder)
     return folder
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        return str(error.args[0][0][-1])  # copytree gathers (source, target, reason) for each file
+    return error.strerror or str(error)
 
 
 def _target_version(folder: Path) -> str:

@@ -76,6 +76,10 @@ def checked_members(archive: zipfile.ZipFile) -> list[Member]:
             raise UnsafeBundleError(info.filename, f"takes the archive past {MAX_TOTAL_BYTES // 1024 ** 3} GiB")
         seen.add(path)
         members.append(Member(info, path, bool(mode & 0o111)))
+    folders = {"/".join(m.path.split("/")[:i]) for m in members for i in range(1, m.path.count("/") + 1)}
+    clash = next((m for m in members if m.path in folders), None)
+    if clash is not None:
+        raise UnsafeBundleError(clash.info.filename, "is both a file and a folder in the archive")
     return members
 
 
@@ -123,19 +127,40 @@ def open_bundle(path: Path | str, extract_to: Optional[Path | str] = None) -> Op
             for member in members:
                 _extract(archive, member, root)
             return OpenedBundle(source, root, read_manifest(root / MANIFEST_NAME), True, temporary)
+        except OSError as error:  # a full disk, a quota, a read-only or vanished folder
+            remove_partial(root, whole=temporary)
+            where = f": {error.filename}" if error.filename else ""
+            raise BundleError(f"The bundle could not be extracted into {root} ({error.strerror or error}{where}); "
+                              "what was extracted was removed.") from error
         except BaseException:
-            if temporary:
-                shutil.rmtree(root, ignore_errors=True)
+            remove_partial(root, whole=temporary)
             raise
 
 
+def remove_partial(root: Path, whole: bool) -> None:
+    """Remove what a failed extraction or copy wrote into a folder that was new or empty before, so all of its
+    content is ours; with ``whole``, the folder too (it was made for this)."""
+    if whole:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    for child in list(root.iterdir()) if root.is_dir() else ():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
 def _extraction_folder(extract_to: Optional[Path | str]) -> tuple[Path, bool]:
-    if extract_to is None:
-        return Path(tempfile.mkdtemp(prefix="handoff-bundle-")), True
-    root = Path(extract_to)
-    if root.exists() and any(root.iterdir()):
-        raise BundleError(f"{root} is not empty. Choose an empty folder to open the bundle into.")
-    root.mkdir(parents=True, exist_ok=True)
+    root = Path(extract_to) if extract_to is not None else Path(tempfile.gettempdir())
+    try:
+        if extract_to is None:
+            return Path(tempfile.mkdtemp(prefix="handoff-bundle-")), True
+        if root.exists() and any(root.iterdir()):
+            raise BundleError(f"{root} is not empty. Choose an empty folder to open the bundle into.")
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BundleError(f"Cannot open the bundle into {root} ({error.strerror or error}). Choose another "
+                          "folder.") from error
     return root, False
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,6 +23,7 @@ from packaging.utils import canonicalize_name
 from handoff_assistant import __version__
 from handoff_assistant.bundle import (accelerator, config_templates, container, data_inputs, environment_plan, groups,
                                       harness, lock, manifest, r_env, runbook, schedule, snapshot)
+from handoff_assistant.bundle import staging as staging_folders
 from handoff_assistant.bundle.entry_points import plan_entry_points, slugify
 from handoff_assistant.bundle.options import BundleError, BundleOptions, BundleResult, NotReadyError
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
@@ -73,7 +73,8 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
     output_dir = Path(options.output_dir).resolve()
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".handoff-partial-", dir=output_dir))
+        cleaned = staging_folders.clean_stale(output_dir)  # left by builds that were killed
+        staging = staging_folders.new_staging(output_dir)
     except OSError as error:
         raise BundleError(f"Cannot write into {output_dir} ({error.strerror or error}). Choose another folder.") \
             from error
@@ -99,6 +100,8 @@ def write_bundle(inputs: BundleInputs, options: BundleOptions, progress: Optiona
                           f"in {output_dir}.") from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if cleaned:
+        warnings += (f"Removed what interrupted builds left in {output_dir}: {', '.join(cleaned)}.",)
     return BundleResult(final, _size(final), inputs.assessment.level, warnings)
 
 
