@@ -16,7 +16,6 @@ from packaging.utils import canonicalize_name
 
 from handoff_assistant.assets import load_yaml_resource
 
-ACCELERATORS = ("auto", "cpu", "cuda")
 TABLE = "accelerators.yaml"
 _CODE_SUFFIXES = (".py", ".ipynb")
 _MAX_READ = 2_000_000

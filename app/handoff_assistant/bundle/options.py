@@ -7,6 +7,7 @@ from typing import Mapping, Optional
 
 AUTO = "auto"  # uv when installed, else pip-tools (bundle.lock.resolve_engine)
 ENGINES = (AUTO, "pip-tools", "uv", "installed")
+ACCELERATORS = ("auto", "cpu", "cuda")  # --accelerator: note only, lock CPU builds, keep default builds
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class BundleOptions:
     max_input_bytes: int = 50 * 1000 * 1000  # a file the code refers to travels in code/ up to this size
     data_folders: tuple[str, ...] = ()  # project folders a file name in the code may be relative to
     include_dev: bool = False  # lock test/notebook-only dependencies with production ones (the old behaviour)
-    accelerator: str = "auto"  # one of accelerator.ACCELERATORS: auto (note only), cpu (CPU index), cuda
+    accelerator: str = "auto"  # one of ACCELERATORS: auto (note only), cpu (CPU index), cuda
 
 
 @dataclass(frozen=True)

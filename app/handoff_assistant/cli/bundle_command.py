@@ -7,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from handoff_assistant.bundle.accelerator import ACCELERATORS
-from handoff_assistant.bundle.options import AUTO, ENGINES, BundleError, BundleOptions, BundleResult, NotReadyError
+from handoff_assistant.bundle.options import (ACCELERATORS, AUTO, ENGINES, BundleError, BundleOptions, BundleResult,
+                                              NotReadyError)
 from handoff_assistant.cli.output import TerminalProgress
 
 
