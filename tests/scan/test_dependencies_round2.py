@@ -179,3 +179,16 @@ def test_the_cli_report_shows_suggestions(tmp_path):
     assert main(["scan", str(tmp_path), "--no-cache", "--format", "json", "-o", str(out)]) == 0
     reported = {d["import_names"][0]: d for d in json.loads(out.read_text(encoding="utf-8"))["dependencies"]}
     assert reported["kneed"]["suggestion"] == "kneed" and reported["scikitplot"]["suggestion"] is None
+
+
+def test_the_shipped_table_stays_small_and_complete():
+    import zipfile
+
+    from handoff_assistant.assets import resource_path
+    from handoff_assistant.scan.knowledge import SHARDS
+
+    path = resource_path("knowledge", "pypi-import-names.zip")
+    assert path.stat().st_size <= 15 * 1024 * 1024
+    with zipfile.ZipFile(path) as archive:
+        assert len(archive.namelist()) == SHARDS
+    assert (path.parent / "LICENSE-pigar.txt").read_text(encoding="utf-8").count("BSD 3-Clause") == 1
