@@ -5,7 +5,7 @@ import hashlib
 import sys
 from pathlib import Path
 
-from handoff_assistant.bundle.writer import BundleInputs
+from handoff_assistant.bundle.inputs import BundleInputs
 from handoff_assistant.readiness.model import (NEEDS_WORK, Assessment, ConfigKey, Contact, EntryPoint, ItemResult,
                                                ProjectFile, SectionScore)
 from handoff_assistant.scan.environment import InstalledDistribution

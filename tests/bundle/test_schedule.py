@@ -1,7 +1,8 @@
 import pytest
 
 from handoff_assistant.bundle.entry_points import BundleEntryPoint, parse_duration, plan_entry_points
-from handoff_assistant.bundle.schedule import cron_to_on_calendar, schedule_files, service_account
+from handoff_assistant.bundle.cron import cron_to_on_calendar
+from handoff_assistant.bundle.schedule import schedule_files, service_account
 from handoff_assistant.readiness.model import EntryPoint
 
 

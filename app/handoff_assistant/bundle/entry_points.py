@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
-from handoff_assistant.bundle.schedule import cron_to_on_calendar
+from handoff_assistant.bundle.cron import cron_to_on_calendar
 from handoff_assistant.readiness.model import EntryPoint
 from handoff_assistant.readiness.project_file import (entry_point_name_problem, is_valid_entry_point_name,
                                                       is_valid_schedule)

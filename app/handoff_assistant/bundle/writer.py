@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -25,10 +25,10 @@ from handoff_assistant.bundle import (accelerator, config_templates, container, 
                                       harness, lock, manifest, r_env, runbook, schedule, snapshot)
 from handoff_assistant.bundle import staging as staging_folders
 from handoff_assistant.bundle.entry_points import plan_entry_points, slugify
+from handoff_assistant.bundle.inputs import BundleInputs, gather_inputs
 from handoff_assistant.bundle.options import BundleError, BundleOptions, BundleResult, NotReadyError
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
-from handoff_assistant.readiness.model import NOT_READY, Assessment, ProjectFile
-from handoff_assistant.scan.environment import InstalledDistribution
+from handoff_assistant.readiness.model import NOT_READY
 from handoff_assistant.scan.python_version import minor_version
 from handoff_assistant.scan.report import Dependency, ScanReport
 from handoff_assistant.signing import SIGNATURE_NAME, SecretKey, SignatureError, load_secret_key, sign
@@ -38,23 +38,9 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 STEPS = 7
 
 
-@dataclass(frozen=True)
-class BundleInputs:
-    """What a bundle is made from: the scan, the project file, the assessment and the rendered report."""
-
-    root: Path
-    report: ScanReport
-    project: ProjectFile
-    assessment: Assessment
-    render_report_html: Callable[[ScanReport], str]  # report.html from the (date-fixed) scan report
-    installed: tuple[InstalledDistribution, ...] = ()  # the target environment's, for the installed engine
-
-
 def build_bundle(project_root: Path | str, options: BundleOptions, progress: Optional[ProgressCallback] = None,
                  cancel: Optional[CancelToken] = None) -> BundleResult:
     """Scan, assess and write the bundle of ``project_root`` (never modified) into ``options.output_dir``."""
-    from handoff_assistant.bundle.inputs import gather_inputs
-
     cancel = ensure_cancel(cancel)
     inputs = gather_inputs(Path(project_root), options, ensure_progress(progress), cancel)
     return write_bundle(inputs, options, progress, cancel)
