@@ -51,7 +51,9 @@ def choose_bundle_path(parent: QWidget, title: str = "Open a handoff bundle") ->
 
 def integrity_text(result: VerificationResult) -> str:
     if result.ok:
-        return f"✔ Intact: all {result.checked} files match SHA256SUMS and the manifest."
+        who = (f"Signature: {result.signature}." if result.signature else
+               "Not signed: intact means unchanged since it was built, not who built it.")
+        return f"✔ Intact: all {result.checked} files match SHA256SUMS and the manifest.\n{who}"
     lines = ["✖ Integrity check FAILED — do not install or run this bundle; ask its owner for a new one."]
     lines += [f"changed: {p}" for p in result.mismatched] + [f"missing: {p}" for p in result.missing]
     lines += [f"not part of the bundle: {p}" for p in result.extra] + list(result.problems)
