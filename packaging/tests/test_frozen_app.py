@@ -118,17 +118,22 @@ def lit_share(display: str, png: Path) -> float:
     """Grab the whole virtual screen (black root) into ``png``; the share of pixels that are not black."""
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
     done = subprocess.run([sys.executable, "-c", GRAB, str(png)], env=env, capture_output=True, text=True, timeout=60)
-    return float(done.stdout.strip() or 0)
+    assert done.returncode == 0, done.stderr
+    return float(done.stdout.strip())
+
+
+def start_xvfb() -> tuple[subprocess.Popen, str]:
+    """A virtual X server on a free display, ready when this returns (it writes its number once it listens)."""
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", f"{SCREEN}x24", "-br", "-nolisten", "tcp"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return server, ":" + server.stdout.readline().strip()
 
 
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb); J1 runs it offscreen")
 def test_the_gui_window_shows_on_a_virtual_display(frozen, bare_env, sample, tmp_path):
-    display = ":93"
-    server = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN}x24", "-br", "-nolisten", "tcp"],
-                              stderr=subprocess.DEVNULL)
+    server, display = start_xvfb()
     gui = None
     try:
-        time.sleep(1)
         assert lit_share(display, tmp_path / "before.png") < 0.01  # nothing on the screen yet
         gui = subprocess.Popen([str(frozen / "handoff-assistant"), str(sample)], env={**bare_env, "DISPLAY": display},
                                stderr=subprocess.PIPE, text=True)

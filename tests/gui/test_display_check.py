@@ -5,7 +5,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -44,12 +43,13 @@ def test_a_display_that_does_not_answer_is_named():
 @linux_only
 @pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb)")
 def test_with_a_working_display_the_window_opens(tmp_path):
-    server = subprocess.Popen(["Xvfb", ":96", "-screen", "0", "1024x768x24"], stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    display = ":" + server.stdout.readline().strip()  # written once the server listens
     try:
-        time.sleep(1)
         if missing_libraries(_qt_dir(), _missing_when_loaded):
             pytest.skip("this machine lacks the xcb libraries Qt needs")  # the message for it is tested below
-        gui = subprocess.Popen([sys.executable, "-c", GUI_ENTRY], env=environment_without_display(DISPLAY=":96"),
+        gui = subprocess.Popen([sys.executable, "-c", GUI_ENTRY], env=environment_without_display(DISPLAY=display),
                                stderr=subprocess.PIPE, text=True)
         with pytest.raises(subprocess.TimeoutExpired):
             gui.wait(timeout=6)  # still running: the window is up
