@@ -19,6 +19,36 @@ PIP_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_p
                  "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
 
 
+class EnvLineError(ValueError):
+    """A line of KEY=VALUE text that is not one; callers say where the text came from."""
+
+    def __init__(self, number: int, line: str) -> None:
+        super().__init__(f"line {number} is not KEY=VALUE")
+        self.number, self.line = number, line
+
+
+def parse_env_lines(text: str) -> dict[str, str]:
+    """``KEY=VALUE`` per line, as in a .env file: blank lines, ``#`` comments, ``export`` and matching quotes
+    around the value are allowed; a line that is not such a pair raises ``EnvLineError``."""
+    values = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        if not sep or not is_variable_name(key.strip()):
+            raise EnvLineError(number, line)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def is_variable_name(name: str) -> bool:
+    return bool(name) and name.isascii() and name.replace("_", "a").isalnum() and not name[0].isdigit()
+
+
 def declared_variables(manifest: Mapping[str, Any]) -> tuple[str, ...]:
     """The environment variable of every configuration key the bundle declares (``config_keys[].env``)."""
     keys = manifest.get("config_keys") or []
@@ -44,4 +74,5 @@ def pip_environment(source: Optional[Mapping[str, str]] = None) -> dict[str, str
     return env
 
 
-__all__ = ["declared_variables", "minimal_environment", "pip_environment"]
+__all__ = ["EnvLineError", "declared_variables", "is_variable_name", "minimal_environment", "parse_env_lines",
+           "pip_environment"]

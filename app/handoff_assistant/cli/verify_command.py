@@ -143,12 +143,13 @@ def _env_values(items: list[str]) -> dict[str, str]:
     """``KEY=VALUE`` as given; ``KEY`` alone is asked for on the terminal without echo."""
     import getpass
 
+    from handoff_assistant.bundle.run_env import is_variable_name
     from handoff_assistant.cli import UsageError
 
     values = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not _is_variable(key.strip()):
+        if not is_variable_name(key.strip()):
             raise UsageError(f"--env {key.strip()!r} is not an environment variable name")
         if not sep:
             if not sys.stdin.isatty():
@@ -163,6 +164,7 @@ def _env_values(items: list[str]) -> dict[str, str]:
 
 def env_file_values(path: str | None) -> dict[str, str]:
     """KEY=VALUE lines of a .env file ('-' = standard input): comments, blank lines, ``export`` and quotes allowed."""
+    from handoff_assistant.bundle.run_env import EnvLineError, parse_env_lines
     from handoff_assistant.cli import UsageError
 
     if not path:
@@ -171,23 +173,10 @@ def env_file_values(path: str | None) -> dict[str, str]:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"--env-file {path} cannot be read ({getattr(error, 'strerror', None) or error})") from None
-    values = {}
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.removeprefix("export ").partition("=")
-        if not sep or not _is_variable(key.strip()):
-            raise UsageError(f"--env-file {path} line {number} is not KEY=VALUE")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
-
-
-def _is_variable(name: str) -> bool:
-    return bool(name) and name.replace("_", "a").isalnum() and not name[0].isdigit() and name.isascii()
+    try:
+        return parse_env_lines(text)
+    except EnvLineError as error:
+        raise UsageError(f"--env-file {path} {error}") from None
 
 
 def _seconds(text: str) -> float:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QHeaderVie
 
 from handoff_assistant.bundle.harness_run import RunOptions, run_harness
 from handoff_assistant.bundle.options import BundleError
+from handoff_assistant.bundle.run_env import EnvLineError, parse_env_lines
 from handoff_assistant.bundle.verification_record import VerificationRecord, write_record
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import show_error
@@ -34,17 +35,11 @@ class LogRelay(QObject):
 
 
 def parse_env_values(text: str) -> dict[str, str]:
-    """``KEY=value`` per line (blank lines and # comments ignored); ValueError naming a bad line."""
-    values = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            raise ValueError(f"Line {number} of the environment values is not KEY=value: {line!r}")
-        values[key.strip()] = value.strip()
-    return values
+    """``KEY=value`` per line, as ``--env-file`` reads them (run_env.parse_env_lines); ValueError naming a bad line."""
+    try:
+        return parse_env_lines(text)
+    except EnvLineError as error:
+        raise ValueError(f"Line {error.number} of the environment values is not KEY=value: {error.line!r}") from None
 
 
 def run_confirmation(parent: Optional[QWidget], bundle: Path) -> QMessageBox:
