@@ -49,14 +49,20 @@ def _reason(error: Exception) -> str:
     return error.reason if isinstance(error, NotText) else (error.strerror or str(error))
 
 
+def read_only_code(view: QPlainTextEdit, name: str, placeholder: str = "") -> QPlainTextEdit:
+    """Make ``view`` a read-only code view: fixed font, no wrapping, a name for screen readers."""
+    view.setReadOnly(True)
+    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+    view.setAccessibleName(name)
+    view.setPlaceholderText(placeholder)
+    return view
+
+
 class CodePreview(QPlainTextEdit):
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.setReadOnly(True)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.setAccessibleName("Code preview")
-        self.setPlaceholderText("Select a finding to see its code here.")
+        read_only_code(self, "Code preview", "Select a finding to see its code here.")
         self.highlighted_line = 0
 
     def show_preview(self, preview: PreviewText) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from PySide6.QtGui import (QColor, QFontDatabase, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument,
-                           QTextFormat)
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QTextEdit, QWidget
+
+from handoff_assistant.gui.widgets.code_preview import read_only_code
 
 
 def _format(foreground: str, background: Optional[QColor] = None, bold: bool = False) -> QTextCharFormat:
@@ -55,11 +56,7 @@ class DiffHighlighter(QSyntaxHighlighter):
 class DiffView(QPlainTextEdit):
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.setReadOnly(True)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.setAccessibleName("Changes (unified diff)")
-        self.setPlaceholderText("Select a file to see its changes.")
+        read_only_code(self, "Changes (unified diff)", "Select a file to see its changes.")
         self.highlighter = DiffHighlighter(self.document())
 
     def show_diff(self, diff: str) -> None:
@@ -75,8 +72,8 @@ class SideBySideView(QWidget):
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.left = self._pane("Before the fix")
-        self.right = self._pane("After the fix")
+        self.left = read_only_code(QPlainTextEdit(), "Before the fix")
+        self.right = read_only_code(QPlainTextEdit(), "After the fix")
         for bar in ("verticalScrollBar", "horizontalScrollBar"):
             getattr(self.left, bar)().valueChanged.connect(getattr(self.right, bar)().setValue)
             getattr(self.right, bar)().valueChanged.connect(getattr(self.left, bar)().setValue)
@@ -84,15 +81,6 @@ class SideBySideView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.left)
         layout.addWidget(self.right)
-
-    @staticmethod
-    def _pane(name: str) -> QPlainTextEdit:
-        pane = QPlainTextEdit()
-        pane.setReadOnly(True)
-        pane.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        pane.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        pane.setAccessibleName(name)
-        return pane
 
     def show_rows(self, rows: Sequence) -> None:
         """``rows`` have ``left``, ``right`` and ``kind`` ("same", "changed", "removed", "added")."""
