@@ -120,3 +120,21 @@ def test_a_key_file_without_a_key_name_stays_out_of_the_code_snapshot(project, t
         assert "code/deploy_key" not in archive.namelist()
         manifest = json.loads(archive.read("handoff-manifest.json"))
     assert "deploy_key" in manifest["snapshot"]["secret_files_left_behind"]
+
+
+def test_names_sha256sums_cannot_list_stay_out_and_the_bundle_still_verifies(project, tmp_path, pip_env):
+    """Failed before: a file named with a line break broke SHA256SUMS, one with bytes that are not UTF-8 stopped
+    the build with a UnicodeEncodeError."""
+    from handoff_assistant.bundle import verify_bundle
+
+    (project / "tinyscore" / "two\nlines.py").write_text("X = 1\n")
+    os.close(os.open(os.fsencode(project / "tinyscore") + b"/caf\xe9.py", os.O_CREAT | os.O_WRONLY, 0o644))
+    entry = EntryPoint("score", "python -m tinyscore.score", (), (), None, "2m")
+    result = _build(project, tmp_path, pip_env, entry)
+    with zipfile.ZipFile(result.path) as archive:
+        assert not [n for n in archive.namelist() if "lines" in n or "caf" in n]
+    assert "Left out of the bundle: 'tinyscore/two\\nlines.py' was refused: its name holds a line break or " \
+           "another control character, which SHA256SUMS and the manifest cannot list." in result.warnings
+    assert "Left out of the bundle: 'tinyscore/caf\\udce9.py' was refused: its name is not valid UTF-8, which " \
+           "SHA256SUMS and the manifest cannot list." in result.warnings
+    assert verify_bundle(result.path).ok

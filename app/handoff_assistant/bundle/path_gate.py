@@ -30,16 +30,33 @@ SECRET_FOLDERS = frozenset({".ssh", ".gnupg", ".aws", ".azure", ".kube", ".docke
 _PRIVATE_KEY = re.compile(rb"^\s*(-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|PuTTY-User-Key-File-\d+:)",
                           re.MULTILINE)
 KEY_SNIFF_BYTES = 64 * 1024
+# A name SHA256SUMS, the manifest and a terminal can carry: no line break or other control character.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
 
 
 class PathRefused(BundleError):
     """A file that must not enter a bundle; ``str()`` is the sentence for the build log."""
 
     def __init__(self, path: str, reason: str, secret: bool = False) -> None:
-        super().__init__(f"{path} was refused: {reason}")
+        super().__init__(f"{printable_name(path)} was refused: {reason}")
         self.path = path
         self.reason = reason
         self.secret = secret  # a credential by name, folder or content (not merely absent or outside)
+
+
+def printable_name(path: str) -> str:
+    """The name as a log line can show it: control characters and undecodable bytes escaped."""
+    if _CONTROL.search(path) or not _is_utf8(path):
+        return ascii(path)
+    return path
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8, kept by the file system as surrogates
+        return False
+    return True
 
 
 def is_secret_file(path: str) -> bool:
@@ -78,7 +95,12 @@ def _check_name(text: str, relative: str, through_link: bool = False) -> None:
     pure = PurePosixPath(relative)
     via = f" (it resolves to {relative})" if through_link else ""
     if not relative or "\0" in relative:
-        raise PathRefused(repr(text), "it is not a file name")
+        raise PathRefused(text, "it is not a file name")
+    if _CONTROL.search(relative):
+        raise PathRefused(text, "its name holds a line break or another control character, which SHA256SUMS and "
+                                "the manifest cannot list")
+    if not _is_utf8(relative):
+        raise PathRefused(text, "its name is not valid UTF-8, which SHA256SUMS and the manifest cannot list")
     if pure.is_absolute():
         raise PathRefused(text, "it is an absolute path; name files relative to the project")
     if ".." in pure.parts and not through_link:
