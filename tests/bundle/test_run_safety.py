@@ -133,7 +133,8 @@ def test_a_re_signed_lock_with_an_index_url_installs_nothing(folder_bundle, tmp_
     setup = record.results[0]
     assert setup.name == SETUP_CHECK and setup.status == FAILED
     assert "line 1: --extra-index-url (a pip option for the whole install)" in setup.message
-    assert setup.message.endswith("Allow them only if you trust their source (--allow-lock-options).")
+    assert setup.message.endswith("Allow them only if you trust their source (--allow-lock-options; in the app, "
+                                  "\"Let pip follow options written in the lock\").")
     assert not any(line.startswith("$ ") for line in lines)  # nothing was started, not even the venv
 
 

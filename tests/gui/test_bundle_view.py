@@ -167,6 +167,14 @@ def test_the_integrity_badge_says_whether_the_bundle_is_signed():
     assert signed.splitlines()[1].startswith("Signature: signed with key 47CF65F4B910ADD6; not checked")
 
 
+def test_options_in_the_lock_are_refused_unless_the_box_is_ticked(qtbot, window, zip_bundle, tmp_path):
+    view = _open(qtbot, window, zip_bundle)
+    view.prepare.workdir_edit.setText(str(tmp_path / "work"))
+    assert not view.prepare.lock_options_check.isChecked() and not view.prepare.options().allow_lock_options
+    view.prepare.lock_options_check.setChecked(True)
+    assert view.prepare.options().allow_lock_options
+
+
 def test_environment_values_are_key_value_lines():
     assert parse_env_values("# secrets\nA=1\n\n B = two=2 \n") == {"A": "1", "B": "two=2"}
     with pytest.raises(ValueError, match="Line 2 of the environment values is not KEY=value"):

@@ -229,7 +229,8 @@ def _setup_environment(folder: Path, manifest: dict, python: PythonUsed, options
     if refused:
         return CheckResult(SETUP_CHECK, FAILED, "The lock carries pip options, which could send pip to another "
                            "server or turn checks off; nothing was installed:\n" + "\n".join(refused) +
-                           "\nAllow them only if you trust their source (--allow-lock-options).")
+                           "\nAllow them only if you trust their source (--allow-lock-options; in the app, "
+                           "\"Let pip follow options written in the lock\").")
     venv = folder / ".venv"
     report(3, STEPS, f"Creating an isolated environment in {venv}")
     # --clear: a fresh environment every time, so nothing planted in .venv (a .pth runs at start-up) survives.

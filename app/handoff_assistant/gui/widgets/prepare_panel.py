@@ -11,7 +11,7 @@ from typing import Optional
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
                                QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from handoff_assistant.bundle.harness_run import RunOptions, run_harness
@@ -91,11 +91,18 @@ class PreparePanel(QWidget):
         self.env_edit.setPlaceholderText("MAIL_API_TOKEN=...  (one KEY=value per line; used for this run only, "
                                          "never saved)")
         self.env_edit.setMaximumHeight(70)
+        self.lock_options_check = QCheckBox("Let pip follow options written in the lock")
+        self.lock_options_check.setAccessibleName("Allow options in the lock")
+        self.lock_options_check.setToolTip(
+            "Off: a lock that carries pip options (--index-url, --extra-index-url, --trusted-host, -f, -r …) is "
+            "refused before anything is installed, because they could send pip to another server or turn checks "
+            "off. Turn on only when you trust where the bundle came from (the CLI's --allow-lock-options).")
         form = QFormLayout()
         form.addRow("Working folder", self._with_button(self.workdir_edit, "Choose…", self._choose_workdir))
         form.addRow("Configuration file", self._with_button(self.config_edit, "Choose…", self._choose_config))
         form.addRow("Environment values", self.env_edit)
         form.addRow("Python", self._with_button(self.python_edit, "Choose…", self._choose_python))
+        form.addRow("", self.lock_options_check)
         self.run_button = QPushButton(icon("build"), "Prepare and run the harness")
         self.run_button.setAccessibleName("Prepare and run the harness")
         self.run_button.clicked.connect(self.start)
@@ -168,7 +175,7 @@ class PreparePanel(QWidget):
     def _update(self) -> None:
         running = self.worker is not None
         self.run_button.setEnabled(self._runnable and not running)
-        for edit in (self.workdir_edit, self.config_edit, self.python_edit, self.env_edit):
+        for edit in (self.workdir_edit, self.config_edit, self.python_edit, self.env_edit, self.lock_options_check):
             edit.setEnabled(not running)
 
     # Choosing files --------------------------------------------------------------------------------
@@ -198,7 +205,8 @@ class PreparePanel(QWidget):
         if config and not Path(config).is_file():
             raise ValueError(f"The configuration file {config} does not exist.")
         return RunOptions(Path(workdir), Path(config) if config else None,
-                          parse_env_values(self.env_edit.toPlainText()), self.python_edit.text().strip() or None)
+                          parse_env_values(self.env_edit.toPlainText()), self.python_edit.text().strip() or None,
+                          allow_lock_options=self.lock_options_check.isChecked())
 
     def start(self) -> None:
         if self.bundle is None or not self._runnable or self.worker is not None:
