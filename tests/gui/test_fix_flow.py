@@ -252,3 +252,20 @@ def test_the_preview_models_are_sound(qtbot, opened, qtmodeltester):
     first = dialog.model.index(0, 0)
     assert first.data(ROW_ROLE) is dialog.plan.files[0]
     dialog.reject()
+
+
+def test_esc_after_the_engine_wrote_everything_still_counts_as_applied_and_undone(qtbot, opened, sample_copy):
+    """The worker reports 'cancelled' when Esc comes after the call returned; the files tell the truth."""
+    from handoff_assistant.gui import fixing
+
+    before = snapshot(sample_copy)
+    dialog = open_preview(qtbot, opened, opened.project_view.page("findings").fix_all_action)
+    fixing.apply(dialog.plan, sample_copy, dialog.model.selected, None, None)  # what the worker did
+    with qtbot.waitSignal(opened.fixes.fix_applied), qtbot.waitSignal(opened.scan_finished, timeout=60000):
+        dialog._cancelled()
+    assert opened.fixes.undo_action.isEnabled()
+    applied = opened.fixes.applied
+    fixing.undo(applied)
+    with qtbot.waitSignal(opened.fixes.fix_undone), qtbot.waitSignal(opened.scan_finished, timeout=60000):
+        opened.fixes._undo_cancelled(applied)
+    assert snapshot(sample_copy) == before and not opened.fixes.undo_action.isEnabled()

@@ -7,6 +7,7 @@ on Ctrl+Z (text fields keep their own Ctrl+Z) and in the notification bar.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from PySide6.QtCore import QObject, Signal
@@ -125,8 +126,15 @@ class FixController(QObject):
             return
         self.worker = self.window.runner.start(
             lambda progress, cancel: fixing.undo(applied), "undoing the fix",
-            finished=self._undone, failed=self._failed, cancelled=self._ended)
+            finished=self._undone, failed=self._failed, cancelled=lambda: self._undo_cancelled(applied))
         self._update_undo()
+
+    def _undo_cancelled(self, applied: Any) -> None:
+        """Undo runs to its end once started; Esc meanwhile only stops the report of it."""
+        if fixing.last_applied(Path(applied.root)) is None:
+            self._undone([Path(applied.root) / path for path in fixing.applied_files(applied)])
+        else:
+            self._ended()
 
     def _undone(self, restored: list) -> None:
         self._ended()

@@ -79,6 +79,7 @@ class FixPreviewDialog(QDialog):
         self.root = root
         self.runner = runner
         self.worker: Optional[Worker] = None
+        self._fix_before: Optional[str] = None  # the last applied fix's id when Apply started
         self.setWindowTitle("Fix hardcoded paths, hosts and credentials")
         self.setObjectName("fixPreview")
         self.resize(1100, 720)
@@ -217,6 +218,7 @@ class FixPreviewDialog(QDialog):
         if self.worker is not None or not self.model.selected:
             return
         selected, plan, root = self.model.selected, self.plan, self.root
+        self._fix_before = fixing.last_applied_id(root)
         self._busy(True)
         self.status.setText("Applying the fix…")
         self.worker = self.runner.start(
@@ -243,6 +245,11 @@ class FixPreviewDialog(QDialog):
         self.apply_ended.emit(summary)
 
     def _cancelled(self) -> None:
+        """Esc can arrive after the engine wrote everything: then the fix is applied (and undoable), not cancelled."""
+        latest = fixing.last_applied(self.root)
+        if latest is not None and latest.id != self._fix_before:
+            self._applied(latest)
+            return
         self.worker = None
         self._busy(False)
         self.status.setText("Cancelled: no file was changed.")

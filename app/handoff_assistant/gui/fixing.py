@@ -104,6 +104,11 @@ def last_applied(root: Path) -> Optional[Any]:
     return engine.last_applied(root, backup_root())
 
 
+def last_applied_id(root: Path) -> Optional[str]:
+    applied = last_applied(root)
+    return applied.id if applied is not None else None
+
+
 def applied_files(applied: Any) -> tuple[str, ...]:
     return tuple(touched.path for touched in applied.files)
 
