@@ -113,3 +113,35 @@ def test_a_service_account_that_is_not_an_account_name_is_refused(account):
 
 def test_a_service_account_is_read(tmp_path: Path):
     assert parse_project_file("name: x\nservice_account: geo_batch\n").service_account == "geo_batch"
+
+
+def _container(r_version: str = "", uses_python: bool = True, wheels: bool = False) -> list[tuple[str, str]]:
+    import io
+
+    from dockerfile_parse import DockerfileParser
+
+    from handoff_assistant.bundle.container import ContainerFacts, container_files
+    from handoff_assistant.bundle.r_env import REnvironment
+
+    r = REnvironment(r_version, "renv.lock", "renv.lock", "{}", (("sf", "1.0-9"),)) if r_version else REnvironment()
+    facts = ContainerFacts("geo", "geo", "/opt/geo", "3.11.7" if uses_python else "", uses_python, r,
+                           system_packages(["sf"], []), True, wheels)
+    parser = DockerfileParser(fileobj=io.BytesIO(container_files(facts, [], "geo")["container/Dockerfile"].encode()))
+    return [(i["instruction"], i["value"]) for i in parser.structure]
+
+
+def test_a_python_and_r_project_gets_the_r_image_with_the_python_image_copied_in():
+    steps = _container("4.3.1")
+    assert [v for k, v in steps if k == "FROM"] == ["python:3.11.7-slim AS python", "rocker/r-ver:4.3.1"]
+    assert ("COPY", "--from=python /usr/local/ /usr/local/") in steps
+    assert [v for k, v in steps if k == "CMD"] == ['["scripts/check.sh"]']  # no entry point declared
+
+
+def test_bundled_wheels_install_offline_and_every_recipe_runs_unprivileged():
+    steps = _container(wheels=True)
+    assert [v for k, v in steps if k == "FROM"] == ["python:3.11.7-slim"]
+    install, = [v for k, v in steps if k == "RUN" and "pip install" in v]
+    assert "--no-index --find-links env/wheels --require-hashes -r env/requirements.txt" in install
+    for steps in (_container(), _container("4.3.1"), _container("4.3.1", uses_python=False)):
+        users = [v for k, v in steps if k == "USER"]
+        assert users == ["geo"] and [k for k, _ in steps].index("USER") > [k for k, _ in steps].index("RUN")
