@@ -234,3 +234,14 @@ def test_a_team_policy_chosen_in_the_checklist_changes_the_assessment(qtbot, ope
     assert opened.session.assessment.policy == "Payments team"
     assert page.policy_label.text().startswith("Policy: Payments team · Ready at 90 points")
     assert settings.policy_path == str(policy)
+
+
+def test_the_bundle_page_offers_the_environment_options_and_shows_the_projects_python(opened):
+    page = opened.project_view.page("bundle")
+    page.refresh()
+    assert page.python_edit.placeholderText() == (
+        "the project's: 3.10 from 3.10.12 (notebooks/01_explore.ipynb, recorded by its kernel)")
+    page.dev_check.setChecked(True)
+    page.accelerator_combo.setCurrentIndex(page.accelerator_combo.findData("cpu"))
+    options = page.options(None)
+    assert options.include_dev and options.accelerator == "cpu"

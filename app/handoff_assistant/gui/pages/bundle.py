@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from handoff_assistant.bundle.options import ENGINES, BundleOptions, BundleResult
+from handoff_assistant.scan.python_version import choose_target_python, describe
 from handoff_assistant.bundle.writer import build_bundle
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import ask_text, show_error
@@ -26,6 +27,11 @@ ENGINE_TEXT = {
     "pip-tools": "pip-tools — resolve and hash-pin from the package index",
     "uv": "uv — faster; can lock for another Python or platform",
     "installed": "installed — pin what the target interpreter has now",
+}
+ACCELERATOR_TEXT = {  # bundle.accelerator.ACCELERATORS
+    "auto": "default builds; say when the code shows no GPU use",
+    "cpu": "CPU builds (from the library's CPU index)",
+    "cuda": "CUDA builds (the code runs on a GPU)",
 }
 
 
@@ -118,12 +124,24 @@ class BundlePage(Page):
         self.platform_edit.setPlaceholderText("same as the scanned interpreter (e.g. linux, x86_64-manylinux_2_28)")
         self.wheels_check = QCheckBox("Include wheels, for servers without internet access")
         self.wheels_check.setChecked(self.settings.bundle_option("with_wheels", False))
+        self.dev_check = QCheckBox("Lock test- and notebook-only dependencies with production ones")
+        self.dev_check.setToolTip("Off: they go to env/requirements-dev.txt, out of the production lock")
+        self.dev_check.setChecked(self.settings.bundle_option("include_dev", False))
+        self.accelerator_combo = QComboBox()
+        self.accelerator_combo.setAccessibleName("Accelerator builds")
+        self.accelerator_combo.setToolTip("torch and similar libraries: CPU builds are a few hundred MB, CUDA builds GBs")
+        for value, text in ACCELERATOR_TEXT.items():
+            self.accelerator_combo.addItem(text, value)
+        self.accelerator_combo.setCurrentIndex(max(0, self.accelerator_combo.findData(
+            self.settings.bundle_option("accelerator", "auto"))))
         form.addRow("Output folder:", output_row)
         form.addRow("", self.zip_check)
         form.addRow("Lock engine:", self.engine_combo)
         form.addRow("Target Python:", self.python_edit)
         form.addRow("Target platform:", self.platform_edit)
         form.addRow("", self.wheels_check)
+        form.addRow("", self.dev_check)
+        form.addRow("GPU libraries:", self.accelerator_combo)
         return box
 
     def _result_box(self) -> QGroupBox:
@@ -149,8 +167,9 @@ class BundlePage(Page):
 
     def refresh(self) -> None:
         report = self.session.report if self.session else None
-        if report is not None and report.target.python_version:
-            self.python_edit.setPlaceholderText(f"same as the scanned interpreter ({report.target.python_version})")
+        chosen = choose_target_python(report.python_versions) if report is not None else None
+        if chosen is not None and chosen.chosen is not None:
+            self.python_edit.setPlaceholderText(f"the project's: {chosen.version} from {describe(chosen.chosen)}")
 
     def options(self, reason: Optional[str]) -> BundleOptions:
         return BundleOptions(
@@ -159,6 +178,7 @@ class BundlePage(Page):
             target_python=self.python_edit.text().strip() or None,
             target_platform=self.platform_edit.text().strip() or None,
             with_wheels=self.wheels_check.isChecked(), allow_not_ready_reason=reason,
+            include_dev=self.dev_check.isChecked(), accelerator=self.accelerator_combo.currentData(),
             policy_path=Path(self.settings.policy_path) if self.settings.policy_path else None,
             python=self.settings.interpreter_for(str(self.session.root)))
 
@@ -167,7 +187,9 @@ class BundlePage(Page):
                             ("engine", self.engine_combo.currentData()),
                             ("target_python", self.python_edit.text().strip()),
                             ("target_platform", self.platform_edit.text().strip()),
-                            ("with_wheels", self.wheels_check.isChecked())):
+                            ("with_wheels", self.wheels_check.isChecked()),
+                            ("include_dev", self.dev_check.isChecked()),
+                            ("accelerator", self.accelerator_combo.currentData())):
             self.settings.set_bundle_option(name, value)
 
     # Building ------------------------------------------------------------------------------------------
