@@ -93,6 +93,14 @@ def test_fix_is_offered_only_where_the_engine_can_fix(qtbot, opened):
         page.fix_action.trigger()
     assert set(requested.args[0]) == {f.fingerprint for f in takes}
     shown.args[0].reject()
+    page.select(lambda row: row.finding.file == "churn/data.py" and row.finding.category == "path")
+    opened.activateWindow()
+    qtbot.waitUntil(opened.isActiveWindow)
+    page.tree.setFocus()
+    with qtbot.waitSignal(opened.fixes.preview_opened, timeout=30000) as shown:
+        qtbot.keyClick(page.tree, Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
+    assert [file.path for file in shown.args[0].plan.files][0] == "churn/data.py"
+    shown.args[0].reject()
     menu = page.context_menu()
     assert [a.text() for a in menu.actions()][:2] == ["Fix…", "Fix All Fixable…"]
 
