@@ -55,3 +55,17 @@ def test_html_is_one_self_contained_printable_page(portfolio):
     assert 'class="pill needs-work">2 Needs work' in html
     assert 'title="Testing: 30"><span style="height: 30%">' in html
     assert "(+23)" in html
+
+
+def test_every_export_shows_an_incomplete_verification_as_such(landing):
+    from tests.portfolio.conftest import write_verification
+
+    write_verification(landing / "fraud-1.zip", incomplete=("smoke",))
+    with Store() as store:
+        incomplete = build_portfolio([landing], store, assessor=fixed_assessor)
+    fraud = list(csv.DictReader(io.StringIO(to_csv(incomplete))))[3]
+    assert (fraud["verification"], fraud["verification_detail"]) == ("incomplete", "not verified: smoke: no sample input")
+    assert json.loads(to_json(incomplete))["rows"][3]["verification"]["state"] == "incomplete"
+    html = to_html(incomplete)
+    assert '<span class="pill v-incomplete">incomplete</span><div class="small">not verified: smoke: no sample ' \
+           'input</div>' in html
