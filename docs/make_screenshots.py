@@ -3,8 +3,10 @@
 - the data scientist's pages on the bundled sample, light and dark (01-welcome … 07-bundle), and the preview of
   "Fix all fixable" on it (fix-preview*.png);
 - IT's bundle view: intact, configuration, changes since an earlier bundle, a real prepare-and-test run,
-  tampered (bundle-view*.png), over bundles of the test suite's tiny project built against a local wheelhouse;
-- the team lead's portfolio, light and dark (portfolio*.png), over a demo landing folder of small bundles.
+  tampered (bundle-view*.png), over bundles of the test suite's tiny project built against a local wheelhouse,
+  and a real run that ends incomplete (no sample input, an unreachable download host: bundle-view-incomplete);
+- the team lead's portfolio, light and dark (portfolio*.png), over a demo landing folder of small bundles, and
+  its verification column with passed, failed, incomplete and not run rows (portfolio-verification.png).
 
 Run with ``make screenshots`` (offscreen, no display or network needed). Everything is written to one
 temporary folder, settings and databases included, so nothing of the user's is read or changed.
@@ -42,6 +44,7 @@ def main() -> int:
         project_pages(app)
         fix_preview(app)
         bundle_view(app)
+        bundle_view_incomplete(app)
         portfolio(app)
     finally:
         shutil.rmtree(SCRATCH, ignore_errors=True)
@@ -187,6 +190,40 @@ def bundle_view(app) -> None:
     close_window(window)
 
 
+def bundle_view_incomplete(app) -> None:
+    """A real run of a bundle whose entry point has no sample input and whose code downloads from a host this
+    machine cannot reach: the outcome is INCOMPLETE, with both reasons."""
+    from handoff_assistant.bundle import BundleOptions
+    from handoff_assistant.bundle.writer import write_bundle
+    from handoff_assistant.readiness.model import EntryPoint
+    from handoff_assistant.scan.findings import scan_text
+    from tests.bundle.helpers import inputs_for, make_project, project_file, report_for
+
+    scratch = SCRATCH / "incomplete"
+    project = make_project(scratch / "tiny-scorer")
+    fetch = 'import urllib.request\nurllib.request.urlretrieve("https://models.acme-internal.invalid/w.bin", "w.bin")\n'
+    (project / "tinyscore" / "fetch.py").write_text(fetch)
+    findings = tuple(scan_text(fetch, file="tinyscore/fetch.py", language="Python"))
+    entry = EntryPoint("score", "python -m tinyscore.score --input {input} --output {output}", schedule="0 6 * * 1")
+    inputs = inputs_for(project, report=dataclasses.replace(report_for(project, ()), findings=findings),
+                        project=project_file(entry_points=(entry,), config_keys=()))
+    bundle = write_bundle(inputs, BundleOptions(scratch / "out", zip=True, engine="installed")).path
+    from handoff_assistant.gui.widgets import prepare_panel
+
+    prepare_panel.ask_to_run_bundle_code = lambda parent, path: True  # the picture shows the run, not the question
+    window = open_window(app, "light")
+    view = open_bundle(app, window, bundle)
+    panel = view.prepare
+    view.tabs.setCurrentWidget(panel)
+    panel.workdir_edit.setText(str(scratch / "work"))
+    wait(app, panel.run_finished, panel.start)
+    incomplete = next(r for r in range(panel.results.rowCount())
+                      if panel.results.data(panel.results.index(r, 1)) == "incomplete")
+    panel.table.setCurrentIndex(panel.results.index(incomplete, 0))
+    save(app, window, "bundle-view-incomplete")
+    close_window(window)
+
+
 def build_bundles(scratch: Path) -> tuple[Path, Path, Path]:
     """An earlier and a later bundle of the tiny project (locked with hashes), and a tampered copy."""
     from handoff_assistant.bundle import BundleOptions
@@ -229,6 +266,9 @@ def portfolio(app) -> None:
         page.select_project("churn")
         wait(app, page.changes_shown, lambda: None)
         save(app, window, "portfolio" + suffix(theme))
+        if theme == "light":
+            page.select_project("fraud-scoring")
+            save(app, window, "portfolio-verification")
         close_window(window)
 
 
@@ -258,6 +298,7 @@ def make_landing(drop: Path) -> None:
         "fraud-scoring", "2026-11-02T10:00:00+00:00", 71, "Needs work", owner="Cy Model", commit="9f3e2a71c0d4",
         section_scores=sections(90, 80, 75, 70, 30, 60)))
     save_review(fraud, "changes requested", "Add an expected-output check before we schedule it.", by="m.lead")
+    write_verification(fraud, incomplete=("smoke",))  # IT could not run it: no sample input
     pricing = make_bundle(drop, "pricing-2026-11-15", manifest(
         "pricing", "2026-11-15T10:00:00+00:00", 44, "Not ready", ("no-user-home-paths",), owner="Dee Analyst",
         commit="c0ffee1234ab", section_scores=sections(55, 60, 10, 50, 35, 45)))

@@ -10,8 +10,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPushButt
                                QTabWidget, QVBoxLayout, QWidget)
 
 from handoff_assistant.gui.pages.portfolio_parts import SectionScores, TrendChart
-from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, CHANGES_REQUESTED, ChecklistLine, History,
-                                               HistoryStep, Row)
+from handoff_assistant.gui.theme import OUTCOME_COLOURS
+from handoff_assistant.portfolio.model import (APPROVED, BUNDLE, CHANGES_REQUESTED, NOT_RUN, PASSED, ChecklistLine,
+                                               History, HistoryStep, Row)
 
 STATUS_ORDER = {"fail": 0, "unknown": 1, "attested": 2, "na": 3, "pass": 4}
 STATUS_COLOURS = {"fail": "#cc3b3b", "unknown": "#c77c00", "pass": "#2e8b57"}
@@ -126,7 +127,16 @@ def _summary(row: Row) -> str:
     blockers = ", ".join(escape(b) for b in record.blockers) or "none"
     return (f"<b>{escape(record.project)}</b> · {escape(record.owner or 'no owner named')}<br>"
             f"{escape(record.kind)} {escape(record.version)} · {escape(record.created_at[:10])}<br>"
-            f"Blockers: {blockers}<br>IT verification: {escape(row.verification.state)} · Review: {review}")
+            f"Blockers: {blockers}<br>IT verification: {_verification(row)} · Review: {review}")
+
+
+def _verification(row: Row) -> str:
+    """The state in its colour, with why when it is not a plain pass."""
+    state = row.verification.state
+    text = f"<span style='color:{OUTCOME_COLOURS.get(state, 'inherit')}'><b>{escape(state)}</b></span>"
+    if state not in (PASSED, NOT_RUN) and row.verification.detail:
+        text += f" ({escape(row.verification.detail)})"
+    return text
 
 
 def _changes(step: HistoryStep) -> list[str]:
