@@ -4,8 +4,10 @@ Core functions take ``progress(done, total, message)`` and a ``CancelToken``; th
 """
 from __future__ import annotations
 
+import contextlib
 import threading
-from typing import Callable, Optional
+from contextvars import ContextVar
+from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -42,3 +44,41 @@ def ensure_progress(progress: Optional[ProgressCallback]) -> ProgressCallback:
 
 def ensure_cancel(cancel: Optional[CancelToken]) -> CancelToken:
     return cancel or CancelToken()
+
+
+_current: ContextVar[Optional[CancelToken]] = ContextVar("handoff_cancel_token", default=None)
+
+
+@contextlib.contextmanager
+def cancellable(token: CancelToken) -> Iterator[None]:
+    """Make ``token`` the one ``checkpoint`` consults inside this block (in this thread or task only).
+
+    Work on one file can take seconds (a 5 MB single-line file); code deep inside it calls ``checkpoint``
+    rather than having a token passed through every detector's signature.
+    """
+    reset = _current.set(token)
+    try:
+        yield
+    finally:
+        _current.reset(reset)
+
+
+def checkpoint() -> None:
+    """Raise ``Cancelled`` if the token of the enclosing ``cancellable`` block was cancelled; cheap."""
+    token = _current.get()
+    if token is not None:
+        token.raise_if_cancelled()
+
+
+T = TypeVar("T")
+_CHECK_EVERY = 1024
+
+
+def with_checkpoints(items: Iterable[T], every: int = _CHECK_EVERY) -> Iterator[T]:
+    """``items``, calling ``checkpoint`` before starting and then every ``every`` items: for loops over the
+    matches of one long line, which can number hundreds of thousands."""
+    checkpoint()
+    for count, item in enumerate(items, start=1):
+        if count % every == 0:
+            checkpoint()
+        yield item

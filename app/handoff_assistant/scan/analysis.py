@@ -13,8 +13,9 @@ from handoff_assistant.scan.findings.base import with_fingerprints
 from handoff_assistant.scan.findings.lfs import lfs_pointer_finding, lfs_pointer_in_file
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import ConfigRead, Finding, NotebookInfo, Problem, SkippedFile
+from handoff_assistant.tasks import checkpoint
 
-ANALYSIS_VERSION = 6  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 7  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,13 @@ def _analyse_source(path: str, language: Optional[str], text: str) -> FileAnalys
     findings = scan_text(text, file=path, language=language)
     imports: tuple[ImportRef, ...] = ()
     r_refs: tuple[RPackageRef, ...] = ()
+    checkpoint()
     if language == languages.PYTHON:
         scanned = python_imports.find_imports(text)
         imports = scanned.imports
+        checkpoint()
         findings = findings + python_imports.python2_findings(scanned, path)
+        checkpoint()
     elif language in languages.R_FAMILY:
         r_refs = tuple(r_packages.find_r_packages(text, language))
         if language in (languages.R_MARKDOWN, languages.QUARTO):  # their {python} chunks need Python libraries

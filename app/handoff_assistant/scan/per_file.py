@@ -22,7 +22,7 @@ from handoff_assistant.scan.cache import ScanCache
 from handoff_assistant.scan.files import FileEntry
 from handoff_assistant.scan.options import ScanOptions
 from handoff_assistant.scan.report import Problem
-from handoff_assistant.tasks import CancelToken, ProgressCallback
+from handoff_assistant.tasks import Cancelled, CancelToken, ProgressCallback, cancellable
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,9 @@ def _analysed(root: Path, entries: list[FileEntry], options: ScanOptions, cancel
     workers = _worker_count(options, len(entries))
     if workers <= 1:
         for chunk in chunks:
-            yield from analyse_chunk(chunk)
+            with cancellable(cancel):  # a long file checks the token while it is analysed
+                results = analyse_chunk(chunk)
+            yield from results
         return
     executor = futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     try:
@@ -115,6 +117,8 @@ def analyse_safely(root: Path, entry: FileEntry, max_text_bytes: int) -> FileAna
     """``analyse_file``, except that a bug in a detector costs one file, not the scan."""
     try:
         return analyse_file(root, entry, max_text_bytes)
+    except Cancelled:
+        raise
     except Exception as error:  # noqa: BLE001 - reported as a problem with the file, and logged
         log.exception("analysing %s failed", entry.path)
         reason = f"could not be analysed ({type(error).__name__}: {error}); please report this"

@@ -7,10 +7,13 @@ outputs leak are in ``findings.notebooks``.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from typing import Optional
 
 from handoff_assistant.scan.findings import hosts, masking, paths, server_paths, workdir
-from handoff_assistant.scan.findings.base import RULES, Hit, Rule, make_finding, make_snippet, with_fingerprints
+from handoff_assistant.scan.findings.base import (
+    RULES, Hit, Rule, TakenSpans, make_finding, make_snippet, with_fingerprints,
+)
 from handoff_assistant.scan.findings.downloads import find_downloads
 from handoff_assistant.scan.findings.hosts import find_hosts
 from handoff_assistant.scan.findings.paths import find_paths
@@ -20,6 +23,7 @@ from handoff_assistant.scan.findings.server_paths import find_server_paths
 from handoff_assistant.scan.findings.source import read_source
 from handoff_assistant.scan.findings.workdir import find_workdir
 from handoff_assistant.scan.report import Finding
+from handoff_assistant.tasks import checkpoint, with_checkpoints
 
 # What any detector needs to see at least once, in the lower-cased text. Most files and cells have none of it, and
 # reading Python with tokenize is most of a scan's time, so those are not read at all.
@@ -38,14 +42,16 @@ def scan_text(text: str, *, file: str, language: Optional[str], cell: Optional[i
     source = read_source(text, file=file, language=language)
     hits = find_secrets(source)
     if not source.prose:
-        hits += (find_paths(source) + find_server_paths(source) + find_workdir(source) + find_hosts(source)
-                 + find_downloads(source))
+        for detector in (find_paths, find_server_paths, find_workdir, find_hosts, find_downloads):
+            checkpoint()  # each detector reads the whole text: a cancel is seen between them
+            hits += detector(source)
+    checkpoint()
     masks: dict[int, list[tuple[int, int]]] = {}
     for hit in hits:
         for row, start, end in hit.masks:
             masks.setdefault(row, []).append((start, end))
     findings = []
-    for hit in _one_per_rule_and_line(hits):
+    for hit in with_checkpoints(_one_per_rule_and_line(hits)):
         line_text = source.lines[hit.line - 1] if hit.line <= len(source.lines) else ""
         snippet = make_snippet(line_text, masks.get(hit.line, ()))
         findings.append(make_finding(hit.rule, file=file, line=hit.line, snippet=snippet, cell=cell, detail=hit.detail))
@@ -60,17 +66,14 @@ def _may_have_findings(text: str) -> bool:
 def _one_per_rule_and_line(hits: list[Hit]) -> list[Hit]:
     """A line reported once per rule; a secret already reported by a specific rule is not reported again."""
     kept: dict[tuple[str, int], Hit] = {}
-    secret_masks: list[tuple[int, int, int]] = []
-    for hit in hits:
-        if any(_overlap(mask, seen) for mask in hit.masks for seen in secret_masks):
+    secret_masks: dict[int, TakenSpans] = defaultdict(TakenSpans)
+    for hit in with_checkpoints(hits):
+        if any(secret_masks[row].overlaps(start, end) for row, start, end in hit.masks):
             continue
-        secret_masks += hit.masks
+        for row, start, end in hit.masks:
+            secret_masks[row].add(start, end)
         kept.setdefault((hit.rule.id, hit.line), hit)
     return list(kept.values())
-
-
-def _overlap(first: tuple[int, int, int], second: tuple[int, int, int]) -> bool:
-    return first[0] == second[0] and first[1] < second[2] and second[1] < first[2]
 
 
 def notebook_findings(notebook, path: str) -> list[Finding]:

@@ -10,6 +10,7 @@ import ipaddress
 import re
 from typing import Optional
 
+from handoff_assistant.tasks import with_checkpoints
 from handoff_assistant.scan.findings.base import Hit, Rule, register
 from handoff_assistant.scan.findings.masking import LIBPQ_PAIRS
 from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Segment, Source
@@ -38,7 +39,9 @@ _INTERNAL_SUFFIXES = (".local", ".internal", ".corp", ".lan", ".intranet", ".loc
                       ".priv", ".private", ".intra")
 _URL = re.compile(r"(?<![\w+.-])(?P<scheme>[A-Za-z][\w+.-]*)://(?:[^\s/@'\"]*@)?"
                   r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.%-]+)(?=[/:?#\s'\"),;\]>]|$)")
-_KEY = r"(?i)(?<![\w.])(?P<key>(?:[\w.-]*[_.-])?(?:host|hostname|server|addr|address|ip|data source))[\"']?"
+# The prefix is bounded: "1.2.3.4-1.2.3.4-..." starts a match after every "-", and an unbounded prefix ran to the
+# end of the line from each of them (quadratic).
+_KEY = r"(?i)(?<![\w.])(?P<key>(?:[\w.-]{0,64}[_.-])?(?:host|hostname|server|addr|address|ip|data source))[\"']?"
 _KEYED_QUOTED = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"'](?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 _KEYED_ANY = re.compile(_KEY + r"\s*(?:=|:|<-)\s*[\"']?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)")
 # ``Server=...;`` inside a connection string, whatever the language around it.
@@ -104,14 +107,14 @@ def classify_host(host: str, *, single_label_is_internal: bool = True) -> Option
 
 def _segment_hits(segment: Segment, keyed: Optional[re.Pattern[str]]) -> list[Hit]:
     found: dict[int, tuple[Rule, str]] = {}
-    for match in _URL.finditer(segment.text):
+    for match in with_checkpoints(_URL.finditer(segment.text)):
         if match.group("scheme").lower().split("+")[0] in _NETWORK_SCHEMES:
             _add(found, segment, match, classify_host(match.group("host")))
-    keyed_matches = list(keyed.finditer(segment.text)) if keyed else []
-    for match in keyed_matches + list(_CONNECTION_KEY.finditer(segment.text)):
+    keyed_matches = list(with_checkpoints(keyed.finditer(segment.text))) if keyed else []
+    for match in with_checkpoints(keyed_matches + list(_CONNECTION_KEY.finditer(segment.text))):
         if match.group("host").lower() not in _NOT_HOSTS:
             _add(found, segment, match, classify_host(match.group("host")))
-    for match in _IP_PORT.finditer(segment.text):
+    for match in with_checkpoints(_IP_PORT.finditer(segment.text)):
         if ":" in match.group() or match.group() == segment.text.strip():
             _add(found, segment, match, classify_host(match.group("host"), single_label_is_internal=False))
     if segment.kind == STRING and segment.row not in found:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
+from handoff_assistant.tasks import with_checkpoints
+
 MASK = "****"
 
 
@@ -40,14 +42,20 @@ TOKEN_PATTERNS: dict[str, re.Pattern[str]] = {
 # "=") right before. One pair, not a repetition, so that matching stays linear on long lines.
 LIBPQ_PAIRS = r"(?<![\w=])\w+=[^\s'\",()=]+\s+"
 VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "secret.url-credentials": re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@'\"]+:(?P<value>[^\s@/'\"]+)@"),
+    # The scheme starts where no scheme character precedes ("\b" let "sk-sk-sk-..." start one after every "-").
+    "secret.url-credentials": re.compile(
+        r"(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@'\"]+:(?P<value>[^\s@/'\"]+)@"),
     "secret.connection-string": re.compile(
         r"(?i)(?:(?:^|[;'\"])\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*|" + LIBPQ_PAIRS + r"(?:password)=)"
         r"(?P<value>[^;'\"\s]+)"),
-    "secret.curl-credentials": re.compile(
-        r"\bcurl\b[^\n|;]*?\s(?:-u|--user)\s*['\"]?[^\s:'\"]+:(?P<value>[^\s'\"]+)"),
+    # "-u user:password"; that it belongs to a curl command is checked after a match (see _CURL_BEFORE): a
+    # pattern starting at "curl" tried every later "-u" of the line from every "curl" (quadratic).
+    "secret.curl-credentials": re.compile(r"(?<!\S)(?:-u|--user)\s*['\"]?[^\s:'\"]{1,200}:(?P<value>[^\s'\"]+)"),
     "secret.bearer-token": re.compile(r"(?i)\bbearer\s+(?P<value>[A-Za-z0-9._~+/-]{16,}=*)"),
 }
+_CURL_BEFORE = re.compile(r"\bcurl\b")
+_CURL_REACH = 300  # how far before "-u" the word curl is looked for, within the same command
+_COMMAND_END = re.compile(r"[\n|;]")
 # Cheap pre-checks: most lines contain none of these, and skip the full set of patterns.
 _SECRET_HINT = re.compile(r"AKIA|ASIA|AGPA|AIDA|AROA|ANPA|gh[pousr]_|github_pat_|glpat-|xox[bpars]-|AIza|_live_|"
                           r"sk-|eyJ|hf_|dapi|://|(?i:password|pwd|curl|bearer|accountkey|sharedaccesskey)")
@@ -136,7 +144,7 @@ def keyword_spans(text: str, *, unquoted: bool) -> list[tuple[int, int, str, str
         return []
     found = []
     for pattern in (KEYWORD_QUOTED, KEYWORD_UNQUOTED) if unquoted else (KEYWORD_QUOTED,):
-        for match in pattern.finditer(text):
+        for match in with_checkpoints(pattern.finditer(text)):
             kind = secret_name_kind(match.group("name"))
             if kind and looks_like_secret_value(match.group("value"), kind):
                 found.append((match.start("value"), match.end("value"), kind, match.group("name")))
@@ -149,11 +157,21 @@ def secret_spans(text: str) -> list[tuple[int, int, str]]:
         return []
     spans = []
     for rule_id, pattern in TOKEN_PATTERNS.items():
-        spans += [(m.start(), m.end(), rule_id) for m in pattern.finditer(text) if not is_placeholder(m.group())]
+        spans += [(m.start(), m.end(), rule_id) for m in with_checkpoints(pattern.finditer(text))
+                  if not is_placeholder(m.group())]
     for rule_id, pattern in VALUE_PATTERNS.items():
-        spans += [(m.start("value"), m.end("value"), rule_id) for m in pattern.finditer(text)
-                  if not is_placeholder(m.group("value"))]
+        spans += [(m.start("value"), m.end("value"), rule_id) for m in with_checkpoints(pattern.finditer(text))
+                  if not is_placeholder(m.group("value")) and _in_context(rule_id, text, m.start())]
     return spans
+
+
+def _in_context(rule_id: str, text: str, start: int) -> bool:
+    """curl's ``-u user:password`` counts only in a curl command: ``curl`` earlier in the same command."""
+    if rule_id != "secret.curl-credentials":
+        return True
+    before = text[max(0, start - _CURL_REACH):start]
+    command = _COMMAND_END.split(before)[-1]
+    return _CURL_BEFORE.search(command) is not None
 
 
 def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -164,9 +182,12 @@ def mask_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    for start, end in reversed(merged):
-        text = text[:start] + mask_value(text[start:end]) + text[end:]
-    return text
+    pieces, done = [], 0
+    for start, end in merged:  # joined once: replacing span by span copied a long line for every span
+        pieces += [text[done:start], mask_value(text[start:end])]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def mask_secrets(text: str) -> str:

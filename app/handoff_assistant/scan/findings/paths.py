@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-from handoff_assistant.scan.findings.base import Hit, Rule, register
+from handoff_assistant.tasks import with_checkpoints
+from handoff_assistant.scan.findings.base import Hit, Rule, TakenSpans, register
 from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Segment, Source
 
 _FIX = ("Read this location from configuration instead: a key in config.yaml (for example data_dir) or an "
@@ -68,7 +69,7 @@ _PATH_HINT = re.compile(r"[/\\~]")
 # A text whose lower-cased form contains none of these has no path finding (see scan_text).
 TEXT_NEEDLES = ("/users/", "/home/", "/root/", "~", ":\\", ":/", "\\\\", "/mnt/", "/volumes/", "/media/",
                 "/dbfs/", "/gpfs/", "/nfs/", "/lustre/", "/tmp", "file:")
-_WHOLE_PATH = re.compile(r"[^\s'\"`,;)]*")
+_WHOLE_PATH = re.compile(r"[^\s'\"`,;)]{0,200}")  # bounded: only its first 60 characters are shown
 
 
 def find_paths(source: Source) -> list[Hit]:
@@ -88,15 +89,15 @@ def _excluded(segment: Segment) -> bool:
 
 
 def _segment_hits(segment: Segment) -> list[Hit]:
-    taken: list[tuple[int, int]] = []
+    taken = TakenSpans()
     hits = []
     for rule, pattern in _PATTERNS:
         if rule is UNC_SHARE and segment.escaped:
             pattern = _ESCAPED_UNC
-        for match in pattern.finditer(segment.text):
-            if any(match.start() < end and start < match.end() for start, end in taken):
+        for match in with_checkpoints(pattern.finditer(segment.text)):
+            if taken.overlaps(match.start(), match.end()):
                 continue
-            taken.append((match.start(), match.end()))
+            taken.add(match.start(), match.end())
             row, _ = segment.position(match.start())
             whole = _WHOLE_PATH.match(segment.text, match.start()).group()
             kept = USER_CACHE if rule is USER_HOME and _USER_CACHE.match(whole) else rule

@@ -8,6 +8,7 @@ value so that it is masked in the snippet; messages never contain it.
 """
 from __future__ import annotations
 
+from handoff_assistant.tasks import with_checkpoints
 from handoff_assistant.scan.findings.base import Hit, Rule, register
 from handoff_assistant.scan.findings.masking import (
     PRIVATE_KEY_BEGIN, keyword_spans, looks_like_secret_value, secret_name_kind, secret_spans,
@@ -78,9 +79,9 @@ def find_secrets(source: Source) -> list[Hit]:
 
 def _value_hits(segment: Segment) -> list[Hit]:
     hits = []
-    for start, end, rule_id in secret_spans(segment.text):
+    for start, end, rule_id in with_checkpoints(secret_spans(segment.text)):
         row, col = segment.position(start)
-        width = min(end, _line_end(segment.text, start)) - start
+        width = min(end, segment.line_end(start)) - start
         detail = _DETAILS.get(rule_id, "the value is hidden here")
         hits.append(Hit(_BY_ID[rule_id], row, detail, ((row, col, col + width),)))
     return hits
@@ -91,12 +92,12 @@ def _keyword_hits(segment: Segment, source: Source) -> list[Hit]:
         if not looks_like_secret_value(segment.text, "password"):
             return []
         return [Hit(PASSWORD, segment.row, "the password of a login",
-                    ((segment.row, segment.col, segment.col + _line_end(segment.text, 0)),))]
+                    ((segment.row, segment.col, segment.col + segment.line_end(0)),))]
     if segment.kind == STRING:
         kind = secret_name_kind(segment.key) if segment.key else None
         if kind is None or not looks_like_secret_value(segment.text, kind):
             return []
-        width = _line_end(segment.text, 0)
+        width = segment.line_end(0)
         return [Hit(PASSWORD if kind == "password" else KEY, segment.row, segment.key,
                     ((segment.row, segment.col, segment.col + width),))]
     if segment.kind not in (CODE, SHELL):
@@ -132,7 +133,3 @@ def _private_keys(source: Source) -> list[Hit]:
         hits.append(Hit(PRIVATE_KEY, index + 1, begin.group().strip("-"), tuple(masks)))
     return hits
 
-
-def _line_end(text: str, start: int) -> int:
-    newline = text.find("\n", start)
-    return len(text) if newline < 0 else newline

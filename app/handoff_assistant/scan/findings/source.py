@@ -6,13 +6,17 @@ their comment marker split off. Nothing is imported or executed.
 """
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import token
 import tokenize
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePosixPath
-from typing import Optional
+from typing import Iterator, Optional
+
+from handoff_assistant.tasks import checkpoint, with_checkpoints
 
 STRING = "string"  # a Python string literal (text = its source between the quotes)
 DOCSTRING = "docstring"  # a Python string that is a statement on its own (docstring or block comment)
@@ -49,12 +53,23 @@ class Segment:
     argument: int = 0  # Python: position among the items of the innermost brackets (0 = first)
     group_key: str = ""  # Python: the name the innermost brackets are given to (auth in auth=("u", "p"))
 
+    @cached_property
+    def _newlines(self) -> list[int]:
+        """Offsets of the newlines in ``text``, found once: ``position`` is asked for every hit, and counting
+        from the start each time made a long line with many hits quadratic."""
+        return [match.start() for match in re.finditer("\n", self.text)]
+
     def position(self, offset: int) -> tuple[int, int]:
         """(row, column) in the original text of ``text[offset]``."""
-        newlines = self.text.count("\n", 0, offset)
+        newlines = bisect.bisect_left(self._newlines, offset)
         if newlines == 0:
             return self.row, self.col + offset
-        return self.row + newlines, offset - self.text.rindex("\n", 0, offset) - 1
+        return self.row + newlines, offset - self._newlines[newlines - 1] - 1
+
+    def line_end(self, offset: int) -> int:
+        """The offset of the end of the line that holds ``text[offset]`` (a newline or the end of the text)."""
+        index = bisect.bisect_left(self._newlines, offset)
+        return self._newlines[index] if index < len(self._newlines) else len(self.text)
 
     def covers(self, row: int, column: int) -> bool:
         """Whether (row, column) of the original text lies inside this segment."""
@@ -63,6 +78,12 @@ class Segment:
             return False
         start = self.col if row == self.row else 0
         return start <= column < start + len(lines[row - self.row])
+
+    def spans(self) -> list[tuple[int, int, int]]:
+        """(row, start column, end column) of each line of the segment in the original text."""
+        lines = self.text.split("\n")
+        return [(self.row + index, self.col if index == 0 else 0, (self.col if index == 0 else 0) + len(line))
+                for index, line in enumerate(lines)]
 
 
 @dataclass(frozen=True)
@@ -150,12 +171,13 @@ def _python_segments(lines: tuple[str, ...]) -> Optional[tuple[Segment, ...]]:
     shell = [Segment(line, row, 0, SHELL) for row, line in enumerate(lines, start=1) if _MAGIC_LINE.match(line)]
     code = "\n".join("" if _MAGIC_LINE.match(line) else line for line in lines) + "\n"
     try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+        tokens = list(with_checkpoints(tokenize.generate_tokens(io.StringIO(code).readline), _CHECK_EVERY))
     except (tokenize.TokenError, SyntaxError):
         return None
     return tuple(shell) + tuple(_PythonReader(list(split_lines(code)), tokens).segments())
 
 
+_CHECK_EVERY = 4096  # tokens between two looks at the cancel token: tokenizing 5 MB takes seconds
 # Python 3.12+ splits f-strings into several tokens; older versions give one STRING token.
 _FSTRING_START = getattr(token, "FSTRING_START", -1)
 _FSTRING_END = getattr(token, "FSTRING_END", -1)
@@ -187,6 +209,8 @@ class _PythonReader:
         significant = self._significant
         fstring_depth = 0
         for index, tok in enumerate(significant):
+            if index % _CHECK_EVERY == 0:
+                checkpoint()
             kind = _token_kind(tok)
             if kind == "fstring-start":
                 fstring_depth += 1

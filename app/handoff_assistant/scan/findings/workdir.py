@@ -5,8 +5,9 @@ process; ``sys.path.append``/``insert`` and R ``.libPaths`` with an absolute fol
 """
 from __future__ import annotations
 
+import bisect
 import re
-from typing import Optional
+from typing import Optional, Sequence
 
 from handoff_assistant.scan.findings.base import Hit, Rule, register
 from handoff_assistant.scan.findings.source import CODE, SHELL, STRING, Segment, Source
@@ -39,7 +40,7 @@ TEXT_NEEDLES = ("chdir", "setwd", "sys.path", "addsitedir", "libpaths", "%cd")
 _CD_MAGIC = re.compile(r"^\s*%cd\b")
 _LINE_RULES = (
     (CHDIR, re.compile(r"(?<![\w.])(?:os\.chdir|setwd)\s*\(")),
-    (SYS_PATH, re.compile(r"(?<![\w.])(?:sys\.path\.(?:append|insert)|\.libPaths)\s*\([^)]*?[\"']"
+    (SYS_PATH, re.compile(r"(?<![\w.])(?:sys\.path\.(?:append|insert)|\.libPaths)\s*\([^)\n]{0,200}?[\"']"
                           r"(?:/|~|[A-Za-z]:[\\/])")),
 )
 
@@ -65,10 +66,10 @@ def _python_hits(source: Source) -> list[Hit]:
             hits.append(Hit(SYS_PATH, segment.row, segment.calls[-1]))
         elif segment.kind == STRING and _is_relative_sys_path(segment, source.lines):
             hits.append(Hit(SYS_PATH_RELATIVE, segment.row, f'{_sys_path_call(segment)}("{segment.text}")'))
-    literals = [segment for segment in source.segments if segment.kind != SHELL]
+    literals = _literal_spans(source)
     for row, line in enumerate(source.lines, start=1):
         for match in _PY_CHDIR.finditer(line):
-            if not any(segment.covers(row, match.start()) for segment in literals):
+            if not _inside(literals.get(row, ()), match.start()):
                 hits.append(Hit(CHDIR, row, match.group(1)))
                 break
     return hits
@@ -100,3 +101,22 @@ def _line_hits(text: str, row: int) -> list[Hit]:
         if match:
             hits.append(Hit(rule, row, match.group().split("(")[0].strip()))
     return hits
+
+
+def _literal_spans(source: Source) -> dict[int, list[tuple[int, int]]]:
+    """Per row, the sorted column ranges of string literals and comments (everything but shell lines)."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for segment in source.segments:
+        if segment.kind != SHELL:
+            for row, start, end in segment.spans():
+                spans.setdefault(row, []).append((start, end))
+    for ranges in spans.values():
+        ranges.sort()
+    return spans
+
+
+def _inside(ranges: Sequence[tuple[int, int]], column: int) -> bool:
+    """Whether ``column`` lies in one of the sorted, non-overlapping ``ranges`` (a binary search: a long line
+    with many literals stays linear)."""
+    index = bisect.bisect_right(ranges, (column, float("inf"))) - 1
+    return index >= 0 and ranges[index][0] <= column < ranges[index][1]
