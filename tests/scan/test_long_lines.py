@@ -64,7 +64,7 @@ def test_the_snippet_of_a_long_line_masks_a_secret_near_its_start():
 
 
 def test_curl_credentials_need_curl_earlier_in_the_same_command():
-    found = {text: [f.rule for f in scan_text(text + "\n", file="d.sh", language="Shell")]
+    found = {text: [f.rule for f in scan_text(text + "\n", file="d.sh", language="Shell") if f.category == "secret"]
              for text in ("curl -s -u deploy:Zq8realPw44 https://x.example.com",
                           "echo hi; wget -u deploy:Zq8realPw44 https://x.example.com",
                           "curl https://x.example.com | tool -u deploy:Zq8realPw44")}
