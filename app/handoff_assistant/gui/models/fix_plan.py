@@ -172,8 +172,8 @@ def used_in_text(entry: Any) -> str:
 class ConfigEntriesModel(RowTableModel):
     columns = (
         Column("Key", lambda e: e.key, tooltip=lambda e: e.description),
-        Column("Default on this machine", entry_default, tooltip=entry_default),
         Column("Set in", kept_in),
+        Column("Default on this machine", entry_default, tooltip=entry_default),
         Column("Used in", used_in_text, tooltip=lambda e: used_in_text(e)),
         Column("What it is", lambda e: e.description, tooltip=lambda e: e.description),
     )
