@@ -165,3 +165,18 @@ def test_cli_previews_applies_and_undoes_with_exit_codes(sample_copy, capsys):
     assert main(["fix", str(sample_copy), "--undo"]) == 0
     assert hashes(sample_copy) == before
     assert main(["fix", str(sample_copy), "--undo"]) == 1
+
+
+def test_an_existing_config_yml_is_extended_at_its_end_or_left_alone_with_the_reason(sample_copy):
+    report = scan(sample_copy)
+    (sample_copy / "config.yml").write_text("# team settings\ndefault:\n    threshold: 0.5\n")
+    plan = plan_fixes(sample_copy, report)
+    text = plan.text_after("config.yml")
+    assert text.startswith("# team settings\ndefault:\n    threshold: 0.5\n")
+    assert '\n    local_csv: "/Users/maria.lopez/Documents/churn/data/customers.csv"\n' in text  # its indentation
+
+    (sample_copy / "config.yml").write_text("production:\n  threshold: 0.7\n")
+    plan = plan_fixes(sample_copy, report)
+    assert not any(edit.key == "local_csv" for edit in plan.edits)
+    assert any("does not end with a `default:` section" in u.reason for u in plan.unfixable)
+    assert any(edit.key == "DB_URL" for edit in plan.edits)  # secrets need no config.yml

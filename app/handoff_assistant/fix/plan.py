@@ -197,6 +197,9 @@ def _edit(source: SourceFile, item: _Found, namer: KeyNamer, entries: dict[tuple
             f"value of {key}, which IT sets for the server.", where, stays_in=source.path)
         return None
     else:
+        layout = generated.config_layout_problem(existing)
+        if layout:
+            return layout
         default = normalised_path(value) if category == "paths" else value
         name = namer.config_key(literal, default, category, source.path)
         if existing.values.get(name) is not None and existing.values[name] != default:
