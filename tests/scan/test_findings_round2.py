@@ -74,6 +74,7 @@ def test_system_folders_routes_and_container_paths_are_not(language, text):
     ("Python", '@click.option("--out", default="/srv/scores", help="output folder")\ndef main(out): ...',
      "path.server-root"),
     ("Python", 'parser.add_argument("--model", default="/home/raj/model.pkl")', "path.user-home"),
+    ("Python", 'def main(data: Path = typer.Option("/scratch/churn/in")): ...', "path.server-root"),
     ("Shell", "DATA_DIR=/data/churn\npython score.py", "path.server-root"),
     ("Shell", 'export MODEL_PATH="/projects/churn/model.pkl"', "path.server-root"),
     ("Shell", "docker run --rm -v /srv/models:/models churn:latest", "path.server-root"),

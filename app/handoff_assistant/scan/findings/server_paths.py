@@ -57,7 +57,7 @@ _IO_CALLS = frozenset({
     "open_zarr", "ZipFile", "FileHandler", "read_file", "to_file", "load_dataset", "load_from_disk",
     "save_to_disk", "parquet", "csv", "json", "text", "orc", "textFile", "saveAsTextFile", "load_workbook",
     "ImageFolder", "DataLoader", "SummaryWriter", "ModelCheckpoint", "FileSystemLoader", "add_argument",
-    "option", "argument", "dirname", "basename", "abspath", "realpath", "expanduser", "getsize", "stat",
+    "option", "argument", "Option", "Argument", "dirname", "basename", "abspath", "realpath", "expanduser", "getsize", "stat",
     "chmod", "touch", "write_text", "read_text", "write_bytes", "read_bytes", "connect", "create_engine",
 })
 _IO_PREFIXES = ("read_", "to_", "load", "save", "write", "dump", "open")
