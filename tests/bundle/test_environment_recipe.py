@@ -86,6 +86,7 @@ def test_an_r_project_gets_its_renv_lock_r_version_system_packages_and_a_rocker_
     setup = (bundle / "scripts" / "setup.sh").read_text()
     assert "renv::restore(lockfile = \"env/renv.lock\"" in setup and "Install R 4.1.2" in setup
     assert "this bundle was built for Python" not in setup  # an R-only project needs no Python of a given version
+    assert subprocess.run(["sh", "-n", str(bundle / "scripts" / "setup.sh")]).returncode == 0
     service = (bundle / "schedule" / "areas-areas.service").read_text()
     assert "User=geo_batch\nGroup=geo_batch\n" in service and service.count("/opt/areas") == 1
 
@@ -99,6 +100,7 @@ def test_without_r_the_quick_harness_says_the_r_checks_are_incomplete_never_pass
     assert "INCOMPLETE test_r_environment.py::test_r_version_matches" in run.stdout
     assert "INCOMPLETE test_r_environment.py::test_every_locked_r_package_loads" in run.stdout
     assert "R is not installed here (Rscript not found): install R 4.1.2" in run.stdout
+    assert "N/A test_environment.py::test_python_version_matches" in run.stdout  # R-only: any Python 3 will do
     assert "test_smoke.py" not in run.stdout and "PASS test_r_environment" not in run.stdout
     assert run.returncode == 1  # incomplete is not success
 
@@ -109,8 +111,9 @@ def test_pytest_used_only_in_tests_goes_to_the_development_requirements(r_projec
     development = (bundle / "env" / "requirements-dev.txt").read_text()
     assert "pytest" not in production.lower()
     assert "pytest==" in development and "imported only in tests (tests/test_score.py)" in development
-    groups = json.loads((bundle / "handoff-manifest.json").read_text())["environment"]["groups"]
-    assert [g["distribution"] for g in groups["development"]] == ["pytest"]
+    environment = json.loads((bundle / "handoff-manifest.json").read_text())["environment"]
+    assert [g["distribution"] for g in environment["groups"]["development"]] == ["pytest"]
+    assert "pytest" not in environment["imports"]  # the harness does not import what production does not install
     assert "- pytest — development: imported only in tests" in (bundle / "RUNBOOK.md").read_text()
 
     everything = _bundle(r_project, tmp_path / "with-dev", engine="installed", include_dev=True)

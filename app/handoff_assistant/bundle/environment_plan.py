@@ -73,6 +73,10 @@ class EnvironmentPlan:
     system: system_packages.SystemPackages
     accelerator_notes: tuple[accelerator.AcceleratorNote, ...] = ()
 
+    def development_names(self) -> tuple[str, ...]:
+        return tuple(g.dependency.distribution for g in self.grouped
+                     if g.group == groups.DEVELOPMENT and g.dependency.distribution)
+
     def groups_manifest(self) -> dict[str, list[dict[str, str]]]:
         result: dict[str, list[dict[str, str]]] = {groups.PRODUCTION: [], groups.DEVELOPMENT: []}
         for item in self.grouped:

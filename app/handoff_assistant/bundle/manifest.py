@@ -71,10 +71,13 @@ def environment_statement(lock: LockResult) -> str:
             "was used, so pip cannot check that the files it downloads are the ones that were tested.")
 
 
-def imports_to_check(report: ScanReport) -> tuple[str, ...]:
-    """Import names the harness imports: used third-party imports (unknown ones too), not optional ones."""
+def imports_to_check(report: ScanReport, development: Iterable[str] = ()) -> tuple[str, ...]:
+    """Import names the harness imports: used third-party imports (unknown ones too), not optional ones, and not
+    those of development-only distributions (they are not installed in production)."""
+    skipped = set(development)
     names = {name for dep in report.dependencies if dep.status in (USED_DECLARED, USED_UNDECLARED, UNKNOWN)
-             and not dep.optional for name in dep.import_names}
+             and not dep.optional and not (dep.distribution and dep.distribution in skipped)
+             for name in dep.import_names}
     return tuple(sorted(names))
 
 
@@ -113,7 +116,8 @@ def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str
             "engine": lock.engine, "hashed": lock.hashed, "statement": environment_statement(lock),
             "python_version": parts.python_version, "platform": parts.target_platform, "wheels": parts.with_wheels,
             "locked": to_jsonable(lock.locked), "unlocked": to_jsonable(lock.unlocked),
-            "imports": list(imports_to_check(report)),
+            "imports": list(imports_to_check(report, parts.environment.development_names() if parts.environment
+                                                     else ())),
             **_environment_extras(parts),
         },
         "r_environment": parts.environment.r.to_manifest() if parts.environment else None,
