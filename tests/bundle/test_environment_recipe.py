@@ -73,7 +73,9 @@ def test_an_r_project_gets_its_renv_lock_r_version_system_packages_and_a_rocker_
     assert "- sf (R) needs gdal, geos, proj, sqlite3, udunits2" in runbook and "apt-get install gdal-bin" in runbook
 
     steps = _instructions(bundle / "container" / "Dockerfile")
-    assert [value for kind, value in steps if kind == "FROM"] == ["rocker/r-ver:4.1.2"]
+    python = "%d.%d.%d" % sys.version_info[:3]  # the scanned interpreter's: the project records no Python version
+    assert [value for kind, value in steps if kind == "FROM"] == [f"python:{python}-slim AS python",
+                                                                  "rocker/r-ver:4.1.2"]
     assert [value for kind, value in steps if kind == "USER"] == ["geo_batch"]
     runs = " ".join(value for kind, value in steps if kind == "RUN")
     assert "libgdal-dev" in runs and "libudunits2-dev" in runs
@@ -85,15 +87,23 @@ def test_an_r_project_gets_its_renv_lock_r_version_system_packages_and_a_rocker_
 
     setup = (bundle / "scripts" / "setup.sh").read_text()
     assert "renv::restore(lockfile = \"env/renv.lock\"" in setup and "Install R 4.1.2" in setup
-    assert "this bundle was built for Python" not in setup  # an R-only project needs no Python of a given version
     assert subprocess.run(["sh", "-n", str(bundle / "scripts" / "setup.sh")]).returncode == 0
     service = (bundle / "schedule" / "areas-areas.service").read_text()
     assert "User=geo_batch\nGroup=geo_batch\n" in service and service.count("/opt/areas") == 1
 
 
 @pytest.mark.skipif(shutil.which("Rscript") is not None, reason="checks the machine without R; with R they run")
-def test_without_r_the_quick_harness_says_the_r_checks_are_incomplete_never_passed(r_project, tmp_path):
+def test_an_r_only_project_needs_any_python_3_and_without_r_its_r_checks_are_incomplete(r_project, tmp_path):
+    for python_part in ("model", "tests"):
+        shutil.rmtree(r_project / python_part)
+    (r_project / "requirements.txt").unlink()
     bundle = _bundle(r_project, tmp_path / "out", engine="installed")
+    setup = (bundle / "scripts" / "setup.sh").read_text()
+    assert "this bundle was built for Python" not in setup and "any Python 3" in setup
+    assert subprocess.run(["sh", "-n", str(bundle / "scripts" / "setup.sh")]).returncode == 0
+    steps = _instructions(bundle / "container" / "Dockerfile")
+    assert [value for kind, value in steps if kind == "FROM"] == ["rocker/r-ver:4.1.2"]
+    assert "python3-venv" in " ".join(value for kind, value in steps if kind == "RUN")
     plain = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}  # the plain runner, not pytest's
     run = subprocess.run([sys.executable, "tests/run_harness.py", "--quick"], cwd=bundle, capture_output=True,
                          text=True, timeout=120, env=plain)

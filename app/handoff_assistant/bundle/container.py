@@ -25,7 +25,7 @@ class ContainerFacts:
     account: str  # the unprivileged user (handoff.yaml service_account)
     home: str  # HANDOFF_HOME inside the image
     python_image_version: str  # "3.8.10", or "3.8" when no patch release is known; "" for R-only projects
-    uses_python: bool  # Python packages are locked
+    uses_python: bool  # Python packages are locked (pip installs the lock)
     r: REnvironment
     system: SystemPackages
     hashed: bool
@@ -36,8 +36,7 @@ def base_images(facts: ContainerFacts) -> tuple[str, ...]:
     """The images the recipe is built on, in the order of its FROM lines."""
     python = f"python:{facts.python_image_version}-slim" if facts.python_image_version else ""
     if facts.r.version:
-        return (python, f"rocker/r-ver:{facts.r.version}") if facts.uses_python and python else \
-            (f"rocker/r-ver:{facts.r.version}",)
+        return (python, f"rocker/r-ver:{facts.r.version}") if python else (f"rocker/r-ver:{facts.r.version}",)
     return (python or "python:3-slim",)
 
 

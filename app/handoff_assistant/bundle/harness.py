@@ -25,13 +25,13 @@ def harness_files(project_name: str, with_r: bool = False) -> dict[str, str]:
 
 
 def script_files(project_name: str, python_version: str, hashed: bool, entry_points: Iterable[BundleEntryPoint],
-                 python_locked: bool = True, r: Optional[REnvironment] = None) -> dict[str, str]:
-    """The scripts IT runs. ``python_locked`` False (an R-only project): any Python 3 creates the venv that runs
+                 uses_python: bool = True, r: Optional[REnvironment] = None) -> dict[str, str]:
+    """The scripts IT runs. ``uses_python`` False (an R-only project): any Python 3 creates the venv that runs
     the entry-point runner and harness; the target version is not required."""
     r = r or REnvironment()
     context = {"project_name": project_name, "python_version": python_version,
                "install_flags": "--require-hashes " if hashed else "", "entry_points": list(entry_points),
-               "python_locked": python_locked, "r_version": r.version, "renv_lock": bool(r.lock_text),
+               "uses_python": uses_python, "r_version": r.version, "renv_lock": bool(r.lock_text),
                "r_packages": [name for name, _ in r.packages]}
     return {f"scripts/{name}": render(f"scripts/{name}.j2", **context)
             for name in ("setup.sh", "setup.ps1", "run.sh", "check.sh", "handoff_run.py")}

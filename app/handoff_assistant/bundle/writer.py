@@ -29,6 +29,7 @@ from handoff_assistant.bundle.inputs import BundleInputs, gather_inputs
 from handoff_assistant.bundle.options import BundleError, BundleOptions, BundleResult, NotReadyError
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
 from handoff_assistant.readiness.model import NOT_READY
+from handoff_assistant.scan import languages
 from handoff_assistant.scan.python_version import minor_version
 from handoff_assistant.scan.report import Dependency, ScanReport
 from handoff_assistant.signing import SIGNATURE_NAME, SecretKey, SignatureError, load_secret_key, sign
@@ -141,10 +142,10 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
     generated = {"config/config.example.yaml": config_templates.render_config_example(keys, project_name),
                  "config/.env.example": config_templates.render_env_example(keys, project_name)}
     generated |= harness.script_files(project_name, python_version, lock_result.hashed, entry_points,
-                                      _python_locked(lock_result), env_plan.r)
+                                      _uses_python(report, lock_result), env_plan.r)
     generated |= harness.harness_files(project_name, env_plan.r.present)
     generated |= schedule.schedule_files(entry_points, slug, account)
-    generated |= container.container_files(_container_facts(env_plan, lock_result, options, slug, account),
+    generated |= container.container_files(_container_facts(report, env_plan, lock_result, options, slug, account),
                                            entry_points, project_name)
     generated["report.html"] = inputs.render_report_html(dataclasses.replace(report, scanned_at=created_at))
     for path, text in sorted(generated.items()):
@@ -222,12 +223,18 @@ def _pin_source(dependency: Dependency, report: ScanReport, target: str, engine:
     return dataclasses.replace(dependency, installed_version=None)
 
 
-def _container_facts(env_plan: environment_plan.EnvironmentPlan, lock_result: lock.LockResult,
+def _container_facts(report: ScanReport, env_plan: environment_plan.EnvironmentPlan, lock_result: lock.LockResult,
                      options: BundleOptions, slug: str, account: str) -> container.ContainerFacts:
-    uses_python = _python_locked(lock_result) or not env_plan.r.version
+    python_image = _uses_python(report, lock_result) or not env_plan.r.version
     return container.ContainerFacts(slug, account, schedule.install_dir(slug),
-                                    env_plan.python.full_version if uses_python else "", _python_locked(lock_result),
+                                    env_plan.python.full_version if python_image else "", _python_locked(lock_result),
                                     env_plan.r, env_plan.system, lock_result.hashed, options.with_wheels)
+
+
+def _uses_python(report: ScanReport, lock_result: lock.LockResult) -> bool:
+    """Python code or Python packages: the target Python matters (an R-only project runs with any Python 3)."""
+    return _python_locked(lock_result) or any(l.name in (languages.PYTHON, languages.JUPYTER_PYTHON)
+                                              for l in report.languages)
 
 
 def _python_locked(lock_result: lock.LockResult) -> bool:
