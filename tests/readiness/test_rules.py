@@ -8,7 +8,7 @@ import pytest
 from handoff_assistant.readiness.assess import assess
 from handoff_assistant.readiness.checklist import load_checklist
 from handoff_assistant.readiness.model import FAIL, NOT_APPLICABLE, PASS, UNKNOWN
-from handoff_assistant.scan.report import (UNKNOWN as DEP_UNKNOWN, USED_UNDECLARED, DataFile, Dependency, GitState,
+from handoff_assistant.scan.report import (UNKNOWN as DEP_UNKNOWN, USED_UNDECLARED, ConfigRead, DataFile, Dependency, GitState,
                                            LanguageStat, NotebookInfo, RPackage, SourceRef)
 from tests.readiness.builders import COMMIT, finding, good_facts, good_project, good_report
 
@@ -163,3 +163,15 @@ def test_sample_input_that_is_not_in_the_project_fails():
     item = result("test.smoke-run", project=good_project(entry_points=(entry,)))
     assert item.status == FAIL
     assert item.evidence == ("score.sample_input: data/missing.csv is not in the project",)
+
+
+def test_config_externalised_follows_the_code_not_the_declared_keys():
+    """Issue 12: declared keys do not excuse a literal still in the code; after a fix, values left in config.yml are
+    configuration and the keys the code reads are the evidence."""
+    in_code = good_report(findings=(finding("path.user-home", "path"),))
+    item = result("port.config-externalised", report=in_code)  # good_project declares MODEL_PATH
+    assert item.status == FAIL and "`handoff fix`" in item.evidence[0]
+    fixed = good_report(findings=(finding("path.user-home", "path", file="config.yml"),),
+                        config_reads=(ConfigRead("local_csv", "config", "churn/data.py", 12),))
+    item = result("port.config-externalised", report=fixed, project=good_project(config_keys=()))
+    assert item.status == PASS and item.evidence == ("configuration read from keys: local_csv",)

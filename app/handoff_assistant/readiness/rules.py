@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Optional
 
 from handoff_assistant.formatting import human_size
 from handoff_assistant.readiness.checklist import ChecklistItem
+from handoff_assistant.readiness.config_keys import project_config_keys
 from handoff_assistant.readiness.facts import ProjectFacts
 from handoff_assistant.readiness.model import FAIL, NOT_APPLICABLE, PASS, UNKNOWN, EntryPoint, ProjectFile
 from handoff_assistant.scan.python_version import INTERPRETER, choose_target_python, describe
@@ -271,16 +272,22 @@ def findings(ctx: Context, item: ChecklistItem) -> Outcome:
     return Outcome(PASS, ("the scan found none",))
 
 
+# A path or host in a configuration file is already configuration (the fix leaves it there as its key's value).
+CONFIG_FILE_SUFFIXES = (".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".json", ".properties")
+
+
 @rule("config-keys")
 def config_keys(ctx: Context, item: ChecklistItem) -> Outcome:
-    keys = ctx.project.config_keys
-    if keys:
-        return Outcome(PASS, (f"handoff.yaml: config_keys: {', '.join(k.name for k in keys)}",))
+    """Passes when nothing is hardcoded in the code; the evidence names the keys it reads (the one key set)."""
     hardcoded = [f for f in ctx.report.findings if f.category in ("path", "host", "secret")
-                 and not f.rule.startswith("notebook.output.") and f.fingerprint not in ctx.project.suppressions]
+                 and not f.rule.startswith("notebook.output.") and f.fingerprint not in ctx.project.suppressions
+                 and not (f.category != "secret" and f.file.lower().endswith(CONFIG_FILE_SUFFIXES))]
     if hardcoded:
-        return Outcome(FAIL, (f"{len(hardcoded)} hardcoded path(s), endpoint(s) or credential(s) and no config_keys "
-                              "in handoff.yaml",))
+        return Outcome(FAIL, (f"{len(hardcoded)} hardcoded path(s), endpoint(s) or credential(s) in the code "
+                              "(`handoff fix` or Fix… on the Findings page moves them into configuration)",))
+    keys = project_config_keys(ctx.report, ctx.project)
+    if keys:
+        return Outcome(PASS, (f"configuration read from keys: {', '.join(k.name for k in keys)}",))
     return Outcome(PASS, ("no hardcoded paths, endpoints or credentials found: nothing needs configuring",))
 
 
