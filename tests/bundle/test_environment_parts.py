@@ -145,3 +145,21 @@ def test_bundled_wheels_install_offline_and_every_recipe_runs_unprivileged():
     for steps in (_container(), _container("4.3.1"), _container("4.3.1", uses_python=False)):
         users = [v for k, v in steps if k == "USER"]
         assert users == ["geo"] and [k for k, _ in steps].index("USER") > [k for k, _ in steps].index("RUN")
+
+
+def test_the_dockerfile_shown_in_the_docs_is_the_one_the_sample_gets():
+    """docs/bundle-format.md and the README show the sample's recipe: it must stay what the app writes."""
+    from handoff_assistant.assets import sample_project_path
+    from handoff_assistant.bundle.container import ContainerFacts, container_files
+    from handoff_assistant.bundle.environment_plan import target_python
+    from handoff_assistant.scan import scan_project
+
+    report = scan_project(sample_project_path())
+    python = target_python(report, None)
+    r = r_environment(sample_project_path(), report.lock_files, report.r_packages, rscript="/nonexistent/Rscript")
+    facts = ContainerFacts("churn-prototype", "churn-prototype", "/opt/churn-prototype", python.full_version, True, r,
+                           system_packages([p.name for p in report.r_packages], []), True, False)
+    dockerfile = container_files(facts, [], "churn-prototype")["container/Dockerfile"].rstrip("\n")
+    root = Path(__file__).parents[2]
+    for doc in ("docs/bundle-format.md", "README.md"):
+        assert f"```dockerfile\n{dockerfile}\n```" in (root / doc).read_text(encoding="utf-8"), doc
