@@ -28,6 +28,9 @@ from handoff_assistant.scan.notebooks import prepare_python_cell
 from handoff_assistant.scan.report import Finding, ScanReport, location_text
 
 OUTPUT_RULES = "notebook.output."
+# Findings that ask for no change: a throwaway CI service container's password (GitHub does not expand "${X}" in
+# services.env), a placeholder in an example file, a per-user ~/.cache folder (portable as it is).
+LEFT_AS_THEY_ARE = frozenset({"secret.ci-service-credential", "secret.example-value", "path.user-cache"})
 _PRIORITY = {"secrets": 0, "hosts": 1, "paths": 2}
 _MAGIC_LINE = re.compile(r"^\s*[%!]")
 ROTATE_NOTE = ("{count} secret(s) were written in the code: the fix reads them from environment variables, but "
@@ -54,7 +57,7 @@ def fixable_findings(report: ScanReport, project: Optional[ProjectFile] = None, 
     suppressions = project.suppressions if project else {}
     return [f for f in report.findings
             if f.category in CATEGORY_OF_FINDING and not f.rule.startswith(OUTPUT_RULES)
-            and f.fingerprint not in suppressions
+            and f.rule not in LEFT_AS_THEY_ARE and f.fingerprint not in suppressions
             and (only is None or CATEGORY_OF_FINDING[f.category] in only)
             and (fingerprints is None or f.fingerprint in fingerprints)]
 
