@@ -12,6 +12,8 @@ import tracemalloc
 
 import pytest
 
+from handoff_assistant.readiness.assess import assess
+from handoff_assistant.readiness.model import FAIL, UNKNOWN
 from handoff_assistant.scan import ScanError, ScanOptions, scan_project
 
 PR_CAPBSET_DROP = 24
@@ -192,3 +194,76 @@ def test_fifty_thousand_files(tmp_path):
     assert [(lang.name, lang.files, lang.code_lines) for lang in report.languages] == [("Python", 50_000, 50_000)]
     assert len(_dependency_files(report, "requests")) == 50_000
     assert time.monotonic() - started < 300
+
+
+def _deep_notebook(depth: int) -> str:
+    """A notebook whose code holds a password and an AWS key, and one output nested ``depth`` levels deep."""
+    deep = "x"
+    for _ in range(depth):
+        deep = [deep]
+    notebook = {"cells": [{"cell_type": "code", "execution_count": 1, "id": "a", "metadata": {},
+                           "source": ['password = "Zq8-real-looking-Pw!"\n', 'key = "AKIAIOSFODNN7EXAMPLQ"'],
+                           "outputs": [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+                                        "data": {"application/json": deep}}]}],
+                "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(depth + 1000)
+    try:
+        return json.dumps(notebook)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def test_a_notebook_nested_3000_levels_deep_is_analysed_and_named_as_partly_read(tmp_path):
+    (tmp_path / "analysis.ipynb").write_text(_deep_notebook(3000))
+    report = _scan(tmp_path)
+    assert {(f.rule, f.file, f.cell) for f in report.findings if f.category == "secret"} == {
+        ("secret.password-assignment", "analysis.ipynb", 0), ("secret.aws-access-key", "analysis.ipynb", 0)}
+    assert [(p.file, p.reason.split(":")[0]) for p in report.problems] == [("analysis.ipynb", "partly analysed")]
+    assessment = assess(report, None)
+    secrets = next(item for item in assessment.items if item.id == "sec.no-hardcoded-secrets")
+    assert secrets.status == FAIL and "sec.no-hardcoded-secrets" in assessment.blockers
+
+
+def test_a_file_that_could_not_be_analysed_makes_the_findings_items_unknown_and_secrets_blocking(tmp_path):
+    text = _deep_notebook(10)
+    (tmp_path / "broken.ipynb").write_text(text[: len(text) // 2])
+    (tmp_path / "ok.py").write_text("import os\n")
+    assessment = assess(_scan(tmp_path), None)
+    status = {item.id: item.status for item in assessment.items}
+    assert status["sec.no-hardcoded-secrets"] == status["port.no-personal-paths"] == UNKNOWN
+    secrets = next(item for item in assessment.items if item.id == "sec.no-hardcoded-secrets")
+    assert any(line.startswith("not analysed, so not checked: broken.ipynb: not a readable notebook")
+               for line in secrets.evidence)
+    assert {"sec.no-hardcoded-secrets", "port.no-personal-paths"} <= set(assessment.blockers)
+
+
+def _nested_folders(root, depth):
+    """``depth`` folders named d inside each other, made and later removed by tools that do not recurse in
+    Python (pathlib and shutil would hit the recursion limit or PATH_MAX themselves)."""
+    subprocess.run(["mkdir", "-p", "/".join(["d"] * depth)], cwd=root, check=True)
+    return root.joinpath(*["d"] * min(depth, 1500))
+
+
+@pytest.fixture
+def deep_root(tmp_path):
+    root = tmp_path / "deep"
+    root.mkdir()
+    yield root
+    subprocess.run(["rm", "-rf", str(root)], check=True)
+
+
+def test_a_folder_nested_1100_levels_deep_is_walked(deep_root):
+    folder = _nested_folders(deep_root, 1100)
+    (folder / "leak.py").write_text('password = "Zq8-real-looking-Pw!"\n')
+    report = _scan(deep_root)
+    assert [(f.rule, f.file.count("/")) for f in report.findings] == [("secret.password-assignment", 1100)]
+
+
+def test_a_folder_too_deep_for_the_system_is_a_problem_not_the_end_of_the_scan(deep_root):
+    _nested_folders(deep_root, 2100)  # beyond PATH_MAX (4096) once joined to the root
+    (deep_root / "ok.py").write_text("import requests\n")
+    report = _scan(deep_root)
+    assert [p.reason for p in report.problems] == ["cannot list folder: File name too long"]
+    assert _dependency_files(report, "requests") == {"ok.py"}

@@ -31,7 +31,7 @@ def assess(report: ScanReport, project: Optional[ProjectFile], policy: Optional[
     scored = [s for s in sections if s.score is not None and s.weight > 0]
     total_weight = sum(s.weight for s in scored)
     score = round(sum(s.score * s.weight for s in scored) / total_weight, 1) if total_weight else 0.0
-    blockers = tuple(i.id for i in items if i.blocking and i.status == FAIL)
+    blockers = tuple(i.id for i in items if i.blocking and _blocks(i.status, i.check))
     weakest = min(scored, key=lambda s: s.score).id if scored else None
     if blockers:
         level = NOT_READY
@@ -71,9 +71,11 @@ def _attested(item: ChecklistItem, outcome: Outcome, attestation) -> Outcome:
     said = f"{'n/a' if attestation.status == NOT_APPLICABLE else 'attested'}{by}: {attestation.note}".rstrip(": ")
     if outcome.status == PASS:
         return Outcome(PASS, outcome.evidence, _joined(outcome.note, said))
-    if outcome.status == FAIL and item.blocking:
-        ignored = f"{said} — not counted: a blocking failure must be fixed, or its findings suppressed with a reason"
-        return Outcome(FAIL, outcome.evidence, _joined(outcome.note, ignored))
+    if item.blocking and _blocks(outcome.status, item.check.type):
+        ignored = (f"{said} — not counted: a blocking failure must be fixed, or its findings suppressed with a reason"
+                   if outcome.status == FAIL else f"{said} — not counted: a blocking check that could not run "
+                   "stays blocking until the files it could not read can be analysed")
+        return Outcome(outcome.status, outcome.evidence, _joined(outcome.note, ignored))
     if attestation.status == NOT_APPLICABLE:
         if not attestation.note.strip():
             return Outcome(outcome.status, outcome.evidence + ("n/a ignored: it needs a written reason",), outcome.note)
@@ -81,6 +83,12 @@ def _attested(item: ChecklistItem, outcome: Outcome, attestation) -> Outcome:
     if attestation.status == ATTESTED and outcome.status in (FAIL, UNKNOWN):
         return Outcome(ATTESTED, outcome.evidence, _joined(outcome.note, said))
     return outcome
+
+
+def _blocks(status: str, check_type: str) -> bool:
+    """A blocking item blocks when it failed, or when its automatic check could not run (unread files could
+    hold exactly what it looks for); an unattested manual item is merely unknown."""
+    return status == FAIL or (status == UNKNOWN and check_type != "manual")
 
 
 def _joined(*notes: str) -> str:

@@ -267,9 +267,18 @@ def findings(ctx: Context, item: ChecklistItem) -> Outcome:
     note = f"{len(explained)} finding(s) suppressed with a reason in handoff.yaml" if explained else ""
     if open_:
         return Outcome(FAIL, _capped(open_ + explained), note)
+    not_analysed = _not_analysed(ctx.report)
+    if not_analysed:
+        return Outcome(UNKNOWN, _capped(not_analysed + explained), note)
     if explained:
         return Outcome(PASS, _capped(explained), note)
     return Outcome(PASS, ("the scan found none",))
+
+
+def _not_analysed(report: ScanReport) -> list[str]:
+    """Files (or folders) the scan could not read or fully analyse: what they hold was not checked, so an item
+    that looks for findings is unknown rather than passed (blocking items stay blocking)."""
+    return [f"not analysed, so not checked: {problem.file}: {problem.reason}" for problem in report.problems]
 
 
 # A path or host in a configuration file is already configuration (the fix leaves it there as its key's value).

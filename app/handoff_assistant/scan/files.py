@@ -144,17 +144,29 @@ def list_files(root: Path, cancel: CancelToken) -> FileInventory:
     return listing.inventory("walk")
 
 
-def _walk(listing: _Listing, relative_dir: str) -> None:
+def _walk(listing: _Listing, top: str) -> None:
+    """Depth first, in name order, with a stack of its own: a folder nested 1,000 levels deep made the
+    recursive walk fail the whole scan (RecursionError)."""
+    pending = [top]
+    while pending:
+        relative_dir = pending.pop()
+        subfolders = _walk_folder(listing, relative_dir)
+        pending.extend(reversed(subfolders))
+
+
+def _walk_folder(listing: _Listing, relative_dir: str) -> list[str]:
+    """Add the files of one folder to the listing; return its sub-folders to walk, in name order."""
     directory = os.path.join(listing.root, relative_dir)
     try:
         with os.scandir(directory) as scanned:
             children = sorted(scanned, key=lambda child: child.name)
     except OSError as error:
         listing.problems.append(Problem(relative_dir or ".", f"cannot list folder: {_describe(error)}"))
-        return
+        return []
     if relative_dir and any(child.name in _ENVIRONMENT_MARKERS for child in children):
         listing.skipped.append(SkippedFile(relative_dir, "ignored-dir"))
-        return
+        return []
+    subfolders = []
     for child in children:
         listing.cancel.raise_if_cancelled()
         relative = f"{relative_dir}/{child.name}" if relative_dir else child.name
@@ -163,9 +175,10 @@ def _walk(listing: _Listing, relative_dir: str) -> None:
                 if child.name not in _SILENTLY_IGNORED_DIRS:
                     listing.skipped.append(SkippedFile(relative, "ignored-dir"))
             else:
-                _walk(listing, relative)
+                subfolders.append(relative)
         else:
             listing.add(relative, child.path)
+    return subfolders
 
 
 def _link_problem(root: Path, link: Path) -> Optional[str]:

@@ -116,7 +116,7 @@ def _notebook_language(text: str) -> str:
         metadata = json.loads(text).get("metadata") or {}
         language = (metadata.get("kernelspec") or {}).get("language") or \
             (metadata.get("language_info") or {}).get("name") or "python"
-    except (ValueError, AttributeError):  # unreadable notebooks are reported by the notebook reader
+    except (ValueError, AttributeError, RecursionError):  # the notebook reader reports (or copes with) these
         return JUPYTER_PYTHON
     language = str(language).lower()
     return JUPYTER_PYTHON if language == "python" else JUPYTER_R if language == "r" else JUPYTER_OTHER

@@ -91,6 +91,7 @@ class Notebook:
     nbformat: int
     cells: tuple[Cell, ...]
     language_version: str = ""  # metadata.language_info.version: the kernel's version when last run
+    left_out: int = 0  # parts nested deeper than MAX_DEPTH that were not read (in outputs, normally)
 
     @property
     def is_python(self) -> bool:
@@ -125,7 +126,7 @@ class PreparedCell:
 
 def parse_notebook(text: str) -> Notebook:
     """Read a notebook's JSON; ``NotebookError`` says in a sentence why a file is not a readable notebook."""
-    data = _load_json(text)
+    data, left_out = _load_json(text)
     if not isinstance(data, dict):
         raise NotebookError(f"not a notebook: the file holds a JSON {type(data).__name__}, not an object")
     raw_cells, nbformat = _raw_cells(data)
@@ -135,7 +136,8 @@ def parse_notebook(text: str) -> Notebook:
     kernel = str(spec.get("name") or "")
     first_cell_language = next((str(raw["language"]) for raw in raw_cells if raw.get("language")), "")
     version = str(_as_dict(metadata.get("language_info")).get("version") or "").strip()
-    return Notebook(_kernel_language(metadata, kernel, first_cell_language), kernel, nbformat, cells, version)
+    return Notebook(_kernel_language(metadata, kernel, first_cell_language), kernel, nbformat, cells, version,
+                    left_out)
 
 
 def prepare_python_cell(source: str) -> PreparedCell:
@@ -192,13 +194,14 @@ def skipped_cells(notebook: Notebook) -> list[Cell]:
     return [cell for cell in code[:last_run] if cell.execution_count is None and cell.source.strip()]
 
 
-def _load_json(text: str) -> Any:
+def _load_json(text: str) -> tuple[Any, int]:
+    """The JSON value, and how many parts nested too deeply were left out of it."""
     if not text.strip():
         raise NotebookError("not a readable notebook: the file is empty")
     try:
-        return json.loads(text)
-    except RecursionError as error:
-        raise NotebookError("not a readable notebook: its JSON is nested too deeply to be a notebook") from error
+        return json.loads(text), 0
+    except RecursionError:
+        return _load_shallow(text)
     except json.JSONDecodeError as error:
         if _CONFLICT_MARKER.search(text):
             raise NotebookError("not a readable notebook: it contains unresolved git merge conflict markers; "
@@ -209,6 +212,34 @@ def _load_json(text: str) -> Any:
                                 "from Jupyter") from error
         raise NotebookError(f"not a readable notebook: invalid JSON at line {error.lineno}, column {error.colno} "
                             f"({error.msg}); open it in Jupyter or restore it from version control") from error
+
+
+MAX_DEPTH = 64  # a notebook's cells sit 4 levels deep; deeper parts of an output are not read
+_DEEP_PLACEHOLDER = '"(nested too deeply to read)"'
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _load_shallow(text: str) -> tuple[Any, int]:
+    """Read JSON that is nested deeper than the parser can follow: every value deeper than ``MAX_DEPTH`` levels
+    is replaced by a placeholder string in one linear pass, so the cells (and their code) are still read.
+    A notebook nested 3,000 levels deep in an output used to be skipped whole, and its code with it."""
+    pieces, depth, kept_until, cut_at, left_out = [], 0, 0, -1, 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth == MAX_DEPTH + 1 and cut_at < 0:
+                cut_at = match.start()
+        elif token in "]}":
+            if depth == MAX_DEPTH + 1 and cut_at >= 0:
+                pieces += [text[kept_until:cut_at], _DEEP_PLACEHOLDER]
+                kept_until, cut_at, left_out = match.end(), -1, left_out + 1
+            depth -= 1
+    pieces.append(text[kept_until:])
+    try:
+        return json.loads("".join(pieces)), left_out
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise NotebookError("not a readable notebook: its JSON is nested too deeply or is invalid") from error
 
 
 def _ends_early(text: str) -> bool:
