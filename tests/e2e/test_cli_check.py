@@ -275,3 +275,12 @@ def test_init_writes_a_starter_and_never_overwrites(sample_copy, capsys, tmp_pat
     keys = {k.name: k for k in load_project_file(sample_copy).config_keys}
     assert {"local_csv", "model_path", "churn_dir", "db_url", "data_password", "scoring_api_key"} <= set(keys)
     assert keys["db_url"].secret and not keys["local_csv"].secret
+
+
+def test_check_refuses_a_schedule_only_a_regex_would_accept(tmp_path, capsys):
+    (tmp_path / "main.py").write_text("print(1)\n")
+    (tmp_path / PROJECT_FILE_NAME).write_text("name: x\nentry_points:\n  - name: nightly\n    command: python main.py\n"
+                                              "    schedule: '0 24 * * *'\n")
+    code, _, err = check(capsys, str(tmp_path))
+    assert code == 2 and err.count("\n") == 1
+    assert "entry_points[0].schedule: '0 24 * * *' is not a cron expression" in err

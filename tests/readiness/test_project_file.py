@@ -117,6 +117,13 @@ def test_save_replaces_atomically_and_leaves_no_temp_files(tmp_path):
     ("owner:\n  name: A\n  email: not-an-email\n", "handoff.yaml line 3: owner.email: 'not-an-email' is not an email"),
     ("entry_points:\n  - name: s\n    command: c\n    schedule: every monday\n",
      "handoff.yaml line 4: entry_points[0].schedule: 'every monday' is not a cron expression"),
+    # shaped like cron, refused by the cron parser (the regex this replaced let them through)
+    ("entry_points:\n  - name: s\n    command: c\n    schedule: '61 * * * *'\n",
+     "handoff.yaml line 4: entry_points[0].schedule: '61 * * * *' is not a cron expression"),
+    ("entry_points:\n  - name: s\n    command: c\n    schedule: '0 25 * * 1'\n",
+     "handoff.yaml line 4: entry_points[0].schedule: '0 25 * * 1' is not a cron expression"),
+    ("entry_points:\n  - name: s\n    command: c\n    schedule: '0 0 30 2 *'\n",
+     "handoff.yaml line 4: entry_points[0].schedule: '0 0 30 2 *' is not a cron expression"),
     ("entry_points:\n  - name: s\n    command: c\n    expected_runtime: a while\n",
      "handoff.yaml line 4: entry_points[0].expected_runtime: 'a while' is not a duration"),
     ("entry_points:\n  - name: s\n    command: c\n    sample_input: /Users/maria/in.csv\n",

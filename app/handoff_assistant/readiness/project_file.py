@@ -381,14 +381,26 @@ def entry_point_name_problem(name: str) -> str:
 
 
 def is_valid_schedule(schedule: str) -> bool:
-    """A five-field cron expression on one line, an @macro, or "manual" (run on demand)."""
+    """A five-field cron expression on one line, an @macro, or "manual" (run on demand).
+
+    The fields are checked by a real cron parser (croniter): "61 * * * *", "0 25 * * *" or "*/0 * * * *" look
+    like cron to a pattern but never run.
+    """
     if "\n" in schedule or "\r" in schedule:
         return False
     text = schedule.strip()
     if text.lower() == "manual" or text.lower() in _CRON_MACROS:
         return True
     fields = text.split()
-    return len(fields) == 5 and all(_CRON_FIELD.match(f) for f in fields)
+    if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+        return False
+    from croniter import CroniterError, croniter  # imported when a schedule is checked: `handoff --help` stays fast
+
+    try:  # parsed, and it runs at least once (not "0 0 30 2 *", the 30th of February)
+        croniter(text, datetime(2026, 1, 1), max_years_between_matches=8).get_next(datetime)
+    except (CroniterError, ValueError, TypeError, OverflowError, KeyError):
+        return False
+    return True
 
 
 from handoff_assistant.readiness.starter import starter_project_file  # noqa: E402  (public API of this module)
