@@ -284,3 +284,14 @@ def test_check_refuses_a_schedule_only_a_regex_would_accept(tmp_path, capsys):
     code, _, err = check(capsys, str(tmp_path))
     assert code == 2 and err.count("\n") == 1
     assert "entry_points[0].schedule: '0 24 * * *' is not a cron expression" in err
+
+
+def test_the_more_count_counts_the_evidence_the_rule_left_out():
+    from handoff_assistant.cli.check_command import _item_lines
+    from handoff_assistant.readiness.model import ItemResult
+
+    evidence = tuple(f"a.py:{n}" for n in range(12)) + ("… and 30 more",)  # 42 places, as readiness caps them
+    item = ItemResult("paths.none", "portability", "No hardcoded paths", "fail", 0, 5, False, evidence, fix="x")
+    lines = _item_lines(item)
+    assert lines[1:4] == ["      a.py:0", "      a.py:1", "      a.py:2"]
+    assert "      ... 39 more" in lines  # 42 - 3 shown; it said "10 more" (13 lines - 3)

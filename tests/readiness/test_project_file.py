@@ -184,9 +184,18 @@ def test_starter_prefills_entry_points_owner_and_config_keys(tmp_path, monkeypat
     assert project.entry_points == (
         EntryPoint("score", "python -m churn.score"),
         EntryPoint("01-explore", 'jupyter nbconvert --to notebook --execute --output-dir output '
-                                 'notebooks/01 Explore.ipynb'))
+                                 "'notebooks/01 Explore.ipynb'"))  # quoted: the harness runs it as an argument list
     keys = {k.name: k for k in project.config_keys}
     assert list(keys) == ["db_password", "local_csv"]  # what the code reads; the literals stay findings
     assert keys["db_password"].secret and not keys["local_csv"].secret
     assert keys["local_csv"].description.endswith("Read at churn/data.py:12, nb.ipynb cell 4:1")
     assert project.summary.startswith("Churn scoring. Predicts which customers")
+
+
+def test_a_readme_badge_line_is_not_the_summary(tmp_path):
+    readme = ("# churn\n\n[![Build](https://ci.example.org/b.svg)](https://ci.example.org) "
+              "[![PyPI](https://img.shields.io/pypi/v/churn.svg)](https://pypi.org/project/churn)\n"
+              '<p align="center"><img src="logo.png" width="200"></p>\n\n'
+              "Weekly churn scores for the retention team. See [the docs](docs/index.md).\n")
+    project = starter_project_file(good_report(root=str(tmp_path)), facts=good_facts(readme_text=readme))
+    assert project.summary == "Weekly churn scores for the retention team. See [the docs](docs/index.md)."

@@ -81,10 +81,14 @@ def render_text(root: str, assessment: Assessment, fail_under: float | None = No
 
 
 def _item_lines(item: ItemResult) -> list[str]:
+    from handoff_assistant.readiness.rules import evidence_count
+
     lines = [f"  x {item.id}: {item.title} [{item.risk or item.weight}]"]
-    lines += [f"      {evidence}" for evidence in item.evidence[:EVIDENCE_LINES]]
-    if len(item.evidence) > EVIDENCE_LINES:
-        lines.append(f"      ... {len(item.evidence) - EVIDENCE_LINES} more")
+    shown = [e for e in item.evidence[:EVIDENCE_LINES] if not e.startswith("… and ")]
+    lines += [f"      {evidence}" for evidence in shown]
+    hidden = evidence_count(item.evidence) - len(shown)  # the rule's own "… and N more" counts N, not 1
+    if hidden > 0:
+        lines.append(f"      ... {hidden} more")
     if item.note:
         lines.append(f"      note: {item.note}")
     lines.append(f"      fix: {item.fix}")

@@ -53,6 +53,15 @@ def rule(name: str) -> Callable[[Rule], Rule]:
     return register
 
 
+_MORE = re.compile(r"^… and (\d{1,9}) more$")
+
+
+def evidence_count(evidence: tuple[str, ...]) -> int:
+    """How many evidence lines there really are: a capped list ends with "… and N more" standing for N lines."""
+    more = _MORE.match(evidence[-1]) if evidence else None
+    return len(evidence) - 1 + int(more.group(1)) if more else len(evidence)
+
+
 def _capped(lines: Iterable[str]) -> tuple[str, ...]:
     lines = list(lines)
     if len(lines) <= MAX_EVIDENCE:

@@ -3,6 +3,7 @@ the code reads (readiness.config_keys, the one key set)."""
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Optional
 
@@ -24,8 +25,21 @@ def starter_project_file(report: ScanReport, facts: Optional[ProjectFacts] = Non
     )
 
 
+_IMAGE = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}(?:\s\"[^\"\n]{0,200}\")?\)")  # ![alt](url)
+_LINK_WRAPPER = re.compile(r"\[\s{0,5}\]\([^)\s]{0,500}\)")  # what is left of [![alt](img)](url)
+_HTML_TAG = re.compile(r"<[^<>\n]{0,500}>")
+
+
+def _is_prose(line: str) -> bool:
+    """Not a heading, list, table, fence, HTML or a line of badges ([![Build](…)](…) [![PyPI](…)](…))."""
+    if line.startswith(("#", "-", "*", "```", "|", "=", "..", ":")) or line[0].isdigit():
+        return False
+    left = _LINK_WRAPPER.sub("", _IMAGE.sub("", _HTML_TAG.sub("", line)))
+    return any(c.isalpha() for c in left)
+
+
 def _summary(readme_text: str) -> str:
-    """The README's first paragraph of prose (headings and lists skipped)."""
+    """The README's first paragraph of prose (headings, lists, HTML and badge lines skipped)."""
     paragraph: list[str] = []
     for line in readme_text.splitlines():
         stripped = line.strip()
@@ -33,7 +47,7 @@ def _summary(readme_text: str) -> str:
             if paragraph:
                 break
             continue
-        if stripped.startswith(("#", "-", "*", "```", "|", "=")) or stripped[0].isdigit():
+        if not _is_prose(stripped):
             if paragraph:
                 break
             continue
@@ -59,7 +73,8 @@ def _entry_points(report: ScanReport, facts: ProjectFacts) -> Iterable[EntryPoin
         yield EntryPoint(name=_slug(PurePosixPath(script.path).stem), command=script.command)
     for notebook in report.notebooks:
         yield EntryPoint(name=_slug(PurePosixPath(notebook.path).stem),
-                         command=f"jupyter nbconvert --to notebook --execute --output-dir output {notebook.path}")
+                         command="jupyter nbconvert --to notebook --execute --output-dir output "
+                                 + shlex.quote(notebook.path))  # a name with spaces stays one argument
 
 
 def _slug(text: str) -> str:
