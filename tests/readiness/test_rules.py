@@ -175,3 +175,19 @@ def test_config_externalised_follows_the_code_not_the_declared_keys():
                         config_reads=(ConfigRead("local_csv", "config", "churn/data.py", 12),))
     item = result("port.config-externalised", report=fixed, project=good_project(config_keys=()))
     assert item.status == PASS and item.evidence == ("configuration read from keys: local_csv",)
+
+
+def test_rendered_html_is_not_code_for_logic_in_modules():
+    report = good_report(languages=(LanguageStat("Jupyter (Python)", 2, 300), LanguageStat("Python", 1, 20),
+                                    LanguageStat("HTML", 2, 9000)))  # the notebooks exported to HTML
+    item = result("code.logic-in-modules", report=report)
+    assert item.status == FAIL and item.evidence == ("20 lines of code in scripts and modules, 300 in notebooks",)
+
+
+def test_an_r_only_project_needs_no_python_version():
+    r_only = good_report(languages=(LanguageStat("R", 4, 400), LanguageStat("Markdown", 1, 30)), dependencies=())
+    item = result("env.python-version", report=r_only, facts=good_facts(python_version_sources=()))
+    assert item.status == NOT_APPLICABLE
+    assert item.evidence == ("the project has no Python code (R), so no Python version needs recording",)
+    with_python = good_report(languages=(LanguageStat("R", 4, 400), LanguageStat("Python", 1, 10)))
+    assert result("env.python-version", report=with_python, facts=good_facts(python_version_sources=())).status == FAIL

@@ -21,7 +21,9 @@ from handoff_assistant.scan.report import (DECLARED_UNUSED, UNKNOWN as DEP_UNKNO
 
 MAX_EVIDENCE = 12
 NOTEBOOK_LANGUAGE_PREFIX = "Jupyter"
-NOT_LOGIC_LANGUAGES = frozenset({"YAML", "JSON", "TOML", "SQL", "Markdown", "Shell", "INI", "CSV", "Text"})
+PYTHON_LANGUAGE, PYTHON_NOTEBOOKS = "Python", "Jupyter (Python)"
+NOT_LOGIC_LANGUAGES = frozenset({"YAML", "JSON", "TOML", "SQL", "Markdown", "Shell", "INI", "CSV", "Text",
+                                 "HTML", "CSS", "reStructuredText"})  # markup: a notebook rendered to HTML is no module
 _RUN_HINT = re.compile(r"how to (run|use)|usage|getting started|quick ?start|\brun(ning)?\b|python |Rscript|make ",
                        re.IGNORECASE)
 MIN_README_WORDS = 20
@@ -218,6 +220,10 @@ def python_version(ctx: Context, item: ChecklistItem) -> Outcome:
     if not ctx.facts.readable:
         return _no_folder()
     recorded = [f"{describe(s)}" for s in ctx.report.python_versions if s.source != INTERPRETER]
+    if not (ctx.facts.python_version_sources or recorded or _has_python(ctx)):
+        languages = ", ".join(l.name for l in ctx.report.languages if l.name not in NOT_LOGIC_LANGUAGES)
+        return Outcome(NOT_APPLICABLE, (f"the project has no Python code ({languages or 'no code'}), so no Python "
+                                        "version needs recording",))
     if ctx.facts.python_version_sources or recorded:
         conflicts = [f"conflict: {c.sentence}" for c in choose_target_python(ctx.report.python_versions).conflicts
                      if c.in_project]
@@ -225,6 +231,12 @@ def python_version(ctx: Context, item: ChecklistItem) -> Outcome:
     seen = ctx.report.target.python_version
     hint = f"the scan saw Python {seen} in {ctx.report.target.interpreter}, but " if seen else ""
     return Outcome(FAIL, (f"{hint}no file in the project records the Python version",))
+
+
+def _has_python(ctx: Context) -> bool:
+    """Python code, Python notebooks or Python dependencies (an R Markdown's python chunks bring the last)."""
+    return bool(ctx.report.dependencies) or any(
+        l.name in (PYTHON_LANGUAGE, PYTHON_NOTEBOOKS) for l in ctx.report.languages)
 
 
 @rule("r-packages")
