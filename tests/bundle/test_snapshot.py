@@ -45,3 +45,16 @@ def test_the_output_folder_inside_the_project_is_not_snapshotted(project):
     (project / "handoff-out" / "old.txt").write_text("previous bundle\n")
     plan = plan_snapshot(project, CancelToken(), exclude=[project / "handoff-out"])
     assert "handoff-out/old.txt" not in [f.path for f in plan.files]
+
+
+def test_office_lock_files_and_editor_temporaries_stay_behind(project):
+    for name in ("docs/~$report.docx", "data/.~lock.sample.csv#", "tinyscore/score.py~", "tinyscore/.score.py.swp",
+                 ".#notes.md", "#draft.py#", ".DS_Store"):
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_bytes(b"owner lock")
+    (project / "docs" / "report.docx").write_bytes(b"the real document")
+    plan = plan_snapshot(project, CancelToken())
+    travelling = {f.path for f in plan.files} | {d.path for d in plan.data_references}
+    assert sorted(plan.temporary) == sorted(["docs/~$report.docx", "data/.~lock.sample.csv#", "tinyscore/score.py~",
+                                             "tinyscore/.score.py.swp", ".#notes.md", "#draft.py#", ".DS_Store"])
+    assert not travelling & set(plan.temporary) and "docs/report.docx" in travelling

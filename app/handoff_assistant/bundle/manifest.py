@@ -129,6 +129,7 @@ def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str
         "consistency": CONSISTENCY,
         "snapshot": {"files": len(parts.snapshot.files), "secret_files_left_behind": list(parts.snapshot.secret_files),
                      "links_left_behind": list(parts.snapshot.links),
+                     "temporary_files_left_behind": list(parts.snapshot.temporary),
                      "data_references": to_jsonable(parts.snapshot.data_references),
                      "samples": to_jsonable(parts.samples)},
         "inputs": to_jsonable(parts.inputs),

@@ -7,9 +7,10 @@ check the copy they are given.
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
@@ -47,6 +48,17 @@ class SnapshotPlan:
     data_references: tuple[DataReference, ...]
     links: tuple[str, ...] = ()  # symbolic links are not followed into a bundle
     refused: tuple[str, ...] = ()  # other files the path gate kept out, each a sentence with the reason
+    temporary: tuple[str, ...] = ()  # Office lock files and editor temporaries: never part of a handoff
+
+
+# An open document's lock (~$report.docx, .~lock.data.csv#), editor swap and backup files, OS folder metadata.
+TEMPORARY_FILE_PATTERNS = ("~$*", ".~lock.*#", "*~", "*.swp", "*.swo", "*.swx", ".#*", "#*#", "*.tmp", "*.bak",
+                           ".DS_Store", "Thumbs.db", "desktop.ini", "._*")
+
+
+def is_temporary_file(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in TEMPORARY_FILE_PATTERNS)
 
 
 def data_reason(path: str, size: int) -> str:
@@ -70,11 +82,14 @@ def sha256_file(path: Path) -> str:
 def plan_snapshot(root: Path, cancel: CancelToken, exclude: Iterable[Path] = ()) -> SnapshotPlan:
     """Sort every listed file into code, secret (left behind) or data (referenced by hash)."""
     excluded = [p.resolve() for p in exclude]
-    files, secrets, data, links, refused = [], [], [], [], []
+    files, secrets, data, links, refused, temporary = [], [], [], [], [], []
     for entry in list_files(root, cancel).entries:
         cancel.raise_if_cancelled()
         full = root / entry.path
         if any(_is_within(full, folder) for folder in excluded):
+            continue
+        if is_temporary_file(entry.path):
+            temporary.append(entry.path)
             continue
         if full.is_symlink():
             links.append(entry.path)
@@ -88,7 +103,7 @@ def plan_snapshot(root: Path, cancel: CancelToken, exclude: Iterable[Path] = ())
             data.append(DataReference(entry.path, entry.size, sha256_file(full), reason))
         else:
             files.append(SnapshotFile(entry.path, entry.size, bool(full.stat().st_mode & 0o111)))
-    return SnapshotPlan(tuple(files), tuple(secrets), tuple(data), tuple(links), tuple(refused))
+    return SnapshotPlan(tuple(files), tuple(secrets), tuple(data), tuple(links), tuple(refused), tuple(temporary))
 
 
 def _is_within(path: Path, folder: Path) -> bool:
