@@ -247,3 +247,21 @@ def test_open_bundle_on_the_welcome_screen_takes_a_folder_through_its_manifest(q
     with qtbot.waitSignal(window.bundle_view.loaded, timeout=20000):
         pass
     assert window.bundle_view.overview.source == folder and window.bundle_view.overview.integrity.ok
+
+
+def test_a_saved_incomplete_record_shows_as_incomplete_when_the_bundle_is_opened(qtbot, window, zip_bundle):
+    from handoff_assistant.bundle.verification_record import (CheckResult, IntegrityResult, VerificationRecord,
+                                                              sums_digest, write_record)
+
+    record = VerificationRecord(
+        bundle=zip_bundle.name, project="Tiny scorer", bundle_created_at="", by="it-ops", at="2026-12-01T08:00:00",
+        machine="srv-1", platform="Linux", integrity=IntegrityResult(True, 30),
+        results=(CheckResult("setup", "passed"), CheckResult("test_smoke.py::test_runs", "incomplete",
+                                                              "1 entry point(s) have no sample input")),
+        bundle_sums_sha256=sums_digest(zip_bundle))
+    write_record(zip_bundle, record)
+    panel = _open(qtbot, window, zip_bundle).prepare
+    assert panel.verdict.isVisibleTo(panel) and panel.verdict.accessibleName() == "Verification outcome: incomplete"
+    assert panel.verdict.text().startswith("Last run by it-ops at 2026-12-01T08:00:00 on srv-1: <b>INCOMPLETE</b>")
+    assert "test_smoke.py::test_runs: 1 entry point(s) have no sample input" in panel.verdict.text()
+    assert [panel.results.data(panel.results.index(r, 1)) for r in range(2)] == ["passed", "incomplete"]

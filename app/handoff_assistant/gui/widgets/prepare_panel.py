@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout,
 from handoff_assistant.bundle.harness_run import RunOptions, run_harness
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.run_env import EnvLineError, parse_env_lines
-from handoff_assistant.bundle.verification_record import VerificationRecord, write_record
+from handoff_assistant.bundle.verification_record import (VerificationRecord, belongs_to, read_record, record_path,
+                                                          write_record)
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import show_error
 from handoff_assistant.gui.models.bundle_models import CheckResultTableModel
@@ -55,6 +56,15 @@ def run_confirmation(parent: Optional[QWidget], bundle: Path) -> QMessageBox:
     run.setObjectName("runBundleCode")
     box.setDefaultButton(box.addButton(QMessageBox.StandardButton.Cancel))
     return box
+
+
+def saved_record(bundle: Path) -> Optional[VerificationRecord]:
+    """The verification.json beside the bundle when it can be trusted and was made for this bundle's content."""
+    try:
+        record = read_record(record_path(bundle))
+    except BundleError:
+        return None
+    return record if belongs_to(record, bundle) else None
 
 
 def ask_to_run_bundle_code(parent: Optional[QWidget], bundle: Path) -> bool:
@@ -170,6 +180,12 @@ class PreparePanel(QWidget):
                                             else "the bundle's target Python from PATH")
         self.status.setText("Choose a working folder and the configuration, then run the harness." if runnable else
                             "Nothing from this bundle can be run: its integrity check failed.")
+        self.verdict.hide()
+        self.results.set_results(())
+        saved = saved_record(bundle) if bundle is not None and runnable else None
+        if saved is not None:
+            self.results.set_results(saved.results)
+            self.show_outcome(saved, f"Last run by {saved.by or 'someone'} at {saved.at} on {saved.machine}: ")
         self._update()
 
     def _update(self) -> None:
@@ -256,7 +272,7 @@ class PreparePanel(QWidget):
         self.status.setText(" ".join(lines))
         self.run_finished.emit(record)
 
-    def show_outcome(self, record: VerificationRecord) -> None:
+    def show_outcome(self, record: VerificationRecord, prefix: str = "") -> None:
         """The verdict banner: PASSED, FAILED or INCOMPLETE in its own colour, with the counts and the reasons."""
         outcome = record.outcome
         counts = ", ".join(f"{record.count(status)} {status}" for status in CHECK_STATUSES)
@@ -264,7 +280,8 @@ class PreparePanel(QWidget):
         more = f"<br>… {len(outcome.reasons) - 5} more" if len(outcome.reasons) > 5 else ""
         lead = {"passed": "Every check passed.", "failed": "Do not deploy: a check failed.",
                 "incomplete": "Not verified: some checks could not run here."}[outcome.state]
-        self.verdict.setText(f"<b>{outcome_label(outcome.state)}</b> — {lead} ({counts}){reasons}{more}")
+        label = outcome_label(outcome.state)
+        self.verdict.setText(f"{escape(prefix)}<b>{label}</b> — {lead} ({counts}){reasons}{more}")
         colour = OUTCOME_COLOURS[outcome.state]
         self.verdict.setStyleSheet(f"QLabel {{ border: 2px solid {colour}; border-left: 8px solid {colour}; "
                                    "padding: 6px; border-radius: 3px; }")
