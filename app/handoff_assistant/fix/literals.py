@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Optional
 
 import libcst as cst
@@ -33,8 +34,14 @@ class Literal:
         return self.line <= line <= self.end_line
 
 
-def python_literals(text: str, *, cell: bool = False) -> Optional[list[Literal]]:
-    """Every outermost string expression of Python source (a cell's magics blanked); None if it does not parse."""
+def python_literals(text: str, *, cell: bool = False) -> Optional[tuple[Literal, ...]]:
+    """Every outermost string expression of Python source (a cell's magics blanked); None if it does not parse.
+    Remembered per text: a plan asks once per finding of the same file."""
+    return _python_literals(text, cell)
+
+
+@lru_cache(maxsize=64)
+def _python_literals(text: str, cell: bool) -> Optional[tuple[Literal, ...]]:
     prepared = prepare_python_cell(text).python_source if cell else text
     try:
         wrapper = MetadataWrapper(cst.parse_module(prepared))
@@ -44,8 +51,8 @@ def python_literals(text: str, *, cell: bool = False) -> Optional[list[Literal]]
     wrapper.visit(collector)
     positions = wrapper.resolve(PositionProvider)
     literals = [_literal(node, positions[node], prepared, context) for node, context in collector.found]
-    return [replace(lit, value=None, why_not="a match-case pattern must stay a literal")
-            if id(node) in collector.in_pattern else lit for lit, (node, _) in zip(literals, collector.found)]
+    return tuple(replace(lit, value=None, why_not="a match-case pattern must stay a literal")
+                 if id(node) in collector.in_pattern else lit for lit, (node, _) in zip(literals, collector.found))
 
 
 def python_parses(text: str, *, cell: bool = False) -> bool:

@@ -84,6 +84,8 @@ def plan_fixes(root: Path, report: ScanReport, project: Optional[ProjectFile] = 
         if edits:
             files.append(FileFix(path, source.sha256, tuple(edits)))
     files = share_folders(files, entries, namer)
+    used = {edit.key for fix in files for edit in fix.edits}
+    entries = {k: e for k, e in entries.items() if e.stays_in or e.key in used}
     plan = FixPlan(str(root), tuple(files), tuple(sorted(entries.values(), key=lambda e: (e.kind, e.key))),
                    tuple(unfixable))
     return generated.with_generated_files(plan, existing, _notes(plan))
@@ -218,31 +220,33 @@ def _edit(source: SourceFile, item: _Found, namer: KeyNamer, entries: dict[tuple
                 _description(category, entry, literal), before, after,
                 fingerprints=tuple(f.fingerprint for f in item.findings), column=literal.column,
                 end_line=literal.end_line, end_column=literal.end_column, language=unit.language or "")
-    problem = languages_out.parse_problem(unit, apply_edits(unit, (edit,)))
-    if problem:
-        return f"the replacement would not parse here ({problem})"
     _add_entry(entries, entry)
     return edit
 
 
 def _parsing_together(source: SourceFile, edits: list[Edit], unfixable: list[Unfixable],
                       findings: list[Finding]) -> tuple[list[Edit], list[Unfixable]]:
-    """Edits that parse alone but not together (nested or overlapping spans) are dropped with the reason."""
+    """Each unit is parsed once with all its edits; only when that fails is each edit tried alone, and those that
+    do not parse alone (or only together with the others) are dropped with the reason."""
+    by_fp = {f.fingerprint: f for f in findings}
     kept = []
     for unit in source.units:
-        mine = [e for e in edits if e.cell == unit.cell]
-        if not mine:
+        mine = sorted((e for e in edits if e.cell == unit.cell), key=lambda e: (e.line, e.column))
+        clean = [e for i, e in enumerate(mine)
+                 if i == 0 or (mine[i - 1].end_line, mine[i - 1].end_column) <= (e.line, e.column)]
+        if not clean or not languages_out.parse_problem(unit, apply_edits(unit, clean)):
+            kept += clean
             continue
-        spans = sorted(mine, key=lambda e: (e.line, e.column))
-        clean = [e for i, e in enumerate(spans)
-                 if i == 0 or (spans[i - 1].end_line, spans[i - 1].end_column) <= (e.line, e.column)]
-        problem = languages_out.parse_problem(unit, apply_edits(unit, clean))
-        if problem:
-            by_fp = {f.fingerprint: f for f in findings}
-            unfixable += [_unfixable(by_fp[fp], f"together with the other edits the code would not parse ({problem})")
-                          for e in mine for fp in e.fingerprints if fp in by_fp]
-            continue
-        kept += clean
+        alone = {e.id: languages_out.parse_problem(unit, apply_edits(unit, (e,))) for e in clean}
+        survivors = [e for e in clean if not alone[e.id]]
+        together = languages_out.parse_problem(unit, apply_edits(unit, survivors)) if survivors else None
+        for edit in clean:
+            reason = (f"the replacement would not parse here ({alone[edit.id]})" if alone[edit.id] else
+                      f"together with the other edits the code would not parse ({together})" if together else "")
+            if reason:
+                unfixable += [_unfixable(by_fp[fp], reason) for fp in edit.fingerprints if fp in by_fp]
+            else:
+                kept.append(edit)
     return kept, unfixable
 
 
