@@ -70,6 +70,9 @@ def test_an_r_project_gets_its_renv_lock_r_version_system_packages_and_a_rocker_
     assert {"gdal-devel", "geos-devel", "proj-devel", "udunits2-devel"} <= set(system["rhel"])
     runbook = (bundle / "RUNBOOK.md").read_text()
     assert "| R | 4.1.2 (from renv.lock); 3 packages in env/renv.lock |" in runbook
+    interpreter = str(Path(sys.executable).parent)  # names a user's home: never in a bundle (failed before)
+    assert interpreter not in runbook and interpreter not in (bundle / "handoff-manifest.json").read_text()
+    assert "(the scanned interpreter) |" in runbook
     assert "- sf (R) needs gdal, geos, proj, sqlite3, udunits2" in runbook and "apt-get install gdal-bin" in runbook
 
     steps = _instructions(bundle / "container" / "Dockerfile")

@@ -53,6 +53,7 @@ def test_an_intact_zip_shows_badge_summary_and_tabs_without_extracting(qtbot, wi
     assert fields["Owner"] == "Maria Lopez (maria@example.com)"
     assert "Data platform on-call (escalation" in fields["Contacts"]
     assert fields["Source"] == "not a git repository" and fields["Blockers"] == "none"
+    assert fields["Environment"] == "no system packages needed; runs as tiny-scorer"
     assert "Needs work" in fields["Readiness"] and "62.5" in fields["Readiness"]
     assert not view.not_ready.isVisible()
     assert "Tiny scorer" in view.runbook.toPlainText()

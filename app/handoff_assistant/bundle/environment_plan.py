@@ -28,7 +28,8 @@ class TargetPythonChoice:
 
     def to_manifest(self, engine: str) -> dict[str, Any]:
         return {"version": self.version, "full_version": self.full_version, "from": self.source,
-                "sources": [{"version": s.version, "source": s.source, "file": s.file, "shown": describe(s)}
+                "sources": [{"version": s.version, "source": s.source,
+                             "file": "" if s.source == INTERPRETER else s.file, "shown": describe(s, with_path=False)}
                             for s in self.sources],
                 "conflicts": list(self.conflicts), "locked_for": locked_for(engine, self.version)}
 
@@ -42,18 +43,23 @@ def target_python(report: ScanReport, requested: Optional[str]) -> TargetPythonC
     """``--target-python`` when given; else the project's own record (see scan/python_version.py)."""
     sources = report.python_versions
     chosen = choose_target_python(sources)
-    conflicts = tuple(c.sentence for c in chosen.conflicts)
+    conflicts = tuple(_without_interpreter_path(c.sentence, report) for c in chosen.conflicts)
     if requested:
         version = minor_version(requested) or requested
         return TargetPythonChoice(version, _full_version(requested, version, sources), "--target-python", sources,
                                   conflicts)
     if chosen.version:
         return TargetPythonChoice(chosen.version, _full_version(chosen.chosen.version, chosen.version, sources),
-                                  describe(chosen.chosen), sources, conflicts)
+                                  describe(chosen.chosen, with_path=False), sources, conflicts)
     version = minor_version(report.target.python_version) or APP_PYTHON
     source = "the scanned interpreter" if report.target.python_version else "the app's own Python (nothing else answered)"
     return TargetPythonChoice(version, _full_version(report.target.python_version, version, sources), source, sources,
                               conflicts)
+
+
+def _without_interpreter_path(sentence: str, report: ScanReport) -> str:
+    path = report.target.interpreter
+    return sentence.replace(f"the scanned interpreter {path}", "the scanned interpreter") if path else sentence
 
 
 def _full_version(text: str, version: str, sources: tuple[PythonVersionSource, ...]) -> str:

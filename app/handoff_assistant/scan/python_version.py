@@ -107,9 +107,11 @@ def conflict_findings(target: TargetPython) -> tuple[Finding, ...]:
                  for c in target.conflicts if c.in_project)
 
 
-def describe(source: PythonVersionSource) -> str:
-    """``3.8.10 (notebooks/explore.ipynb, recorded by its kernel)`` — how every output names a source."""
-    where = {NOTEBOOK: f"{source.file}, recorded by its kernel", INTERPRETER: f"the scanned interpreter {source.file}",
+def describe(source: PythonVersionSource, with_path: bool = True) -> str:
+    """``3.8.10 (notebooks/explore.ipynb, recorded by its kernel)`` — how every output names a source.
+    ``with_path`` False leaves out the interpreter's path (a bundle never carries it: it names a user's home)."""
+    interpreter = f"the scanned interpreter {source.file}" if with_path else "the scanned interpreter"
+    where = {NOTEBOOK: f"{source.file}, recorded by its kernel", INTERPRETER: interpreter,
              REQUIRES_PYTHON: "pyproject.toml requires-python"}.get(source.source, source.file)
     return f"{source.version} ({where})"
 

@@ -97,7 +97,8 @@ class BundleView(QWidget):
         self.not_ready = self._banner("notReadyBanner", "Handed over although not ready")
         self.summary = QHBoxLayout()
         self.summary_fields: dict[str, QLabel] = {}
-        for labels in (("Project", "Owner", "Contacts", "Created"), ("Source", "Target", "Readiness", "Blockers")):
+        for labels in (("Project", "Owner", "Contacts", "Created"), ("Source", "Target", "Environment", "Readiness",
+                                                                       "Blockers")):
             form = QFormLayout()
             form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
             self.summary.addLayout(form, 1)
@@ -282,6 +283,7 @@ class BundleView(QWidget):
             "Target": (f"Python {environment.get('python_version') or target.get('python_version') or '?'} on "
                        f"{environment.get('platform') or target.get('platform') or '?'}"
                        f" (scanned: {target.get('python_version', '?')}, {target.get('machine', '?')})"),
+            "Environment": _environment_text(manifest),
             "Readiness": (f"{escape(str(assessment.get('score', '?')))} / 100, <b style='color:{colour}'>"
                           f"{escape(level)}</b>, weakest: {escape(str(assessment.get('weakest_section') or '—'))}"),
             "Blockers": ", ".join(assessment.get("blockers") or []) or "none",
@@ -325,6 +327,26 @@ class BundleView(QWidget):
         self.changes.setPlainText(diff_text(diff))
         self.tabs.setCurrentWidget(self.changes)
         self.compared.emit(diff)
+
+
+def _environment_text(manifest: dict) -> str:
+    """R, system packages, development group and service account, as the manifest records them."""
+    r = manifest.get("r_environment") or {}
+    system = manifest.get("system_packages") or {}
+    service = manifest.get("service") or {}
+    groups = (manifest.get("environment") or {}).get("groups") or {}
+    parts = []
+    if r.get("version") or r.get("packages"):
+        lock = f"{len(r.get('packages') or [])} packages in {r['lock']}" if r.get("lock") else "no renv.lock"
+        parts.append(f"R {r.get('version') or '(version not recorded)'} ({lock})")
+    if "system_packages" in manifest:
+        debian = system.get("debian") or []
+        parts.append(f"system packages: {', '.join(debian)}" if debian else "no system packages needed")
+    if groups.get("development"):
+        parts.append(f"{len(groups['development'])} development-only (env/requirements-dev.txt)")
+    if service.get("account"):
+        parts.append(f"runs as {service['account']}")
+    return "; ".join(parts) or "Python packages only (recorded by an older version of the app)"
 
 
 def _person(person: Any) -> str:
