@@ -215,6 +215,34 @@ def test_an_invalid_handoff_yaml_is_a_message_naming_the_line(qtbot, window, err
     assert window.session.report is not None, "the scan still ran"
 
 
+def test_one_invalid_value_blocks_saving_and_keeps_the_file(qtbot, window, errors, monkeypatch, sample_copy):
+    written = ("# our notes\nname: churn\nowner: {name: Ana, email: ana@example.com}\nentry_points:\n"
+               "  - {name: score, command: python score.py, expected_runtime: 10 minutes}\n")
+    (sample_copy / "handoff.yaml").write_text(written)
+    open_and_scan(qtbot, window, sample_copy)
+    assert "expected_runtime" in errors[0][0] and "saving is blocked" in errors[0][0]
+    details = window.project_view.page("details")
+    details.refresh()
+    assert not details.save_button.isEnabled()
+    assert "could not be read" in details.problems_label.text() and "expected_runtime" in details.problems_label.text()
+
+    checklist = window.project_view.page("checklist")
+    assert checklist.select(_first_manual_item(window.session.assessment).id)
+    monkeypatch.setattr("handoff_assistant.gui.pages.checklist.ask_note", lambda parent, title, label: "checked")
+    checklist.attest_button.click()
+    window.save_action.trigger()  # Ctrl+S
+    assert (sample_copy / "handoff.yaml").read_text() == written
+    assert errors[-1][0].startswith("handoff.yaml was not saved: the file on disk could not be read")
+
+    (sample_copy / "handoff.yaml").write_text(written.replace("10 minutes", "10m"))
+    window.session._set_dirty(False)  # the attestation above is dropped, as "Discard" would
+    with qtbot.waitSignal(window.scan_finished, timeout=30000):
+        window.start_scan()
+    assert window.session.load_error is None and window.session.project.owner.name == "Ana"
+    details.refresh()
+    assert details.save_button.isEnabled()
+
+
 def test_an_invalid_team_policy_is_refused_with_the_reason(qtbot, opened, errors, settings, tmp_path):
     policy = tmp_path / "policy.yaml"
     policy.write_text("weights: {Nonsense: 3}\n")

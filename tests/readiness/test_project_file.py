@@ -199,3 +199,46 @@ def test_a_readme_badge_line_is_not_the_summary(tmp_path):
               "Weekly churn scores for the retention team. See [the docs](docs/index.md).\n")
     project = starter_project_file(good_report(root=str(tmp_path)), facts=good_facts(readme_text=readme))
     assert project.summary == "Weekly churn scores for the retention team. See [the docs](docs/index.md)."
+
+
+def test_number_looking_text_round_trips_as_written(tmp_path):
+    text = "name: 0123\nsummary: 1e3\ntier: standard\n"
+    (tmp_path / PROJECT_FILE_NAME).write_text(text, encoding="utf-8")
+    project = load_project_file(tmp_path)
+    assert (project.name, project.summary) == ("0123", "1e3")
+    save_project_file(tmp_path, project)
+    assert (tmp_path / PROJECT_FILE_NAME).read_text(encoding="utf-8") == text
+
+
+def test_an_alias_bomb_is_refused_before_it_expands():
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    with pytest.raises(ProjectFileError, match=r"^handoff.yaml: 108 aliases \(\*name\); at most 100") as raised:
+        parse_project_file("\n".join(lines) + "\nname: x\n" + "\n".join(
+            f"b{i}: [{', '.join(['*a9'] * 9)}]" for i in range(3)))
+    assert len(str(raised.value)) <= 300
+
+
+def test_an_impossible_date_is_a_clear_error():
+    text = "attestations:\n  ops.rollback: {status: attested, note: kept, at: 2026-13-45}\n"
+    with pytest.raises(ProjectFileError, match=r"a value looks like a date but is not one \(month must be in 1\.\.12\)"):
+        parse_project_file(text)
+
+
+def test_a_huge_invalid_value_gives_a_short_message():
+    with pytest.raises(ProjectFileError) as raised:
+        parse_project_file("name: x\ntier: " + "z" * 100_000 + "\n")
+    assert len(str(raised.value)) <= 300 and "tier" in str(raised.value)
+
+
+def test_replacing_keeps_the_old_file_until_the_new_one_is_written(tmp_path, monkeypatch):
+    (tmp_path / PROJECT_FILE_NAME).write_text(HANDWRITTEN, encoding="utf-8")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("handoff_assistant.atomic_files.os.replace", disk_full)
+    with pytest.raises(OSError):
+        save_project_file(tmp_path, ProjectFile(name="fresh"), replace=True)
+    assert (tmp_path / PROJECT_FILE_NAME).read_text(encoding="utf-8") == HANDWRITTEN
+    assert sorted(p.name for p in tmp_path.iterdir()) == [PROJECT_FILE_NAME]

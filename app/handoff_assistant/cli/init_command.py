@@ -32,10 +32,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
     project = starter_project_file(report)
-    if args.force:
-        target.unlink(missing_ok=True)
     try:
-        path = save_project_file(args.path, project)
+        path = save_project_file(args.path, project, replace=args.force)  # atomic: nothing deleted first
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror or error}") from error
     owner = f"owner {project.owner.name}" if project.owner else "no owner (git config has no user.name)"

@@ -271,7 +271,8 @@ class MainWindow(QMainWindow):
             session.load_project()
         except ProjectFileError as error:
             show_error(self, f"The handoff details could not be read: {error}. Fix handoff.yaml in an editor and "
-                             "open the project again; until then the app starts from empty details.")
+                             "scan again (F5); until then the details are empty and saving is blocked, so the "
+                             "file stays as you wrote it.")
 
     def _connect_pages(self, view: ProjectView) -> None:
         view.progress.cancel_requested.connect(self.cancel_tasks)
@@ -375,6 +376,10 @@ class MainWindow(QMainWindow):
                 self, "handoff.yaml changed on disk",
                 f"{session.project_file_path} was changed outside the app since it was opened. "
                 "Overwrite it with the details shown here?"):
+            return False
+        if session.load_error is not None:
+            show_error(self, f"handoff.yaml was not saved: the file on disk could not be read ({session.load_error})."
+                             " Fix it in an editor and scan again (F5); the file is kept as it is.")
             return False
         try:
             path = session.save()

@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, Signal
 from handoff_assistant.readiness.assess import assess
 from handoff_assistant.readiness.model import Assessment, Attestation, ProjectFile
 from handoff_assistant.readiness.policy import Policy, default_policy
-from handoff_assistant.readiness.project_file import PROJECT_FILE_NAME, load_project_file, save_project_file
+from handoff_assistant.readiness.project_file import (PROJECT_FILE_NAME, ProjectFileError, load_project_file,
+                                                      save_project_file)
 from handoff_assistant.scan.report import ScanReport
 
 
@@ -37,6 +38,7 @@ class ProjectSession(QObject):
         self.policy: Policy = default_policy()
         self.last_bundle: Optional[Path] = None
         self._stamp: Optional[tuple[int, str]] = None
+        self.load_error: Optional[str] = None  # why handoff.yaml could not be read; saving is blocked meanwhile
 
     @property
     def project_file_path(self) -> Path:
@@ -45,7 +47,18 @@ class ProjectSession(QObject):
     def load_project(self) -> None:
         """Read handoff.yaml (if any); raises ProjectFileError with the field and line when it is invalid."""
         self._stamp = _stamp(self.project_file_path)
-        loaded = load_project_file(self.root)
+        try:
+            loaded = load_project_file(self.root)
+        except ProjectFileError as error:
+            # The form starts empty, and saving it would overwrite what the user wrote: blocked until the file
+            # reads again (fixed in an editor, then reopened or rescanned).
+            self.load_error = str(error)
+            self.project = ProjectFile(name=self.root.name)
+            self._set_dirty(False)
+            self.project_changed.emit()
+            self._reassess()
+            raise
+        self.load_error = None
         self.project = loaded if loaded is not None else ProjectFile(name=self.root.name)
         self._set_dirty(False)
         self.project_changed.emit()
@@ -56,6 +69,9 @@ class ProjectSession(QObject):
         return _stamp(self.project_file_path) != self._stamp
 
     def save(self) -> Path:
+        """Write handoff.yaml; refused (ProjectFileError) while the file on disk could not be read."""
+        if self.load_error is not None:
+            raise ProjectFileError(f"not saved, so that the file on disk is kept: {self.load_error}")
         path = save_project_file(self.root, self.project)
         self._stamp = _stamp(path)
         self._set_dirty(False)

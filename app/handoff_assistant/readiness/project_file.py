@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from handoff_assistant.atomic_files import write_text_atomically
 from handoff_assistant.readiness.checklist import TIERS, load_checklist
@@ -58,31 +59,60 @@ def load_project_file(root: Path | str) -> Optional[ProjectFile]:
     return parse_project_file(text)
 
 
+MAX_FILE_CHARS = 1_000_000  # a real handoff.yaml is a few kilobytes
+MAX_ALIASES = 100  # aliases (*name) allowed: a few are handy, thousands are an expansion bomb
+MAX_MESSAGE_CHARS = 300  # an error message quotes at most this much of the file
+
+
 def parse_project_file(text: str) -> ProjectFile:
+    if len(text) > MAX_FILE_CHARS:
+        raise ProjectFileError(f"{PROJECT_FILE_NAME} is {len(text):,} characters long; a handoff.yaml is at most "
+                               f"{MAX_FILE_CHARS:,}")
     try:
+        _refuse_alias_bombs(text)
         data = _yaml().load(text)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ProjectFileError(f"{PROJECT_FILE_NAME}{where}: not valid YAML ({problem})") from error
+        raise ProjectFileError(_short(f"{PROJECT_FILE_NAME}{where}: not valid YAML ({problem})")) from error
+    except ValueError as error:  # a date that does not exist (at: 2026-13-45) fails while it is read
+        raise ProjectFileError(_short(f"{PROJECT_FILE_NAME}: a value looks like a date but is not one ({error}); "
+                                      "write dates as YYYY-MM-DD, or quote the value")) from error
     if data is None:
         return ProjectFile()
     return _Reader().project(data)
 
 
-def save_project_file(root: Path | str, project: ProjectFile) -> Path:
+def _refuse_alias_bombs(text: str) -> None:
+    """Count the aliases before anything is built: nested aliases expand exponentially (a 'billion laughs' file
+    took 56 s and then ran out of memory)."""
+    aliases = sum(isinstance(event, AliasEvent) for event in _yaml().parse(text))
+    if aliases > MAX_ALIASES:
+        raise ProjectFileError(f"{PROJECT_FILE_NAME}: {aliases} aliases (*name); at most {MAX_ALIASES} are "
+                               "allowed — write the values out")
+
+
+def _short(message: str) -> str:
+    return message if len(message) <= MAX_MESSAGE_CHARS else message[: MAX_MESSAGE_CHARS - 1] + "…"
+
+
+def save_project_file(root: Path | str, project: ProjectFile, *, replace: bool = False) -> Path:
     """Write ``project`` into handoff.yaml, keeping the comments and key order of the file already there.
 
-    A file that is no longer valid YAML (or not a mapping) is replaced whole: ``project`` is what the user saves.
+    A file that is no longer valid YAML (or not a mapping) is replaced whole: ``project`` is what the user saves;
+    so is any file when ``replace`` is set (``init --force``). Either way the old file stays in place until the
+    new one is complete (an atomic rename), so a full disk never leaves no file at all.
     """
     path = Path(root) / PROJECT_FILE_NAME
     yaml = _yaml()
     document: Any = None
-    if path.is_file():
+    if path.is_file() and not replace:
         try:
-            document = yaml.load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, YAMLError):
+            text = path.read_text(encoding="utf-8")
+            _refuse_alias_bombs(text)
+            document = yaml.load(text)
+        except (OSError, UnicodeDecodeError, YAMLError, ValueError, ProjectFileError):
             document = None  # unreadable: replaced by the project as given
     data = project_to_data(project)
     if not isinstance(document, CommentedMap):
@@ -157,9 +187,18 @@ def _pruned(value: Any) -> Any:
     return value
 
 
+def as_written(value: int | float | bool) -> str:
+    """A number or boolean as the file spells it (``0123``, ``1e3``, ``0x1F``), not as Python prints it."""
+    buffer = io.StringIO()
+    _yaml().dump(value, buffer)
+    return buffer.getvalue().removesuffix("\n...\n").strip()
+
+
 def _merged(old: Any, new: Any) -> Any:
     if old == new or (isinstance(old, (date, datetime)) and old.isoformat() == new):
         return old  # unchanged: keep the user's quoting and date style
+    if isinstance(old, (int, float)) and isinstance(new, str) and as_written(old) == new:
+        return old  # a number-looking text (name: 0123, summary: 1e3) saved unchanged
     if isinstance(old, str) and isinstance(new, dict) and _pruned(new) == {"name": old}:
         return old  # a config key written in its short form, `- NAME`
     if isinstance(old, CommentedMap) and isinstance(new, dict):
@@ -215,7 +254,7 @@ class _Reader:
 
     def _fail(self, where: str, line: Optional[int], problem: str) -> ProjectFileError:
         at = f" line {line}" if line else ""
-        return ProjectFileError(f"{PROJECT_FILE_NAME}{at}: {where}: {problem}")
+        return ProjectFileError(_short(f"{PROJECT_FILE_NAME}{at}: {where}: {problem}"))
 
     @staticmethod
     def _line(container: Any, key: Any) -> Optional[int]:
@@ -242,6 +281,8 @@ class _Reader:
             return value.isoformat()
         if isinstance(value, (dict, list)):
             raise self._fail(where, line, "must be text")
+        if isinstance(value, (int, float)):  # name: 0123 is the text "0123", not the number 123
+            return as_written(value)
         return str(value).strip() if value is not None else ""
 
     def _required_text(self, mapping: dict, key: str, where: str) -> str:

@@ -304,6 +304,13 @@ class DetailsPage(Page):
             self._show_problems()
 
     def _show_problems(self) -> None:
+        load_error = self.session.load_error if self.session else None
+        self.save_button.setEnabled(load_error is None)
+        if load_error is not None:
+            self.problems_label.setText(f"<b>handoff.yaml could not be read, so these details are empty and saving "
+                                        f"is blocked (the file is kept as it is):</b> {escape(load_error)}<br>Fix "
+                                        "it in an editor, then scan again (F5).")
+            return
         problems = validate_details(self.session.project, self.session.root) if self.session else []
         if problems:
             items = "".join(f"<li>{escape(p.message)}</li>" for p in problems)
