@@ -126,7 +126,10 @@ def test_the_sample_prototype_bundles_from_the_cli_with_a_reason_and_its_runbook
     assert {"rule": "secret.password-assignment", "file": "churn/data.py", "line": 8} in [
         {k: f[k] for k in ("rule", "file", "line")} for f in findings]
     assert all(f["fingerprint"] and "snippet" in f for f in findings)
-    assert "code/data/sample_customers.csv" not in code and "code/churn/score.py" in code
+    assert "code/churn/score.py" in code
+    # the code opens data/sample_customers.csv (churn/train.py, notebooks/03_report.ipynb): it travels as an input
+    inputs = {i["path"]: i for i in json.loads(manifest)["inputs"]}
+    assert "code/data/sample_customers.csv" in code and inputs["data/sample_customers.csv"]["travels"]
 
 
 def test_verify_cli_names_an_edited_file_and_refuses_a_zip_slip(tmp_path, capsys):
