@@ -184,3 +184,18 @@ def test_a_new_direct_dependency_already_pinned_transitively_is_reported(two_bun
                                                                                             import_tqdm))
     assert diff.dependencies_now_direct == (("tqdm", "4.70.1"),) and diff.dependencies_added == ()
     assert "= tqdm: now imported and declared, pinned 4.70.1 as before" in diff_text(diff)
+
+
+def test_each_bundles_it_outcome_is_shown_when_one_was_verified(two_bundles):
+    from handoff_assistant.bundle.verification_record import (CheckResult, IntegrityResult, VerificationRecord,
+                                                              sums_digest, write_record)
+
+    old, new = two_bundles
+    assert "IT verification" not in diff_text(diff_bundles(old, new))  # neither was verified: nothing to say
+    write_record(new, VerificationRecord(
+        bundle=new.name, project="", bundle_created_at="", by="it", at="x", machine="m", platform="p",
+        integrity=IntegrityResult(True, 3), results=(CheckResult("smoke", "incomplete", "no sample input"),),
+        bundle_sums_sha256=sums_digest(new)))
+    diff = diff_bundles(old, new)
+    assert diff.verification == ("", "incomplete")
+    assert "IT verification: NOT RUN → INCOMPLETE" in diff_text(diff)

@@ -51,9 +51,10 @@ def test_verify_run_tests_passes_then_fails_on_a_missing_key_and_refuses_a_tampe
     config.write_text("# nothing yet\n")
     assert main(args) == 1
     out = capsys.readouterr().out
-    assert "FAILED  test_config.py::test_every_configuration_key_is_provided" in out
+    assert "FAILED     test_config.py::test_every_configuration_key_is_provided" in out
     assert "score_factor: Multiplier applied to each customer's value" in out
-    assert out.rstrip().splitlines()[-1].startswith("FAILED: ")
+    verdict = next(line for line in out.splitlines() if line.startswith(("PASSED: ", "FAILED: ", "INCOMPLETE: ")))
+    assert verdict.startswith("FAILED: ") and "Why:" in out
     assert not read_record(record_path(bundle)).passed
 
     folder = tmp_path / "folder-bundle"

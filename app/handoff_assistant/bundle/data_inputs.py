@@ -136,8 +136,9 @@ def plan_inputs(root: Path, plan: SnapshotPlan, cancel: CancelToken, max_input_b
         try:
             full = bundle_path_gate(root, path)
         except PathRefused as refusal:
-            warnings.append(f"{path} is referenced by {references[path][0]} but cannot enter the bundle: "
-                            f"{refusal.reason}.")
+            if not refusal.secret:  # secret files are already named as left behind
+                warnings.append(f"{path} is referenced by {references[path][0]} but cannot enter the bundle: "
+                                f"{refusal.reason}.")
             continue
         size, digest, where = full.stat().st_size, sha256_file(full), tuple(references[path])
         pointer = lfs_pointer(full)

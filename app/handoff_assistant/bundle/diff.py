@@ -295,8 +295,9 @@ def diff_text(diff: BundleDiff) -> str:
         return "\n".join(lines + ["TAMPERED: a bundle does not match its SHA256SUMS and manifest, so nothing was "
                                    "compared. Do not install it; ask its owner for a new one."]
                           + [f"  {line}" for line in diff.tampered])
-    old_state, new_state = (state or "not run" for state in diff.verification)
-    lines.append(f"IT verification: {old_state.upper()} → {new_state.upper()}")
+    if any(diff.verification):
+        old_state, new_state = (state or "not run" for state in diff.verification)
+        lines.append(f"IT verification: {old_state.upper()} → {new_state.upper()}")
     if not diff.changed:
         return "\n".join(lines + ["No differences: same dependencies, target, readiness, findings, entry points, "
                                   "configuration keys and code."])
