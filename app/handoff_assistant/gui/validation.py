@@ -34,7 +34,9 @@ def describe_schedule(schedule: str) -> tuple[bool, str]:
     if not text:
         return True, "No schedule: runs when someone starts it."
     if not is_valid_schedule(text):
-        return False, "Not a schedule: use five cron fields (minute hour day month weekday), an @macro or “manual”."
+        out_of_range = _out_of_range(text.split()) if len(text.split()) == 5 else ""
+        return False, out_of_range or ("Not a schedule: use five cron fields (minute hour day month weekday) that "
+                                       "run at least once, an @macro or “manual”.")
     if text.lower() == "manual":
         return True, "Run on demand."
     if text.lower() in MACROS:
