@@ -7,7 +7,8 @@ verification incomplete, which exits 1 with each reason listed.
 
 Running the harness runs the bundle's own code on this machine, so ``--run-tests`` says so and asks first;
 ``--yes`` confirms without asking (CI), and without a terminal to ask on, the run is refused unless ``--yes`` is
-given (exit 2). Secrets for the run come from ``--env-file FILE`` (``-`` = standard input) or ``--env KEY``
+given (exit 2). What is known without running anything comes first: an entry point whose program neither PATH nor
+the lock provides fails the verification by name (exit 1), and then nothing is asked and nothing runs. Secrets for the run come from ``--env-file FILE`` (``-`` = standard input) or ``--env KEY``
 (asked without echo), not from the command line, where every user sees them in ``ps``.
 """
 from __future__ import annotations
@@ -87,6 +88,9 @@ def _run_tests(args: argparse.Namespace) -> VerificationRecord:
     if args.config and not Path(args.config).is_file():
         raise UsageError(f"the configuration file {args.config} does not exist")
     values = {**env_file_values(args.env_file), **_env_values(args.env)}
+    not_runnable = _missing_programs(args.bundle)
+    if not_runnable is not None:
+        return _save(args.bundle, not_runnable)
     confirm_running_bundle_code(args.bundle, args.yes)
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="handoff-verify-"))
     options = RunOptions(workdir, Path(args.config) if args.config else None, values, args.python,
@@ -98,8 +102,25 @@ def _run_tests(args: argparse.Namespace) -> VerificationRecord:
         raise UsageError(str(error)) from error
     finally:
         bar.finish()
+    return _save(args.bundle, record)
+
+
+def _missing_programs(bundle: str) -> VerificationRecord | None:
+    """A failed record when an entry point's program is missing (known before any of the bundle's code runs)."""
+    from handoff_assistant.bundle.contents import read_contents
+    from handoff_assistant.bundle.harness_run import record_without_running
+    from handoff_assistant.bundle.preflight import missing_programs
+
+    missing = missing_programs(read_contents(bundle))
+    if not missing:
+        return None
+    print("The bundle's code was not run: an entry point's program is missing on this machine.", file=sys.stderr)
+    return record_without_running(Path(bundle), missing)
+
+
+def _save(bundle: str, record: VerificationRecord) -> VerificationRecord:
     try:
-        saved = write_record(args.bundle, record)
+        saved = write_record(bundle, record)
         print(f"Saved the result as {saved}", file=sys.stderr)
     except BundleError as error:
         print(f"handoff verify: {error}", file=sys.stderr)
