@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import threading
 
 import pytest
 
 from handoff_assistant.portfolio.model import BUNDLE, ChecklistLine, Record, SectionValue
-from handoff_assistant.portfolio.store import (CURRENT_VERSION, SCHEMA_V1, Store, StoreError, data_dir,
+from handoff_assistant.portfolio.store import (CURRENT_VERSION, SCHEMA_V1, Store, StoreBusy, StoreError, data_dir,
                                                default_database_path, schema_version)
 
 RECORD = Record(path="/drop/churn-1.zip", kind=BUNDLE, project="churn", owner="Ana", version="abc",
@@ -70,3 +71,59 @@ def test_a_damaged_database_is_set_aside_and_started_again(tmp_path):
     with Store(path) as store:
         assert store.records() == []
     assert (tmp_path / "p.sqlite3.damaged").read_bytes().startswith(b"this is not SQLite")
+
+
+def _hold_write_lock(path, journal_mode):
+    """Another writer (a second Handoff Assistant) in the middle of a transaction on ``path``."""
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute(f"PRAGMA journal_mode = {journal_mode}")
+    if journal_mode == "WAL":
+        other.execute("PRAGMA locking_mode = EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("INSERT INTO sources (path, added_at) VALUES ('/other', 'now')")
+    return other
+
+
+@pytest.mark.parametrize("journal_mode", ["DELETE", "WAL"])
+def test_a_database_locked_by_another_writer_is_busy_not_damaged_and_keeps_the_sources(tmp_path, journal_mode):
+    # before the fix: after the wait, the locked file was renamed .damaged and the saved sources were lost
+    path = tmp_path / "p.sqlite3"
+    with Store(path) as store:
+        store.add_source("/drop/bundles")
+    other = _hold_write_lock(path, journal_mode)
+    try:
+        with pytest.raises(StoreBusy, match="busy: another Handoff Assistant.*nothing was changed"):
+            Store(path, busy_timeout=0.05)
+        assert not (tmp_path / "p.sqlite3.damaged").exists()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with Store(path) as store:
+        assert store.sources() == ["/drop/bundles"]
+
+
+def test_the_store_waits_for_a_writer_that_finishes(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    with Store(path) as store:
+        store.add_source("/drop/bundles")
+    other = _hold_write_lock(path, "DELETE")
+    timer = threading.Timer(0.2, lambda: (other.execute("COMMIT"), other.close()))
+    timer.start()
+    try:
+        with Store(path, busy_timeout=30) as store:
+            assert store.sources() == ["/drop/bundles", "/other"]
+    finally:
+        timer.join()
+    assert not (tmp_path / "p.sqlite3.damaged").exists()
+
+
+def test_a_malformed_schema_page_fails_the_integrity_check_and_is_set_aside(tmp_path):
+    path = tmp_path / "p.sqlite3"
+    with Store(path) as store:
+        store.add_source("/drop/bundles")
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xa5" * (4096 - 100)  # the schema page after SQLite's 100-byte header
+    path.write_bytes(bytes(data))
+    with Store(path) as store:
+        assert store.sources() == []
+    assert (tmp_path / "p.sqlite3.damaged").read_bytes()[100:110] == b"\xa5" * 10

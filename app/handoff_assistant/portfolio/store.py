@@ -58,8 +58,18 @@ _COLUMNS = ("path", "kind", "size", "mtime_ns", "project", "owner", "version", "
             "weakest_section", "blockers", "sections", "error", "items")
 
 
+# Another Handoff Assistant (the GUI and the CLI at once) may be writing: wait this long per attempt.
+BUSY_TIMEOUT_S = 5.0
+OPEN_ATTEMPTS = 3
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+
 class StoreError(Exception):
     """The database cannot be used (newer schema than this app knows); the message says what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another program holds the database's lock for longer than we wait; nothing was changed."""
 
 
 def data_dir() -> Path:
@@ -75,11 +85,17 @@ def default_database_path() -> Path:
 class Store:
     """One connection to the portfolio database; use as a context manager."""
 
-    def __init__(self, path: Optional[Path] = None) -> None:
+    def __init__(self, path: Optional[Path] = None, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path) if path else default_database_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = _connect_or_set_aside(self.path)
-        migrate(self._db)
+        self._db = _connect_or_set_aside(self.path, busy_timeout)
+        try:
+            migrate(self._db)
+        except sqlite3.OperationalError as error:
+            self._db.close()
+            if _is_busy(error):
+                raise _busy(self.path) from error
+            raise
 
     def __enter__(self) -> "Store":
         return self
@@ -152,18 +168,60 @@ def migrate(db: sqlite3.Connection) -> int:
     return start
 
 
-def _connect_or_set_aside(path: Path) -> sqlite3.Connection:
-    """A damaged database file is renamed ``*.damaged`` and a new one started: the bundles hold the truth."""
+def _connect_or_set_aside(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """Open the database, waiting for another writer; set a file aside (``*.damaged``) only when it is corrupt.
+
+    A locked database is busy, not damaged: after ``OPEN_ATTEMPTS`` waits it is ``StoreBusy`` and the file,
+    with the lead's saved sources, is left as it is. A file SQLite cannot open for another reason is checked
+    with ``PRAGMA integrity_check`` first; only a corrupt one is renamed and a new one started (the bundles
+    hold the truth).
+    """
+    for _ in range(OPEN_ATTEMPTS):
+        try:
+            return _connect(path, busy_timeout)
+        except sqlite3.DatabaseError as error:
+            if _is_busy(error):
+                continue
+            if not _is_corrupt(path, busy_timeout):
+                raise StoreError(f"the portfolio database {path} cannot be opened ({error}); "
+                                 "it was left as it is") from error
+            os.replace(path, path.with_name(path.name + ".damaged"))
+            return _connect(path, busy_timeout)
+    raise _busy(path)
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _is_corrupt(path: Path, busy_timeout: float) -> bool:
+    """True when SQLite says the file is not a database or its integrity check fails; a lock raises StoreBusy."""
     try:
-        return _connect(path)
-    except sqlite3.DatabaseError:
-        os.replace(path, path.with_name(path.name + ".damaged"))
-        return _connect(path)
+        db = sqlite3.connect(path, timeout=busy_timeout)
+    except sqlite3.DatabaseError as error:
+        return not _is_busy(error)
+    try:
+        verdict = db.execute("PRAGMA integrity_check(1)").fetchone()
+    except sqlite3.DatabaseError as error:
+        if _is_busy(error):
+            raise _busy(path) from error
+        return True
+    finally:
+        db.close()
+    return verdict is None or verdict[0] != "ok"
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _busy(path: Path) -> StoreBusy:
+    return StoreBusy(f"the portfolio database {path} is busy: another Handoff Assistant is writing to it; "
+                     "try again when it is done (nothing was changed)")
+
+
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     """WAL with normal sync: a crash may lose the last records, which the next refresh reads again."""
-    db = sqlite3.connect(path, check_same_thread=False)
+    db = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False)
     try:
         db.row_factory = sqlite3.Row
         db.execute("SELECT name FROM sqlite_master").fetchall()
