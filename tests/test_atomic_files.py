@@ -24,3 +24,12 @@ def test_a_failure_midway_leaves_the_old_file_and_no_temporary(tmp_path):
             raise RuntimeError("disk full")
     assert target.read_text() == "{}\n"
     assert [p.name for p in tmp_path.iterdir()] == ["review.json"]
+
+
+def test_given_permissions_replace_those_of_the_old_file(tmp_path):
+    target = tmp_path / "cache.json"
+    target.write_text("old")
+    target.chmod(0o644)
+    with atomic_file(target, permissions=0o600) as stream:
+        stream.write("new")
+    assert target.read_text() == "new" and stat.S_IMODE(target.stat().st_mode) == 0o600

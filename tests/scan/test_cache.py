@@ -1,6 +1,10 @@
 """The per-root cache of per-file analyses: hits, misses, location, versions and corrupt files."""
 from __future__ import annotations
 
+import json
+import os
+import pickle
+import stat
 from pathlib import Path
 
 import pytest
@@ -57,7 +61,8 @@ def test_the_default_cache_dir_is_the_platform_user_cache(monkeypatch):
     assert "handoff-assistant" in cache_module.default_cache_dir().parts
 
 
-@pytest.mark.parametrize("garbage", [b"", b"not a pickle", b"\x80\x05\x95garbage", b"\x80\x04K\x01."])
+@pytest.mark.parametrize("garbage", [b"", b"not json", b"\x80\x05\x95garbage", b"\x80\x04K\x01.", b"[1, 2]",
+                                     b'{"header": 1}', b'{"header": null, "entries": {"a": [1, 2, 3]}}'])
 def test_a_corrupt_cache_is_ignored_and_rewritten(tmp_path, garbage):
     cache = ScanCache(tmp_path / "proj", tmp_path / "cache", CAP)
     cache.path.parent.mkdir(parents=True)
@@ -113,3 +118,53 @@ def test_an_unwritable_cache_dir_does_not_fail_the_scan(tmp_path):
     cache.put(ENTRY, ANALYSIS)
     cache.save()
     assert not Path(cache.path).exists()
+
+
+class _RunsCodeWhenUnpickled:
+    """A pickle payload: unpickling it writes a marker file, as a planted cache could run anything."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (self.marker, "code ran"))
+
+
+def test_a_planted_pickle_cache_is_never_executed_and_the_scan_analyses_afresh(tmp_path):
+    """Failed before format 2: the cache was read with pickle.load, so a planted file ran its code."""
+    marker = tmp_path / "ran"
+    cache = ScanCache(tmp_path / "proj", tmp_path / "cache", CAP)
+    cache.path.parent.mkdir(parents=True)
+    payload = pickle.dumps(_RunsCodeWhenUnpickled(marker))
+    for planted in (cache.path, cache.path.with_suffix(".pickle")):
+        planted.write_bytes(payload)
+        os.chmod(planted, 0o600)
+    assert ScanCache(tmp_path / "proj", tmp_path / "cache", CAP).get(ENTRY) is None
+    assert not marker.exists()
+
+
+def test_the_cache_is_private_json_and_replaces_the_old_pickle(tmp_path):
+    """Failed before format 2: the file was a world-readable pickle in a world-readable folder."""
+    old = ScanCache(tmp_path / "proj", tmp_path / "cache", CAP).path.with_suffix(".pickle")
+    old.parent.mkdir(parents=True, mode=0o755)
+    old.write_bytes(b"format 1")
+    cache = _saved(tmp_path / "proj", tmp_path / "cache")
+    assert stat.S_IMODE(cache.path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(cache.path.parent.stat().st_mode) == 0o700
+    assert json.loads(cache.path.read_text())["header"][0] == cache_module.CACHE_FORMAT == 2
+    assert not old.exists()
+
+
+def test_a_cache_file_others_can_write_is_ignored(tmp_path):
+    cache = _saved(tmp_path / "proj", tmp_path / "cache")
+    os.chmod(cache.path, 0o666)
+    assert ScanCache(tmp_path / "proj", tmp_path / "cache", CAP).get(ENTRY) is None
+
+
+def test_an_analysis_of_a_file_named_with_bytes_that_are_not_utf8_round_trips(tmp_path):
+    name = b"bad\xff.py".decode("utf-8", "surrogateescape")
+    entry = FileEntry(name, 3, 4)
+    analysis = FileAnalysis(path=name, language="Python", findings=(Finding("path.user-home", "path", "high", name, 1,
+                                                                            "m", "f", snippet="x"),))
+    _saved(tmp_path / "proj", tmp_path / "cache", [(entry, analysis)])
+    assert ScanCache(tmp_path / "proj", tmp_path / "cache", CAP).get(entry) == analysis

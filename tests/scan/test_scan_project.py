@@ -83,9 +83,9 @@ def test_a_warm_rescan_takes_results_from_the_cache_and_notices_a_change(tmp_pat
 def test_the_cache_lives_in_the_user_cache_folder(tmp_path, isolated_user_dirs):
     (tmp_path / "a.py").write_text("x = 1\n")
     scan_project(tmp_path)
-    assert len(list((isolated_user_dirs / "cache" / "scans").glob("*.pickle"))) == 1
+    assert len(list((isolated_user_dirs / "cache" / "scans").glob("*.json"))) == 1
     scan_project(tmp_path, ScanOptions(cache_dir=tmp_path.parent / "elsewhere"))
-    assert len(list((tmp_path.parent / "elsewhere" / "scans").glob("*.pickle"))) == 1
+    assert len(list((tmp_path.parent / "elsewhere" / "scans").glob("*.json"))) == 1
 
 
 def test_progress_arrives_as_it_goes_with_increasing_counts_and_file_names(tmp_path):

@@ -6,17 +6,20 @@ written by another tool version, analysis version or text cap is ignored, and so
 then analyses every file again and rewrites it. The file is replaced atomically, so a crash or a concurrent
 scan never leaves half a cache.
 
-The format is pickle: on 50,000 files it loads several times faster than JSON rebuilt into dataclasses, and
-the cache is as trusted as the rest of the user's private cache folder (it is created only readable by them).
+The cache holds snippets of the user's code (findings quote the secret-looking lines, masked), so it is private:
+the file is 0600 and the ``scans`` folder 0700. It is JSON rebuilt into dataclasses, never pickle: a cache file
+someone else could write must not be able to run code when the next scan loads it. For the same reason a cache
+file owned by another user, or writable by others, is ignored (a planted cache could hide findings).
 """
 from __future__ import annotations
 
 import dataclasses
 import gc
 import hashlib
+import json
 import logging
 import os
-import pickle
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional, get_args, get_type_hints
@@ -25,12 +28,13 @@ from platformdirs import user_cache_dir
 
 from handoff_assistant.atomic_files import atomic_file
 from handoff_assistant import __version__
+from handoff_assistant.serialization import from_jsonable, to_jsonable
 from handoff_assistant.scan.analysis import ANALYSIS_VERSION, FileAnalysis
 from handoff_assistant.scan.files import FileEntry
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 1 was pickle (loaded with pickle.load: a planted file ran code)
 CACHE_DIR_ENV = "HANDOFF_CACHE_DIR"
 
 
@@ -44,8 +48,10 @@ class ScanCache:
 
     def __init__(self, root: Path, cache_dir: Optional[Path], max_text_bytes: int) -> None:
         key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        self.path = (cache_dir or default_cache_dir()) / "scans" / f"{key}.pickle"
-        self._header = (CACHE_FORMAT, ANALYSIS_VERSION, __version__, _SCHEMA, str(root.resolve()), max_text_bytes)
+        folder = (cache_dir or default_cache_dir()) / "scans"
+        self.path = folder / f"{key}.json"
+        self._legacy_path = folder / f"{key}.pickle"  # format 1, world-readable: removed when this one is saved
+        self._header = [CACHE_FORMAT, ANALYSIS_VERSION, __version__, _SCHEMA, str(root.resolve()), max_text_bytes]
         self._stored = self._load()
         self._current: dict[str, tuple[int, int, FileAnalysis]] = {}
         self._changed = False
@@ -53,10 +59,16 @@ class ScanCache:
     def _load(self) -> dict[str, tuple[int, int, FileAnalysis]]:
         try:
             with open(self.path, "rb") as handle, collector_paused():
-                header, entries = pickle.load(handle)
-        except Exception:  # missing, truncated, corrupt or from an incompatible version: start afresh
+                if not _is_private_to_us(os.fstat(handle.fileno())):
+                    return {}
+                stored = json.load(handle)
+                if not isinstance(stored, dict) or stored.get("header") != self._header:
+                    return {}
+                return {path: (size, mtime, from_jsonable(FileAnalysis, analysis))
+                        for path, (size, mtime, analysis) in stored["entries"].items()
+                        if type(size) is int and type(mtime) is int and isinstance(analysis, dict)}
+        except Exception:  # missing, truncated, corrupt, foreign or from an incompatible version: start afresh
             return {}
-        return entries if header == self._header and isinstance(entries, dict) else {}
 
     def get(self, entry: FileEntry) -> Optional[FileAnalysis]:
         hit = self._stored.get(entry.path)
@@ -74,19 +86,32 @@ class ScanCache:
         error for the scan: the next one is just slower."""
         if not self._changed and len(self._current) == len(self._stored):
             return
+        entries = {path: [size, mtime, to_jsonable(analysis)] for path, (size, mtime, analysis) in self._current.items()}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_file(self.path, binary=True) as handle, collector_paused():
-                pickle.dump((self._header, self._current), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        except (OSError, pickle.PicklingError) as error:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(self.path.parent, 0o700)
+            with atomic_file(self.path, permissions=0o600) as handle, collector_paused():
+                # ASCII only: a file name that is not UTF-8 (a lone surrogate in Python) is written as \udcff
+                json.dump({"header": self._header, "entries": entries}, handle, ensure_ascii=True,
+                          separators=(",", ":"))
+            self._legacy_path.unlink(missing_ok=True)
+        except (OSError, TypeError, ValueError) as error:
             log.warning("could not write the scan cache %s: %s", self.path, error)
             return
         self._stored, self._changed = self._current, False
 
 
+def _is_private_to_us(status: os.stat_result) -> bool:
+    """A regular file of this user that nobody else can write (always true where there are no owners)."""
+    if not hasattr(os, "getuid"):
+        return stat.S_ISREG(status.st_mode)
+    return (stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid()
+            and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
 def _schema_of(cls: Any, seen: Optional[dict[str, tuple[str, ...]]] = None) -> dict[str, tuple[str, ...]]:
-    """Field names of ``cls`` and of every dataclass it holds: a cache pickled before a field was added or
-    renamed would otherwise come back as objects without it."""
+    """Field names of ``cls`` and of every dataclass it holds: a cache written before a field was added or
+    renamed would otherwise come back as objects without it (or with its default)."""
     seen = {} if seen is None else seen
     if dataclasses.is_dataclass(cls) and cls.__qualname__ not in seen:
         seen[cls.__qualname__] = tuple(f.name for f in dataclasses.fields(cls))
@@ -102,8 +127,8 @@ _SCHEMA = hashlib.sha256(repr(sorted(_schema_of(FileAnalysis).items())).encode()
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: (un)pickling 50,000 analyses creates millions of objects, and the
-    collections this triggers make loading the cache five times slower, and a warm scan of 50,000 files
+    """Pause the cyclic garbage collector: loading or writing 50,000 analyses creates millions of objects, and
+    the collections this triggers make loading the cache several times slower, and a warm scan of 50,000 files
     half again slower. The objects hold no cycles; what little cyclic garbage a scan leaves (exception
     tracebacks) is collected once the collector resumes."""
     was_enabled = gc.isenabled()
