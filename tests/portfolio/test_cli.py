@@ -78,3 +78,14 @@ def test_review_from_the_command_line(landing, capsys):
     assert capsys.readouterr().out.startswith("changes requested — lead at ")
     assert main(["portfolio", str(landing), "--format", "csv", "--search", "fraud"]) == 0
     assert ",changes requested," in capsys.readouterr().out
+
+
+def test_a_hostile_review_file_is_that_rows_reason_and_the_portfolio_still_lists_everything(landing, capsys):
+    # before: a deeply nested fraud-1.review.json raised RecursionError and the whole command failed
+    (landing / "fraud-1.review.json").write_text('{"comment": ' + "[" * 50_000 + "]" * 50_000 + "}")
+    assert main(["portfolio", str(landing), "--format", "csv"]) == 0
+    rows = {r["project"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert {"churn", "fraud", "forecast"} <= set(rows)
+    assert rows["fraud"]["review"] == "unreviewed"
+    assert main(["review", str(landing / "fraud-1.zip")]) == 0
+    assert "nested too deeply" in capsys.readouterr().out

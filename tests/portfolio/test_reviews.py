@@ -7,7 +7,9 @@ import json
 import pytest
 
 from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED, UNREVIEWED
-from handoff_assistant.portfolio.reviews import ReviewError, bundle_hash, read_review, save_review
+from handoff_assistant.portfolio.reviews import (MAX_COMMENT_CHARS, ReviewError, bundle_hash, read_review,
+                                                 save_review)
+from handoff_assistant.portfolio.sidecars import MAX_SIDECAR_BYTES
 from tests.portfolio.conftest import make_bundle, manifest
 
 
@@ -85,3 +87,61 @@ def test_the_hash_is_remembered_until_the_file_changes(bundle, monkeypatch):
     assert bundle_hash(bundle) == first and opened == []
     bundle.write_bytes(bundle.read_bytes() + b"\0")
     assert bundle_hash(bundle) != first and opened == [str(bundle)]
+
+
+def _valid_review(bundle, **changes):
+    return {"decision": APPROVED, "comment": "ship it", "by": "lead", "at": "2026-10-02T09:00:00+00:00",
+            "bundle": bundle.name, "bundle_hash": bundle_hash(bundle), "schema_version": 1, **changes}
+
+
+@pytest.mark.parametrize("changes, reason", [
+    ({"decision": ["approved"]}, "decision must be text, not a list"),
+    ({"comment": {"text": "ok"}}, "comment must be text, not an object"),
+    ({"by": None}, "by must be text, not null"),
+    ({"at": 20261002}, "at must be text, not a whole number"),
+    ({"bundle_hash": 1.5}, "bundle_hash must be text, not a number"),
+    ({"schema_version": True}, "schema_version must be a whole number, not true/false"),
+    ({"comment": "x" * (MAX_COMMENT_CHARS + 1)}, "comment is longer than 10,000 characters"),
+    ({"by": "lead" * 100}, "by is longer than 200 characters"),
+])
+def test_a_review_file_with_wrong_types_or_oversized_text_reads_as_unreviewed_with_the_reason(bundle, changes,
+                                                                                              reason):
+    # before: wrong types passed through (an approved review with a dict comment) and a huge comment was shown
+    (bundle.parent / "churn-1.review.json").write_text(json.dumps(_valid_review(bundle, **changes)))
+    status = read_review(bundle)
+    assert (status.state, status.comment) == (UNREVIEWED, "")
+    assert reason in status.detail
+
+
+def test_a_deeply_nested_review_file_reads_as_unreviewed_instead_of_raising(bundle):
+    # before: RecursionError escaped read_review and crashed the portfolio
+    (bundle.parent / "churn-1.review.json").write_text('{"comment": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    status = read_review(bundle)
+    assert status.state == UNREVIEWED and "nested too deeply" in status.detail
+
+
+def test_a_review_file_over_the_size_limit_is_refused_before_it_is_read(bundle, monkeypatch):
+    # before: a 100 MB comment was read, parsed and rendered (the drill-down froze for 100 s)
+    path = bundle.parent / "churn-1.review.json"
+    with path.open("wb") as handle:  # sparse: 100 MB by its size, almost nothing on disk
+        handle.write(json.dumps(_valid_review(bundle))[:-1].encode() + b', "x": "')
+        handle.truncate(100_000_000)
+    read_sizes = []
+    real_open = type(path).open
+
+    def recording_open(self, mode="r", *args, **kwargs):
+        handle = real_open(self, mode, *args, **kwargs)
+        real_read = handle.read
+        handle.read = lambda size=-1: read_sizes.append(size) or real_read(size)
+        return handle
+
+    monkeypatch.setattr(type(path), "open", recording_open)
+    status = read_review(bundle)
+    assert status.state == UNREVIEWED and "larger than 1,000,000 bytes and was not read" in status.detail
+    assert all(0 <= size <= MAX_SIDECAR_BYTES + 1 for size in read_sizes)
+
+
+def test_a_review_comment_over_the_limit_cannot_be_saved(bundle):
+    with pytest.raises(ReviewError, match="keep it under 10,000"):
+        save_review(bundle, CHANGES_REQUESTED, "x" * (MAX_COMMENT_CHARS + 1))
+    assert not (bundle.parent / "churn-1.review.json").exists()

@@ -22,6 +22,8 @@ from handoff_assistant.serialization import from_jsonable, to_jsonable
 
 SCHEMA_VERSION = 1
 DECISIONS = (APPROVED, CHANGES_REQUESTED)
+MAX_COMMENT_CHARS = 10_000
+MAX_FIELD_CHARS = 200  # decision, by, at, bundle, bundle_hash
 
 
 class ReviewError(ValueError):
@@ -65,6 +67,9 @@ def save_review(bundle: Path, decision: str, comment: str, by: Optional[str] = N
         raise ReviewError(f"the decision must be one of {', '.join(DECISIONS)}, not {decision!r}")
     if decision == CHANGES_REQUESTED and not comment.strip():
         raise ReviewError("say which changes you request: the comment is empty")
+    if len(comment.strip()) > MAX_COMMENT_CHARS:
+        raise ReviewError(f"the comment is {len(comment.strip()):,} characters; keep it under "
+                          f"{MAX_COMMENT_CHARS:,} (link to a longer document instead)")
     try:
         digest = bundle_hash(bundle)
     except OSError as error:
@@ -82,12 +87,10 @@ def read_review(bundle: Path) -> ReviewStatus:
     if not path.is_file():
         return ReviewStatus()
     try:
-        review = from_jsonable(Review, load_sidecar(path))
+        review = _review_from(load_sidecar(path), path.name)
         current = bundle_hash(bundle)
     except SidecarError as error:
         return ReviewStatus(detail=str(error))
-    except (TypeError, KeyError) as error:
-        return ReviewStatus(detail=f"{path.name} is missing a field ({error})")
     except OSError as error:
         return ReviewStatus(detail=f"cannot hash the bundle: {error.strerror or error}")
     if review.bundle_hash != current:
@@ -95,6 +98,30 @@ def read_review(bundle: Path) -> ReviewStatus:
     if review.decision not in DECISIONS:
         return ReviewStatus(detail=f"{path.name} has an unknown decision {review.decision!r}")
     return ReviewStatus(state=review.decision, by=review.by, at=review.at, comment=review.comment)
+
+
+# The fields a review file holds and their JSON types (bool is not accepted as an int). Other keys (a newer
+# writer's) are never read or shown, as ``from_jsonable`` ignores them.
+_FIELDS: dict[str, type] = {"decision": str, "comment": str, "by": str, "at": str, "bundle": str,
+                            "bundle_hash": str, "schema_version": int}
+_OPTIONAL = frozenset({"schema_version"})
+_JSON_TYPE_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true/false", list: "a list",
+                    dict: "an object", type(None): "null"}
+
+
+def _review_from(data: dict, name: str) -> Review:
+    """A Review from a sidecar's object, refusing missing fields, wrong types and oversized text."""
+    missing = [key for key in _FIELDS if key not in data and key not in _OPTIONAL]
+    if missing:
+        raise SidecarError(f"{name} is missing a field ({', '.join(missing)})")
+    for key, value in ((k, v) for k, v in data.items() if k in _FIELDS):
+        if type(value) is not _FIELDS[key]:
+            raise SidecarError(f"{name}: {key} must be {_JSON_TYPE_NAMES[_FIELDS[key]]}, "
+                              f"not {_JSON_TYPE_NAMES.get(type(value), type(value).__name__)}")
+        limit = MAX_COMMENT_CHARS if key == "comment" else MAX_FIELD_CHARS
+        if isinstance(value, str) and len(value) > limit:
+            raise SidecarError(f"{name}: {key} is longer than {limit:,} characters")
+    return from_jsonable(Review, data)
 
 
 def _current_user() -> str:
