@@ -9,11 +9,11 @@ import re
 import pytest
 
 from handoff_assistant.portfolio.build import build_portfolio
-from handoff_assistant.portfolio.export import to_csv, to_html, to_json
+from handoff_assistant.portfolio.export import spreadsheet_safe, to_csv, to_html, to_json
 from handoff_assistant.portfolio.model import CHANGES_REQUESTED
 from handoff_assistant.portfolio.reviews import save_review
 from handoff_assistant.portfolio.store import Store
-from tests.portfolio.conftest import fixed_assessor
+from tests.portfolio.conftest import fixed_assessor, make_bundle, manifest
 
 
 @pytest.fixture
@@ -69,3 +69,27 @@ def test_every_export_shows_an_incomplete_verification_as_such(landing):
     html = to_html(incomplete)
     assert '<span class="pill v-incomplete">incomplete</span><div class="small">not verified: smoke: no sample ' \
            'input</div>' in html
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(landing):
+    # before: the comment, reviewer and owner were written raw and a spreadsheet ran them as formulas
+    make_bundle(landing, "pricing-1", manifest("pricing", "2026-11-02T10:00:00+00:00", 50, "Not ready",
+                                               owner="-2+3"))
+    save_review(landing / "fraud-1.zip", CHANGES_REQUESTED, '=HYPERLINK("http://evil.example","fix")', by="@lead")
+    save_review(landing / "pricing-1.zip", CHANGES_REQUESTED, "+cmd|' /C calc'!A0", by="\t-lead")
+    with Store() as store:
+        portfolio = build_portfolio([landing], store, assessor=fixed_assessor)
+    rows = {r["project"]: r for r in csv.DictReader(io.StringIO(to_csv(portfolio)))}
+    assert rows["fraud"]["review_comment"] == '\'=HYPERLINK("http://evil.example","fix")'
+    assert rows["fraud"]["reviewed_by"] == "'@lead"
+    assert rows["pricing"]["review_comment"] == "'+cmd|' /C calc'!A0"
+    assert (rows["pricing"]["reviewed_by"], rows["pricing"]["owner"]) == ("'\t-lead", "'-2+3")
+    assert rows["churn"]["score_change"] == "+23.0"  # a plain number cannot run and stays a number
+
+
+@pytest.mark.parametrize("cell, written", [
+    ("=1+1", "'=1+1"), ("+1+1", "'+1+1"), ("-1+1", "'-1+1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"), ("-12.5", "-12.5"), ("+3", "+3"), ("a=1", "a=1"), ("", ""),
+])
+def test_spreadsheet_safe_prefixes_only_cells_that_could_run(cell, written):
+    assert spreadsheet_safe(cell) == written

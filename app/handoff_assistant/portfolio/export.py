@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 
 import jinja2
@@ -16,6 +17,11 @@ from handoff_assistant.serialization import to_jsonable
 
 _EXTRA_CSV = ("bundles", "score_change", "blocker_ids", "verification_detail", "reviewed_by", "reviewed_at",
               "review_comment", "path", "problem")
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection"); a number such as
+# a score change "-2.5" is left as it is, since a plain number cannot run.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def section_ids(rows: tuple[Row, ...]) -> list[str]:
@@ -31,13 +37,22 @@ def to_csv(portfolio: Portfolio) -> str:
     sections = section_ids(portfolio.rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.id for c in COLUMNS] + [f"section_{s}" for s in sections] + list(_EXTRA_CSV))
+    header = [c.id for c in COLUMNS] + [f"section_{s}" for s in sections] + list(_EXTRA_CSV)
+    writer.writerow([spreadsheet_safe(cell) for cell in header])
     for row in portfolio.rows:
         scores = {s.id: s.score for s in row.record.sections}
-        writer.writerow([c.text(row) for c in COLUMNS]
-                        + ["" if scores.get(s) is None else f"{scores[s]:.0f}" for s in sections]
-                        + _extra_cells(row))
+        cells = ([c.text(row) for c in COLUMNS]
+                 + ["" if scores.get(s) is None else f"{scores[s]:.0f}" for s in sections]
+                 + _extra_cells(row))
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return out.getvalue()
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell with a leading ``'`` when a spreadsheet would run it as a formula (text from bundles and reviews)."""
+    if cell.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 def _extra_cells(row: Row) -> list[str]:
