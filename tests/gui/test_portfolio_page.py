@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from handoff_assistant.gui.models.portfolio_model import (LEVEL_COLUMN, PROJECT_COLUMN, ROW_ROLE, SECTIONS_COLUMN,
                                                           PortfolioModel)
 from handoff_assistant.gui.pages.portfolio_page import PortfolioPage
 from handoff_assistant.portfolio.bundles import default_manifest_reader
 from handoff_assistant.portfolio.model import APPROVED, CHANGES_REQUESTED
+from handoff_assistant.portfolio.table import COLUMNS
 from tests.portfolio.conftest import build_landing, fixed_assessor, make_bundle, manifest
 
 pytestmark = pytest.mark.gui
@@ -206,3 +209,40 @@ def test_a_bundle_landing_in_a_watched_source_refreshes_the_table(loaded, qtbot,
                     manifest("churn", "2026-11-28T00:00:00+00:00", 95, "Ready"))
     churn = next(r for r in loaded.model.rows if r.project == "churn")
     assert churn.record.score == 95 and churn.bundle_count == 4
+
+
+def test_hostile_review_files_are_their_rows_reason_and_the_page_keeps_every_row(page, qtbot, tmp_path):
+    landing = build_landing(tmp_path / "landing")
+    (landing / "fraud-1.review.json").write_text('{"comment": ' + "[" * 50_000 + "]" * 50_000 + "}")
+    with (landing / "churn" / "churn-3.review.json").open("wb") as handle:  # 100 MB by its size, sparse
+        handle.write(b'{"comment": "')
+        handle.truncate(100_000_000)
+    with qtbot.waitSignal(page.rows_loaded, timeout=10000):
+        page.add_source(landing)
+    assert projects(page) == ["broken", "churn", "forecast", "fraud"]
+    review_column = next(i for i, c in enumerate(COLUMNS) if c.id == "review")
+    tooltips = {projects(page)[r]: page.proxy.index(r, review_column).data(Qt.ItemDataRole.ToolTipRole)
+                for r in range(page.proxy.rowCount())}
+    assert "nested too deeply" in tooltips["fraud"]
+    assert "larger than 1,000,000 bytes and was not read" in tooltips["churn"]
+    assert page.select_project("fraud") and page.detail.approve_button.isEnabled()
+
+
+def test_a_database_busy_with_another_writer_is_a_message_and_keeps_the_sources(loaded, qtbot, tmp_path, monkeypatch):
+    # before: the page's database was renamed .damaged after the wait and the sources were gone
+    monkeypatch.setattr("handoff_assistant.gui.pages.portfolio_page.MAIN_THREAD_BUSY_TIMEOUT_S", 0.05)
+    database = tmp_path / "portfolio.sqlite3"
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("PRAGMA locking_mode = EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("INSERT INTO sources (path, added_at) VALUES ('/other', 'now')")
+    try:
+        loaded.add_source(tmp_path)
+        boxes = [b for b in loaded.findChildren(QMessageBox) if b.objectName() == "errorMessage"]
+        assert len(boxes) == 1 and "is busy" in boxes[0].text() and "was not added" in boxes[0].text()
+        assert loaded.sources() == [str(tmp_path / "landing")]  # the last sources read, still shown
+        assert not database.with_name("portfolio.sqlite3.damaged").exists()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert loaded.sources() == [str(tmp_path / "landing")]

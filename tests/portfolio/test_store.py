@@ -127,3 +127,20 @@ def test_a_malformed_schema_page_fails_the_integrity_check_and_is_set_aside(tmp_
     with Store(path) as store:
         assert store.sources() == []
     assert (tmp_path / "p.sqlite3.damaged").read_bytes()[100:110] == b"\xa5" * 10
+
+
+def test_a_write_blocked_by_another_writer_is_busy_and_changes_nothing(tmp_path):
+    # before: sqlite3.OperationalError 'database is locked' escaped (a traceback on the CLI)
+    path = tmp_path / "p.sqlite3"
+    with Store(path, busy_timeout=0.05) as store:
+        store.add_source("/drop/bundles")
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # WAL: readers go on, a second writer waits
+        try:
+            assert store.sources() == ["/drop/bundles"]
+            with pytest.raises(StoreBusy, match="busy"):
+                store.add_source("/drop/more")
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert store.sources() == ["/drop/bundles"]

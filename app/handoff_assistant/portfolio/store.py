@@ -12,7 +12,8 @@ import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Optional
+from functools import wraps
+from typing import Callable, Optional, TypeVar
 
 import platformdirs
 
@@ -82,6 +83,22 @@ def default_database_path() -> Path:
     return data_dir() / DATABASE_NAME
 
 
+F = TypeVar("F", bound=Callable)
+
+
+def _busy_is_store_busy(method: F) -> F:
+    """A lock held past the busy timeout while reading or writing is ``StoreBusy`` (a sentence), not a traceback."""
+    @wraps(method)
+    def guarded(self: "Store", *args: object, **kwargs: object) -> object:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.OperationalError as error:
+            if _is_busy(error):
+                raise _busy(self.path) from error
+            raise
+    return guarded  # type: ignore[return-value]
+
+
 class Store:
     """One connection to the portfolio database; use as a context manager."""
 
@@ -106,11 +123,13 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    @_busy_is_store_busy
     def cached(self, path: Path, size: int, mtime_ns: int) -> Optional[Record]:
         row = self._db.execute("SELECT * FROM records WHERE path = ? AND size = ? AND mtime_ns = ?",
                                (str(path), size, mtime_ns)).fetchone()
         return _record(row) if row else None
 
+    @_busy_is_store_busy
     def put(self, record: Record, size: int, mtime_ns: int) -> None:
         values = (record.path, record.kind, size, mtime_ns, record.project, record.owner, record.version,
                   record.created_at, record.score, record.level, record.weakest_section,
@@ -120,6 +139,7 @@ class Store:
             self._db.execute(f"INSERT OR REPLACE INTO records ({', '.join(_COLUMNS)}) "
                              f"VALUES ({', '.join('?' * len(_COLUMNS))})", values)
 
+    @_busy_is_store_busy
     def forget_missing(self, exists: Callable[[Path], bool] = Path.exists) -> int:
         """Drop records whose file or folder is gone; returns how many."""
         gone = [p for (p,) in self._db.execute("SELECT path FROM records") if not exists(Path(p))]
@@ -127,23 +147,28 @@ class Store:
             self._db.executemany("DELETE FROM records WHERE path = ?", [(p,) for p in gone])
         return len(gone)
 
+    @_busy_is_store_busy
     def records(self) -> list[Record]:
         return [_record(r) for r in self._db.execute("SELECT * FROM records ORDER BY project, created_at, path")]
 
+    @_busy_is_store_busy
     def bundles_of(self, project: str) -> list[Record]:
         """Every readable bundle of one project, oldest first."""
         rows = self._db.execute("SELECT * FROM records WHERE project = ? AND kind = ? AND error = '' "
                                 "ORDER BY created_at, path", (project, BUNDLE))
         return [_record(r) for r in rows]
 
+    @_busy_is_store_busy
     def sources(self) -> list[str]:
         return [p for (p,) in self._db.execute("SELECT path FROM sources ORDER BY added_at, path")]
 
+    @_busy_is_store_busy
     def add_source(self, path: Path | str) -> None:
         with self._db:
             self._db.execute("INSERT OR IGNORE INTO sources (path, added_at) VALUES (?, ?)",
                              (str(path), datetime.now(timezone.utc).isoformat(timespec="seconds")))
 
+    @_busy_is_store_busy
     def remove_source(self, path: Path | str) -> None:
         with self._db:
             self._db.execute("DELETE FROM sources WHERE path = ?", (str(path),))

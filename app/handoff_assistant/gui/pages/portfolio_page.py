@@ -31,14 +31,16 @@ from handoff_assistant.portfolio.export import to_csv, to_html
 from handoff_assistant.portfolio.model import APPROVED, BUNDLE, History, Portfolio, Row
 from handoff_assistant.portfolio.projects import ProjectAssessor
 from handoff_assistant.portfolio.reviews import read_review
-from handoff_assistant.portfolio.store import Store, default_database_path
+from handoff_assistant.portfolio.store import Store, StoreError, default_database_path
 from handoff_assistant.portfolio.table import RowFilter
 from handoff_assistant.readiness.model import NEEDS_WORK, NOT_READY, READY
 
 PARTIAL_INTERVAL = 0.25  # seconds between table updates while loading
 WATCH_SETTLE_MS = 1500  # a change in a source folder refreshes after this quiet time
 LEVEL_CHOICES = ("All levels", READY, NEEDS_WORK, NOT_READY, "Unreadable")
+MAIN_THREAD_BUSY_TIMEOUT_S = 1.0  # the window waits briefly for another writer; the pool waits longer
 BLOCKER_CHOICES = {"Blockers: any": None, "With blockers": True, "Without blockers": False}
+
 
 
 class _Partial(QObject):
@@ -66,6 +68,8 @@ class PortfolioPage(QWidget):
         self._generation = 0
         self._detail_request = 0
         self._started = False
+        self._known_sources: list[str] = []
+        self._store_problem = ""
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(self._source_changed)
         self._settle = QTimer(self)
@@ -82,20 +86,46 @@ class PortfolioPage(QWidget):
 
     # ---- public API -------------------------------------------------------------------------
     def sources(self) -> list[str]:
-        with Store(self._database) as store:
-            return store.sources()
+        """The saved sources; while the database is busy or unusable, the last ones read (and a message)."""
+        try:
+            with self._store() as store:
+                self._known_sources = store.sources()
+        except StoreError as error:
+            self._report_store_problem(error)
+        return list(self._known_sources)
 
     def add_source(self, path: Path | str) -> None:
-        with Store(self._database) as store:
-            store.add_source(str(Path(path).expanduser().resolve()))
+        try:
+            with self._store() as store:
+                store.add_source(str(Path(path).expanduser().resolve()))
+        except StoreError as error:
+            self._report_store_problem(error, f"{path} was not added")
+            return
         self._update_sources_menu()
         self.refresh()
 
     def remove_source(self, path: str) -> None:
-        with Store(self._database) as store:
-            store.remove_source(path)
+        try:
+            with self._store() as store:
+                store.remove_source(path)
+        except StoreError as error:
+            self._report_store_problem(error, f"{path} was not removed")
+            return
         self._update_sources_menu()
         self.refresh()
+
+    def _store(self) -> Store:
+        """The database, opened on the window's thread: wait only briefly for another writer."""
+        store = Store(self._database, busy_timeout=MAIN_THREAD_BUSY_TIMEOUT_S)
+        self._store_problem = ""
+        return store
+
+    def _report_store_problem(self, error: StoreError, consequence: str = "") -> None:
+        """One message per problem, not one per call (several calls meet the same lock)."""
+        message = " ".join(f"{part[:1].upper()}{part[1:]}." for part in (str(error), consequence) if part)
+        if message != self._store_problem:
+            self._store_problem = message
+            show_error(self, message)
 
     @property
     def loading(self) -> bool:
@@ -403,8 +433,12 @@ class PortfolioPage(QWidget):
         if row is None:
             self.detail.show_row(None, History(project="", steps=()))
             return
-        with Store(self._database) as store:
-            project_history = history(row.project, store)
+        try:
+            with self._store() as store:
+                project_history = history(row.project, store)
+        except StoreError as error:
+            self._report_store_problem(error, "the history is not shown")
+            project_history = History(project=row.project, steps=())
         self.detail.show_row(row, project_history)
         if len(project_history.steps) > 1:
             request, database = self._detail_request, self._database
