@@ -137,7 +137,8 @@ def test_a_review_file_over_the_size_limit_is_refused_before_it_is_read(bundle, 
 
     monkeypatch.setattr(type(path), "open", recording_open)
     status = read_review(bundle)
-    assert status.state == UNREVIEWED and "larger than 1,000,000 bytes and was not read" in status.detail
+    assert (status.state, status.detail) == (UNREVIEWED,
+                                             "churn-1.review.json is larger than 1,000,000 bytes and was not read")
     assert all(0 <= size <= MAX_SIDECAR_BYTES + 1 for size in read_sizes)
 
 

@@ -31,6 +31,8 @@ def load_sidecar(path: Path, max_bytes: int = MAX_SIDECAR_BYTES) -> dict:
     try:
         raw = _read_at_most(path, max_bytes)
         data = json.loads(raw.decode("utf-8"))
+    except SidecarError:
+        raise
     except OSError as error:
         raise SidecarError(f"{path.name} cannot be read: {error.strerror or error}") from error
     except UnicodeDecodeError as error:
