@@ -142,7 +142,9 @@ def test_a_review_file_over_the_size_limit_is_refused_before_it_is_read(bundle, 
     assert all(0 <= size <= MAX_SIDECAR_BYTES + 1 for size in read_sizes)
 
 
-def test_a_review_comment_over_the_limit_cannot_be_saved(bundle):
+def test_a_review_the_reader_would_refuse_cannot_be_saved(bundle):
     with pytest.raises(ReviewError, match="keep it under 10,000"):
         save_review(bundle, CHANGES_REQUESTED, "x" * (MAX_COMMENT_CHARS + 1))
+    with pytest.raises(ReviewError, match="reviewer's name is longer than 200"):
+        save_review(bundle, APPROVED, "", by="x" * 201)
     assert not (bundle.parent / "churn-1.review.json").exists()

@@ -70,6 +70,8 @@ def save_review(bundle: Path, decision: str, comment: str, by: Optional[str] = N
     if len(comment.strip()) > MAX_COMMENT_CHARS:
         raise ReviewError(f"the comment is {len(comment.strip()):,} characters; keep it under "
                           f"{MAX_COMMENT_CHARS:,} (link to a longer document instead)")
+    if by is not None and len(by) > MAX_FIELD_CHARS:
+        raise ReviewError(f"the reviewer's name is longer than {MAX_FIELD_CHARS} characters")
     try:
         digest = bundle_hash(bundle)
     except OSError as error:
