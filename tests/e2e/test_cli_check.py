@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import resource
+import signal
 import textwrap
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 
 from handoff_assistant.cli import main
 from handoff_assistant.readiness.project_file import PROJECT_FILE_NAME, load_project_file
+from tests.support.odd_names import PASSWORD, make_oddly_named_project
 
 SAMPLE_BLOCKERS = {"port.no-personal-paths", "sec.no-hardcoded-secrets", "ops.owner"}
 
@@ -295,3 +298,36 @@ def test_the_more_count_counts_the_evidence_the_rule_left_out():
     lines = _item_lines(item)
     assert lines[1:4] == ["      a.py:0", "      a.py:1", "      a.py:2"]
     assert "      ... 39 more" in lines  # 42 - 3 shown; it said "10 more" (13 lines - 3)
+
+
+def test_html_report_over_an_existing_file_names_odd_file_names(tmp_path, capsys):
+    """Failed before: writing the HTML raised UnicodeEncodeError on bad\\xff.py after the output file had
+    been opened, leaving it truncated to nothing, and the traceback reached the user."""
+    root = make_oddly_named_project(tmp_path / "odd")
+    output = tmp_path / "report.html"
+    output.write_text("the previous report\n", encoding="utf-8")
+    code, _, err = check(capsys, str(root), "--format", "html", "-o", str(output))
+    assert code == 1 and err == ""  # not ready (two passwords), no traceback
+    html = output.read_text(encoding="utf-8")
+    assert "bad\\xff.py" in html and "new\nline.py" in html
+    assert PASSWORD not in html
+
+
+def test_a_report_that_cannot_be_written_is_one_line_and_the_old_file_stays(tmp_path, capsys):
+    """A file-size limit stands for a full disk: the same failing write. Before, the output was opened
+    (truncated) first and the OSError was a traceback."""
+    root = make_oddly_named_project(tmp_path / "odd")
+    output = tmp_path / "report.html"
+    output.write_text("the previous report\n", encoding="utf-8")
+    previous_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    limits = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1000, limits[1]))
+    try:
+        code, _, err = check(capsys, str(root), "--format", "html", "-o", str(output))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, limits)
+        signal.signal(signal.SIGXFSZ, previous_handler)
+    assert code == 2
+    assert err.startswith(f"handoff check: cannot write {output}: File too large") and err.count("\n") == 1
+    assert output.read_text(encoding="utf-8") == "the previous report\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import json
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from handoff_assistant.cli import main
 from handoff_assistant.cli.output import TerminalProgress
 from handoff_assistant.scan import ScanOptions, scan_project
 from handoff_assistant.scan.report import ScanReport
+from tests.support.odd_names import make_oddly_named_project
 
 # Raw secret values planted in the fixture project below; none may appear in any output.
 PLANTED = {
@@ -148,3 +150,14 @@ def test_progress_bar_only_on_a_terminal(sample_copy, stream, shown):
     written = stream.getvalue()
     assert ("[##############################]" in written) is shown
     assert written.endswith("\r") if shown else written == ""
+
+
+def test_odd_file_names_reach_a_strict_utf8_terminal_escaped(tmp_path):
+    """Failed before: the text report to a strict UTF-8 stdout raised UnicodeEncodeError on bad\\xff.py."""
+    root = make_oddly_named_project(tmp_path / "odd")
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    result = subprocess.run([sys.executable, "-m", "handoff_assistant", "scan", str(root), "--no-cache"],
+                            capture_output=True, text=True, timeout=120, env=environment)
+    assert result.returncode == 0, result.stderr
+    assert "bad\\xff.py:1" in result.stdout and "line.py:1" in result.stdout
+    assert "could not be analysed" not in result.stdout

@@ -17,6 +17,7 @@ from handoff_assistant.assets import sample_project_path
 from handoff_assistant.reports.sarif import FINGERPRINT_KEY, render_sarif
 from handoff_assistant.scan import ScanOptions, scan_project
 from handoff_assistant.scan.report import FileSummary, Finding, ScanReport, TargetEnvironment
+from tests.support.odd_names import make_oddly_named_project
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
@@ -86,3 +87,17 @@ def test_unreadable_files_become_notifications(tmp_path):
 def test_schema_rejects_a_broken_log():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(SCHEMA).validate({"version": "2.1.0", "runs": [{"results": []}]})
+
+
+def test_names_that_are_not_utf8_or_hold_a_line_break_give_valid_sarif(tmp_path):
+    """Failed before: quote() raised UnicodeEncodeError on bad\\xff.py, and its finding was lost as
+    "could not be analysed" (the fingerprint hashed the name as strict UTF-8)."""
+    root = make_oddly_named_project(tmp_path / "odd")
+    text = render_sarif(scan_project(root, ScanOptions(use_cache=False)))
+    text.encode("utf-8")  # no lone surrogate is left to write
+    log = json.loads(text)
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    uris = sorted(location["physicalLocation"]["artifactLocation"]["uri"]
+                  for result in log["runs"][0]["results"] for location in result["locations"])
+    assert uris == ["bad%FF.py", "new%0Aline.py"]
+    assert log["runs"][0]["invocations"][0]["toolExecutionNotifications"] == []

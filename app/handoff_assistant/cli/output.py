@@ -5,10 +5,22 @@ import sys
 from pathlib import Path
 from typing import Optional, TextIO
 
+from handoff_assistant.atomic_files import write_text_atomically
+from handoff_assistant.cli import UsageError
+from handoff_assistant.formatting import printable_text
+
 
 def write_output(text: str, output: Optional[str]) -> None:
+    """Atomically: a failed write (full disk, text that cannot be encoded) leaves an existing file as it was
+    and is one line (``UsageError``), not a traceback. Bytes of file names that were not UTF-8 are shown as
+    ``\xff`` (a strict UTF-8 terminal or file refused them)."""
+    text = printable_text(text)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            write_text_atomically(Path(output), text)
+        except (OSError, UnicodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            raise UsageError(f"cannot write {output}: {reason}; an existing file was left as it was") from error
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 

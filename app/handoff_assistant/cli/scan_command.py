@@ -47,10 +47,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from error
     finally:
         progress.finish()
-    try:
-        write_output(render(report, args.format), args.output)
-    except OSError as error:
-        raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from error
+    write_output(render(report, args.format), args.output)
     return 0
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from handoff_assistant.assets import resource_path
+from handoff_assistant.formatting import printable_text
 from handoff_assistant.readiness.model import (ATTESTED, FAIL, NEEDS_WORK, NOT_APPLICABLE, NOT_READY, PASS, READY,
                                                UNKNOWN, Assessment, ItemResult, ProjectFile)
 from handoff_assistant.scan.report import SEVERITIES, Finding, ScanReport
@@ -64,10 +66,18 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_printable,  # every {{ }}: a file name's bytes that were not UTF-8 cannot be written as UTF-8
     )
     environment.filters["score"] = lambda value: "n/a" if value is None else f"{value:.0f}"
     environment.filters["short_commit"] = lambda commit: (commit or "")[:12]
     return environment
+
+
+def _printable(value: object) -> object:
+    """Strings with undecodable name bytes as ``\xff``; markup the template already made stays markup."""
+    if isinstance(value, Markup):
+        return Markup(printable_text(str(value)))
+    return printable_text(value) if isinstance(value, str) else value
 
 
 def _sections(assessment: Assessment) -> list[SectionView]:

@@ -4,6 +4,8 @@ One run, one rule per rule id used, one result per finding. Locations are relati
 (``uriBaseId`` SRCROOT). A notebook finding's line counts within its cell, not within the .ipynb file, so it
 gets no region; the cell and line are in its message and properties instead. Snippets are already masked.
 Files the scan could not read are tool execution notifications, so a viewer shows what was not checked.
+A file name that is not UTF-8 or holds a line break is percent-encoded in its URI (``bad%FF.py``, the file's
+real bytes) and shown with ``\xff`` escapes in the text, so the log stays valid UTF-8 JSON.
 """
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
+from typing import Any
+
+from handoff_assistant.formatting import printable_text
 from handoff_assistant.scan.findings import RULES
 from handoff_assistant.scan.report import Finding, Problem, ScanReport
 
@@ -27,7 +32,27 @@ def render_sarif(report: ScanReport) -> str:
     return json.dumps(sarif_log(report), indent=2)
 
 
+def _printable(value: Any) -> Any:
+    """Every string of the log without the lone surrogates that stand for bytes of a name that were not UTF-8."""
+    if isinstance(value, str):
+        return printable_text(value)
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    return value
+
+
+def _uri(file: str) -> str:
+    """The relative URI of the file's real bytes: undecodable bytes and line breaks percent-encoded."""
+    return quote(file.encode("utf-8", "surrogateescape"))
+
+
 def sarif_log(report: ScanReport) -> dict:
+    return _printable(_sarif_log(report))
+
+
+def _sarif_log(report: ScanReport) -> dict:
     rule_ids = sorted({finding.rule for finding in report.findings})
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
     examples = {finding.rule: finding for finding in reversed(report.findings)}
@@ -76,7 +101,7 @@ def _rule(rule_id: str, example: Finding) -> dict:
 
 def _result(finding: Finding, rule_index: int) -> dict:
     where = f" (notebook cell {finding.cell + 1}, line {finding.line})" if finding.cell is not None else ""
-    location: dict = {"physicalLocation": {"artifactLocation": {"uri": quote(finding.file), "uriBaseId": "SRCROOT"}}}
+    location: dict = {"physicalLocation": {"artifactLocation": {"uri": _uri(finding.file), "uriBaseId": "SRCROOT"}}}
     if finding.cell is None:
         region: dict = {"startLine": max(finding.line, 1)}
         if finding.snippet:
@@ -101,7 +126,7 @@ def _notification(problem: Problem) -> dict:
     return {
         "level": "warning",
         "message": {"text": f"Not scanned: {problem.reason}"},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": quote(problem.file), "uriBaseId": "SRCROOT"}}}],
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(problem.file), "uriBaseId": "SRCROOT"}}}],
     }
 
 

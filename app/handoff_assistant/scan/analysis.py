@@ -15,7 +15,7 @@ from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import ConfigRead, Finding, NotebookInfo, Problem, SkippedFile
 from handoff_assistant.tasks import checkpoint
 
-ANALYSIS_VERSION = 8  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 9  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)

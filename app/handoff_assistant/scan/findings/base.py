@@ -88,7 +88,9 @@ def normalise_snippet(snippet: str) -> str:
 def fingerprint(rule: str, file: str, cell: Optional[int], snippet: str, occurrence: int = 0) -> str:
     """Stable across unrelated edits: no line number, only what the finding is and where (file, cell)."""
     key = "\x1f".join((rule, file, "" if cell is None else str(cell), normalise_snippet(snippet), str(occurrence)))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+    # surrogateescape: a file name that is not UTF-8 is hashed as its bytes (strict UTF-8 raised, and the
+    # file's findings were lost as "could not be analysed")
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:FINGERPRINT_LENGTH]
 
 
 def with_fingerprints(findings: Iterable[Finding]) -> list[Finding]:
