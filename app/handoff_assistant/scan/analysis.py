@@ -10,12 +10,13 @@ from handoff_assistant.scan.files import FileEntry, NotText, read_text
 from handoff_assistant.scan.own_outputs import is_own_output
 from handoff_assistant.scan.findings import notebook_findings, scan_text
 from handoff_assistant.scan.findings.base import with_fingerprints
+from handoff_assistant.scan.findings.file_names import file_name_findings
 from handoff_assistant.scan.findings.lfs import lfs_pointer_finding, lfs_pointer_in_file
 from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import ConfigRead, Finding, NotebookInfo, Problem, SkippedFile
 from handoff_assistant.tasks import checkpoint
 
-ANALYSIS_VERSION = 9  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 10  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,14 @@ class FileAnalysis:
 
 
 def analyse_file(root: Path, entry: FileEntry, max_text_bytes: int) -> FileAnalysis:
-    """Read one file and run every per-file detector on it; a bad file yields problems, never an exception."""
+    """Read one file and run every per-file detector on it; a bad file yields problems, never an exception.
+    Its name is checked for secrets whatever the content (also when the file is skipped or unreadable)."""
+    analysis = _analyse_content(root, entry, max_text_bytes)
+    named = file_name_findings(entry.path)
+    return replace(analysis, findings=analysis.findings + tuple(named)) if named else analysis
+
+
+def _analyse_content(root: Path, entry: FileEntry, max_text_bytes: int) -> FileAnalysis:
     try:
         content = read_text(root / entry.path, max_text_bytes)
     except NotText as not_text:

@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from typing import Optional
 
-from handoff_assistant.scan.findings import hosts, masking, paths, server_paths, workdir
+from handoff_assistant.scan.findings import file_names, hosts, masking, paths, server_paths, workdir  # noqa: F401 (rules register)
 from handoff_assistant.scan.findings.base import (
     RULES, Hit, Rule, TakenSpans, make_finding, make_snippet, with_fingerprints,
 )
