@@ -246,3 +246,20 @@ def test_a_database_busy_with_another_writer_is_a_message_and_keeps_the_sources(
         other.execute("ROLLBACK")
         other.close()
     assert loaded.sources() == [str(tmp_path / "landing")]
+
+
+def test_a_database_with_wrong_tables_is_a_message_not_a_traceback(qtbot, tmp_path):
+    """Failed before: the first query raised sqlite3.OperationalError (no such column) out of the page."""
+    database = tmp_path / "portfolio.sqlite3"
+    db = sqlite3.connect(database)
+    db.execute("CREATE TABLE records (x INTEGER)")
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    widget = PortfolioPage(database=database, assessor=fixed_assessor)
+    qtbot.addWidget(widget)
+    widget.add_source(tmp_path)
+    texts = [b.text() for b in widget.findChildren(QMessageBox) if b.objectName() == "errorMessage"]
+    assert texts and all("does not have the tables this app expects" in text for text in texts)
+    assert "was not added" in texts[-1]  # one message on opening, one for the refused folder
+    widget._runner.wait_for_done()

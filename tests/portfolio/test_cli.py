@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 
 import pytest
 
@@ -89,3 +90,24 @@ def test_a_hostile_review_file_is_that_rows_reason_and_the_portfolio_still_lists
     assert rows["fraud"]["review"] == "unreviewed"
     assert main(["review", str(landing / "fraud-1.zip")]) == 0
     assert "nested too deeply" in capsys.readouterr().out
+
+
+def test_a_wrong_schema_database_or_an_unusable_data_folder_is_one_line(landing, tmp_path, monkeypatch, capsys):
+    """Failed before: both were tracebacks (no such column: path; NotADirectoryError)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    db = sqlite3.connect(data / "portfolio.sqlite3")
+    db.execute("CREATE TABLE records (x INTEGER)")
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    monkeypatch.setenv("HANDOFF_DATA_DIR", str(data))
+    assert main(["portfolio", str(landing)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("handoff portfolio: the portfolio database") and err.count("\n") == 1
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    monkeypatch.setenv("HANDOFF_DATA_DIR", str(blocker / "data"))
+    assert main(["portfolio", str(landing)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("handoff portfolio: the data folder") and err.count("\n") == 1

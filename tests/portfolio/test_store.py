@@ -144,3 +144,35 @@ def test_a_write_blocked_by_another_writer_is_busy_and_changes_nothing(tmp_path)
             other.execute("ROLLBACK")
             other.close()
         assert store.sources() == ["/drop/bundles"]
+
+
+def test_a_database_with_the_right_version_but_wrong_tables_is_refused_with_what_to_do(tmp_path):
+    """Failed before: Store opened it and the first query raised 'no such column: path' (a traceback)."""
+    path = tmp_path / "p.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE records (x INTEGER)")
+    db.execute(f"PRAGMA user_version = {CURRENT_VERSION}")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match=r"does not have the tables this app expects \(missing: records\.\w+.*"
+                                         r"move it aside"):
+        Store(path)
+    assert not (tmp_path / "p.sqlite3.damaged").exists()
+    db = sqlite3.connect(path)
+    assert [row[1] for row in db.execute("PRAGMA table_info('records')")] == ["x"]  # left as it was
+    db.close()
+
+
+def test_a_data_folder_that_cannot_be_made_is_a_sentence(tmp_path):
+    """Failed before: NotADirectoryError from mkdir reached the user."""
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the data folder should be")
+    with pytest.raises(StoreError, match=r"the data folder .* cannot be made \(.+\); set HANDOFF_DATA_DIR"):
+        Store(blocker / "data" / "portfolio.sqlite3")
+
+
+def test_a_read_only_data_folder_is_a_sentence(tmp_path, monkeypatch):
+    """The tests may run as root, who can write anywhere: the permission answer is what the OS would say."""
+    monkeypatch.setattr("handoff_assistant.portfolio.store.os.access", lambda path, mode: False)
+    with pytest.raises(StoreError, match=r"the data folder .* is read-only.*set HANDOFF_DATA_DIR"):
+        Store(tmp_path / "portfolio.sqlite3")

@@ -87,15 +87,17 @@ F = TypeVar("F", bound=Callable)
 
 
 def _busy_is_store_busy(method: F) -> F:
-    """A lock held past the busy timeout while reading or writing is ``StoreBusy`` (a sentence), not a traceback."""
+    """A lock held past the busy timeout while reading or writing is ``StoreBusy`` (a sentence), not a traceback;
+    any other database error (a read-only file, a table changed by another program) is a ``StoreError``."""
     @wraps(method)
     def guarded(self: "Store", *args: object, **kwargs: object) -> object:
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.OperationalError as error:
+        except sqlite3.Error as error:
             if _is_busy(error):
                 raise _busy(self.path) from error
-            raise
+            raise StoreError(f"the portfolio database {self.path} could not be used ({error}); "
+                             "it was left as it is") from error
     return guarded  # type: ignore[return-value]
 
 
@@ -104,15 +106,20 @@ class Store:
 
     def __init__(self, path: Optional[Path] = None, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
         self.path = Path(path) if path else default_database_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _usable_folder(self.path.parent)
         self._db = _connect_or_set_aside(self.path, busy_timeout)
         try:
             migrate(self._db)
-        except sqlite3.OperationalError as error:
+            _check_tables(self._db, self.path)
+        except StoreError:
+            self._db.close()
+            raise
+        except sqlite3.Error as error:
             self._db.close()
             if _is_busy(error):
                 raise _busy(self.path) from error
-            raise
+            raise StoreError(f"the portfolio database {self.path} could not be used ({error}); "
+                             "it was left as it is") from error
 
     def __enter__(self) -> "Store":
         return self
@@ -191,6 +198,50 @@ def migrate(db: sqlite3.Connection) -> int:
             db.rollback()
             raise
     return start
+
+
+def _usable_folder(folder: Path) -> None:
+    """The data folder exists (made if need be) and the app can write in it; a ``StoreError`` otherwise."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(f"the data folder {folder} cannot be made ({error.strerror or error}); "
+                         "set HANDOFF_DATA_DIR to a folder you can write") from error
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"the data folder {folder} is read-only, so the portfolio database cannot be kept there; "
+                         "set HANDOFF_DATA_DIR to a folder you can write")
+
+
+def _expected_columns() -> dict[str, set[str]]:
+    """The tables and columns the migrations make, read from a database built in memory."""
+    db = sqlite3.connect(":memory:")
+    try:
+        for version in sorted(MIGRATIONS):
+            db.executescript(MIGRATIONS[version])
+        return _columns(db)
+    finally:
+        db.close()
+
+
+def _columns(db: sqlite3.Connection) -> dict[str, set[str]]:
+    tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {table: {row[1] for row in db.execute(f"PRAGMA table_info('{table}')")} for table in tables}
+
+
+def _check_tables(db: sqlite3.Connection, path: Path) -> None:
+    """A database whose version number is right but whose tables are not (made or changed by another program)
+    is refused with what to do, before any query fails on a missing column."""
+    found = _columns(db)
+    missing: list[str] = []
+    for table, columns in _expected_columns().items():
+        if table not in found:
+            missing.append(table)
+        else:
+            missing += [f"{table}.{column}" for column in sorted(columns - found[table])]
+    if missing:
+        raise StoreError(f"the portfolio database {path} does not have the tables this app expects (missing: "
+                         f"{', '.join(missing[:5])}{' …' if len(missing) > 5 else ''}); it was left as it is: move "
+                         "it aside and the portfolio is rebuilt from the bundles (only the saved folder list is lost)")
 
 
 def _connect_or_set_aside(path: Path, busy_timeout: float) -> sqlite3.Connection:
