@@ -38,6 +38,9 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from handoff_assistant.gui.widgets import prepare_panel
+
+    prepare_panel.ask_to_run_bundle_code = lambda parent, path: True  # the pictures show the runs, not the question
     app = QApplication([sys.argv[0]])
     OUT.mkdir(parents=True, exist_ok=True)
     try:
@@ -183,7 +186,9 @@ def bundle_view(app) -> None:
     panel.workdir_edit.setText(str(SCRATCH / "it" / "work"))
     panel.config_edit.setText(str(config))
     wait(app, panel.run_finished, panel.start)  # no MAIL_API_TOKEN: the configuration check fails and says why
-    panel.table.setCurrentIndex(panel.results.index(1, 0))
+    failed = next(r for r in range(panel.results.rowCount())
+                  if panel.results.data(panel.results.index(r, 1)) == "failed")
+    panel.table.setCurrentIndex(panel.results.index(failed, 0))
     save(app, window, "bundle-view-prepare")
     open_bundle(app, window, tampered)
     save(app, window, "bundle-view-tampered")
@@ -208,9 +213,6 @@ def bundle_view_incomplete(app) -> None:
     inputs = inputs_for(project, report=dataclasses.replace(report_for(project, ()), findings=findings),
                         project=project_file(entry_points=(entry,), config_keys=()))
     bundle = write_bundle(inputs, BundleOptions(scratch / "out", zip=True, engine="installed")).path
-    from handoff_assistant.gui.widgets import prepare_panel
-
-    prepare_panel.ask_to_run_bundle_code = lambda parent, path: True  # the picture shows the run, not the question
     window = open_window(app, "light")
     view = open_bundle(app, window, bundle)
     panel = view.prepare

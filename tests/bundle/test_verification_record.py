@@ -95,3 +95,14 @@ def test_a_schema_2_record_without_the_digest_is_ignored(bundle):
     data["bundle_sums_sha256"] = ""
     record_path(bundle).write_text(json.dumps(data))
     assert read_verification(bundle).state == NOT_RUN
+
+
+def test_a_reason_that_announces_a_list_names_what_is_in_it():
+    """Before, the reason stopped at '…service's environment:' and never named the missing secret."""
+    from handoff_assistant.bundle.verification_record import summary_line
+
+    message = ("1 secret(s) are not set; put each in config/.env or in the service's environment:\n"
+               "  MAIL_API_TOKEN (Token of the mailing service)\n(config/.env.example lists them all.)")
+    assert summary_line(message) == ("1 secret(s) are not set; put each in config/.env or in the service's "
+                                    "environment: MAIL_API_TOKEN (Token of the mailing service)")
+    assert summary_line("exited with code 1\nTraceback …") == "exited with code 1"

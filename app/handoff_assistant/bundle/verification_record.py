@@ -71,7 +71,7 @@ class VerificationRecord:
         """failed when integrity failed or a check failed; incomplete when a check could not verify; else passed."""
         if not self.integrity.ok:
             return Outcome(FAILED, ("The bundle failed its integrity check, so nothing from it was run.",))
-        return combine(((r.status, f"{r.name}: {_first_line(r.message) or r.status}") for r in self.results),
+        return combine(((r.status, f"{r.name}: {summary_line(r.message) or r.status}") for r in self.results),
                        nothing_checked="No check ran.")
 
     @property
@@ -87,8 +87,21 @@ class VerificationRecord:
         return sum(1 for r in self.results if r.status == status)
 
 
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""
+def summary_line(text: str, limit: int = 300) -> str:
+    """The message's first sentence; a first line that announces a list (ends with ':') keeps the list, on one
+    line, so a reason names what is missing ("1 secret(s) are not set; …: MAIL_API_TOKEN")."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    if not lines[0].endswith(":") or len(lines) == 1:
+        return lines[0]
+    listed, items = [], lines[1:]
+    for item in items:
+        if item.endswith(":") or item.startswith("("):  # the next paragraph begins
+            break
+        listed.append(item.lstrip("-• "))
+    joined = f"{lines[0]} {', '.join(listed)}"
+    return joined if len(joined) <= limit else joined[:limit - 1] + "…"
 
 
 def record_path(bundle: Path | str) -> Path:
