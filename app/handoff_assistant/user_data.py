@@ -1,7 +1,7 @@
 """The app's own folder for what it keeps between runs (the sample's copy, fix backups); Qt-free.
 
-``HANDOFF_DATA_DIR`` overrides it (the tests use it to stay isolated); gui.settings.user_data_dir is the same
-folder.
+``HANDOFF_DATA_DIR`` overrides it (the tests use it to stay isolated). The GUI, the portfolio store and the fix
+engine all take the folder from here.
 """
 from __future__ import annotations
 

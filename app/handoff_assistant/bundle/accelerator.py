@@ -15,6 +15,7 @@ from typing import Any, Iterable, Optional
 from packaging.utils import canonicalize_name
 
 from handoff_assistant.assets import load_yaml_resource
+from handoff_assistant.scan.files import read_head
 
 TABLE = "accelerators.yaml"
 _CODE_SUFFIXES = (".py", ".ipynb")
@@ -91,11 +92,7 @@ def accelerator_notes(locked_names: Iterable[str], choice: str, code_root: Path,
 
 
 def _read(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(_MAX_READ).decode("utf-8", errors="replace")
-    except OSError:
-        return ""
+    return read_head(path, _MAX_READ)
 
 
 def needs_note(note: Optional[AcceleratorNote]) -> bool:

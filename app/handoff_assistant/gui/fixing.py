@@ -13,9 +13,9 @@ from handoff_assistant import fix as engine
 from handoff_assistant.fix.model import CATEGORY_OF_FINDING
 from handoff_assistant.fix.plan import OUTPUT_RULES
 from handoff_assistant.fix.render import file_diff as engine_file_diff
-from handoff_assistant.gui.settings import user_data_dir
 from handoff_assistant.scan.findings.masking import mask_secrets
 from handoff_assistant.scan.report import Finding, ScanReport
+from handoff_assistant.user_data import fix_backup_root
 
 NOT_IN_CONFIG_CATEGORY = "only hardcoded paths, hosts and credentials are moved into configuration"
 IN_SAVED_OUTPUT = "it is in a saved notebook output: clear the output or re-run the cell, then rescan"
@@ -23,7 +23,7 @@ SUPPRESSED = "it is suppressed with a reason; unsuppress it first"
 
 
 def backup_root() -> Path:
-    return user_data_dir() / "fix-backups"
+    return fix_backup_root()
 
 
 def plan(root: Path, report: ScanReport, project: Any, fingerprints: Optional[Iterable[str]]) -> Any:

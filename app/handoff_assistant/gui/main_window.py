@@ -27,7 +27,8 @@ from handoff_assistant.gui.pages.portfolio_page import PortfolioPage
 from handoff_assistant.gui.pages.welcome import WelcomePage
 from handoff_assistant.gui.project_view import ProjectView
 from handoff_assistant.gui.session import ProjectSession
-from handoff_assistant.gui.settings import AppSettings, user_data_dir
+from handoff_assistant.gui.settings import AppSettings
+from handoff_assistant.user_data import user_data_dir
 from handoff_assistant.readiness.facts import project_facts
 from handoff_assistant.readiness.policy import PolicyError, load_policy
 from handoff_assistant.readiness.project_file import ProjectFileError

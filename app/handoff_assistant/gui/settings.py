@@ -12,18 +12,14 @@ from typing import Optional
 import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
-APP_NAME = "handoff-assistant"
+from handoff_assistant.user_data import APP_NAME
+
 MAX_RECENT = 8
 
 
 def default_settings_path() -> Path:
     base = os.environ.get("HANDOFF_DATA_DIR") or platformdirs.user_config_dir(APP_NAME, appauthor=False)
     return Path(base) / "settings.ini"
-
-
-def user_data_dir() -> Path:
-    """Where the app keeps its own files (the sample's private copy); ``HANDOFF_DATA_DIR`` overrides it."""
-    return Path(os.environ.get("HANDOFF_DATA_DIR") or platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 class AppSettings:

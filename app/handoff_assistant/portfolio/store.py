@@ -15,9 +15,9 @@ from pathlib import Path
 from functools import wraps
 from typing import Callable, Optional, TypeVar
 
-import platformdirs
 
 from handoff_assistant.portfolio.model import BUNDLE, ChecklistLine, Record, SectionValue
+from handoff_assistant.user_data import user_data_dir
 
 DATABASE_NAME = "portfolio.sqlite3"
 
@@ -75,8 +75,7 @@ class StoreBusy(StoreError):
 
 def data_dir() -> Path:
     """The user's data folder (HANDOFF_DATA_DIR overrides it, e.g. in tests)."""
-    override = os.environ.get("HANDOFF_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir("handoff-assistant", appauthor=False))
+    return user_data_dir()
 
 
 def default_database_path() -> Path:

@@ -218,6 +218,16 @@ def read_text(path: Path, max_bytes: int) -> TextContent:
     return decode(data)
 
 
+def read_head(path: Path, max_bytes: int) -> str:
+    """Up to ``max_bytes`` of a file as text (undecodable bytes replaced), or "" when it cannot be read: for
+    small facts looked up in a file (a version pin, a GPU call), where a partial or missing read is no error."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(max_bytes).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def decode(data: bytes) -> TextContent:
     for bom, encoding in _BOMS:
         if data.startswith(bom):

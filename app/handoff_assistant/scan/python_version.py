@@ -17,6 +17,7 @@ from typing import Iterable, Optional, Sequence
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
+from handoff_assistant.scan.files import read_head
 from handoff_assistant.scan.findings.base import Rule, fingerprint, register
 from handoff_assistant.scan.report import Finding, NotebookInfo, PythonVersionSource, TargetEnvironment
 
@@ -161,8 +162,4 @@ def _requires_python(path: Path) -> list[PythonVersionSource]:
 
 
 def _read(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(_MAX_READ).decode("utf-8", errors="replace")
-    except OSError:
-        return ""
+    return read_head(path, _MAX_READ)

@@ -22,7 +22,7 @@ from handoff_assistant.bundle.verification_record import (VerificationRecord, be
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import show_error
 from handoff_assistant.gui.models.bundle_models import CheckResultTableModel
-from handoff_assistant.gui.settings import user_data_dir
+from handoff_assistant.user_data import user_data_dir
 from handoff_assistant.gui.theme import OUTCOME_COLOURS
 from handoff_assistant.gui.widgets.progress_panel import ProgressPanel
 from handoff_assistant.gui.workers import TaskRunner, Worker
