@@ -5,14 +5,10 @@ rule's trigger are timed in benchmarks/bench_long_lines.py (figures, not a timed
 """
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 
-from handoff_assistant.scan import ScanOptions, scan_project
 from handoff_assistant.scan.findings import scan_text
-from handoff_assistant.tasks import Cancelled, CancelToken
+from tests.support.cancel import seconds_to_cancel
 
 FIVE_MB = 5_000_000
 
@@ -25,29 +21,8 @@ def _one_line(unit: str, size: int) -> str:
                                         ("paths.sh", "/home/a=")])
 def test_cancel_takes_effect_within_a_second_inside_a_5_mb_single_line_file(tmp_path, name, unit):
     (tmp_path / name).write_text(_one_line(unit, FIVE_MB))
-    token = CancelToken()
-    analysing = threading.Event()
-    outcome = {}
-
-    def progress(done, total, message):
-        if message == name:
-            analysing.set()
-
-    def run():
-        try:
-            outcome["report"] = scan_project(tmp_path, ScanOptions(use_cache=False), progress, token)
-        except Cancelled:
-            outcome["cancelled_at"] = time.monotonic()
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    assert analysing.wait(60)
-    time.sleep(0.3)  # well inside the file's analysis
-    cancelled = time.monotonic()
-    token.cancel()
-    worker.join(10)
-    assert "report" not in outcome
-    assert outcome["cancelled_at"] - cancelled < 1.0
+    # settle: well inside the file's analysis when the cancel comes
+    assert seconds_to_cancel(tmp_path, lambda done, total, message: message == name, settle=0.3) < 1.0
 
 
 def test_a_secret_at_the_end_of_a_long_line_is_found_and_masked():

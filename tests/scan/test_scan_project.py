@@ -6,8 +6,6 @@ import hashlib
 import multiprocessing
 import os
 import signal
-import threading
-import time
 
 import git
 import pytest
@@ -15,6 +13,7 @@ import pytest
 from handoff_assistant.scan import ScanOptions, scan_project
 from handoff_assistant.scan import analysis as analysis_module
 from handoff_assistant.tasks import Cancelled, CancelToken
+from tests.support.cancel import seconds_to_cancel
 
 AUTHOR = git.Actor("Dana Scientist", "dana@example.com")
 
@@ -101,28 +100,7 @@ def test_progress_arrives_as_it_goes_with_increasing_counts_and_file_names(tmp_p
 
 def test_cancel_from_another_thread_stops_the_scan_within_a_second(tmp_path):
     _generate(tmp_path, 3000)
-    token = CancelToken()
-    analysing = threading.Event()
-    outcome = {}
-
-    def progress(done, total, message):
-        if total:
-            analysing.set()
-
-    def run():
-        try:
-            outcome["report"] = scan_project(tmp_path, ScanOptions(use_cache=False), progress, token)
-        except Cancelled:
-            outcome["cancelled_at"] = time.monotonic()
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    assert analysing.wait(60)
-    cancelled = time.monotonic()
-    token.cancel()
-    worker.join(10)
-    assert "report" not in outcome
-    assert outcome["cancelled_at"] - cancelled < 1.0
+    assert seconds_to_cancel(tmp_path, lambda done, total, message: bool(total)) < 1.0
 
 
 def test_a_cancelled_listing_stops_before_analysis(tmp_path):
