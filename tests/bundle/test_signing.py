@@ -1,6 +1,7 @@
 """Signed bundles: handoff bundle --sign KEY, handoff verify --trust PUBKEY (issue 11, item 5)."""
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 
@@ -9,8 +10,9 @@ import pytest
 from handoff_assistant.bundle import BundleOptions, verify_bundle
 from handoff_assistant.bundle.writer import write_bundle
 from handoff_assistant.cli import main
-from handoff_assistant.signing import load_public_key, write_keypair
+from handoff_assistant.signing import load_public_key, read_public_key, write_keypair
 from tests.bundle.helpers import inputs_for, resign
+from tests.support.minisign_keys import encrypted_key
 
 
 @pytest.fixture
@@ -96,3 +98,38 @@ def test_minisign_itself_checks_a_bundles_signature(project, tmp_path, keys):
     checked = subprocess.run(["minisign", "-Vm", str(bundle / "SHA256SUMS"), "-p", str(keys / "owner.pub")],
                              capture_output=True, text=True)
     assert checked.returncode == 0 and "Signature and comment signature verified" in checked.stdout
+
+
+def test_a_password_protected_key_signs_with_its_password_from_a_file_or_the_environment(project, tmp_path, capsys,
+                                                                                        monkeypatch):
+    made = encrypted_key("s3cret pass")
+    (tmp_path / "team.key").write_text(made.text)
+    (tmp_path / "password.txt").write_text("s3cret pass\n")
+    build = ["bundle", str(project), "--engine", "installed", "--allow-not-ready", "test", "--sign",
+             str(tmp_path / "team.key")]
+    assert main(build + ["-o", str(tmp_path / "a"), "--key-password-file", str(tmp_path / "password.txt")]) == 0
+    monkeypatch.setenv("TEAM_KEY_PASSWORD", "s3cret pass")
+    assert main(build + ["-o", str(tmp_path / "b"), "--key-password-env", "TEAM_KEY_PASSWORD"]) == 0
+    team = read_public_key(made.public_base64)
+    for out in ("a", "b"):
+        result = verify_bundle(next((tmp_path / out).glob("*-handoff")), trust=team)
+        assert result.ok and result.signature.startswith(f"signed by the trusted key {team.id_text}")
+    assert "s3cret" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("stdin, options, message", [
+    ("wrong\n", ["--key-password-file", "-"], "wrong password for {key}"),
+    ("", [], "{key} is password-protected and there is no terminal to ask for its password; give it with "
+             "--key-password-file FILE ('-' = standard input) or --key-password-env NAME"),
+    ("", ["--key-password-env", "NOT_SET_ANYWHERE"], "--key-password-env NOT_SET_ANYWHERE: that environment "
+                                                     "variable is not set"),
+])
+def test_a_wrong_or_missing_key_password_is_one_line_before_anything_is_written(project, tmp_path, capsys,
+                                                                               monkeypatch, stdin, options, message):
+    key = tmp_path / "team.key"
+    key.write_text(encrypted_key("s3cret pass").text)
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    assert main(["bundle", str(project), "-o", str(tmp_path / "out"), "--engine", "installed", "--allow-not-ready",
+                 "test", "--sign", str(key)] + options) == 2
+    assert capsys.readouterr().err.strip() == f"handoff bundle: {message.format(key=key)}"
+    assert not (tmp_path / "out").exists()

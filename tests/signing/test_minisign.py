@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import base64
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from handoff_assistant.signing import (SignatureError, load_public_key, load_secret_key, read_public_key,
-                                       read_secret_key, sign, verify, write_keypair)
+from handoff_assistant.signing import (PasswordRequired, SignatureError, WrongPassword, load_public_key,
+                                       load_secret_key, read_public_key, read_secret_key, secret_key_needs_password,
+                                       sign, verify, write_keypair)
+from tests.support.minisign_keys import encrypted_key
 
 DATA = Path(__file__).parent.parent / "data" / "minisign"
 MINISIGN = shutil.which("minisign")
@@ -53,12 +56,48 @@ def test_a_signature_by_another_key_names_both_keys(tmp_path):
         verify((DATA / "hello.txt").read_bytes(), (DATA / "hello.txt.minisig").read_text(), other)
 
 
-def test_a_password_protected_key_is_refused_with_what_to_do():
-    lines = (DATA / "minisign-made-unencrypted.key").read_text().splitlines()
+def test_a_password_protected_key_is_unlocked_with_its_password():
+    made = encrypted_key("correct horse")
+    key = read_secret_key(made.text, "correct horse")
+    assert key.secret == bytes(made.signing_key) + bytes(made.signing_key.verify_key) and key.key_id == made.key_id
+    public = read_public_key(made.public_base64)
+    assert verify(b"data", sign(b"data", key, "timestamp:0"), public).trusted_comment == "timestamp:0"
+
+
+def test_a_wrong_or_missing_password_is_a_sentence_and_never_shows_the_secret(tmp_path):
+    made = encrypted_key("correct horse")
+    with pytest.raises(WrongPassword, match="^wrong password$"):
+        read_secret_key(made.text, "Correct horse")
+    (tmp_path / "team.key").write_text(made.text)
+    with pytest.raises(WrongPassword, match=f"^wrong password for {tmp_path / 'team.key'}$"):
+        load_secret_key(tmp_path / "team.key", "")
+    with pytest.raises(PasswordRequired, match="password-protected and no password was given"):
+        read_secret_key(made.text)
+    assert secret_key_needs_password(tmp_path / "team.key")
+    assert not secret_key_needs_password(DATA / "minisign-made-unencrypted.key")
+    assert bytes(made.signing_key).hex() not in repr(read_secret_key(made.text, "correct horse"))
+
+
+def test_a_key_asking_for_more_memory_than_allowed_is_refused_before_deriving():
+    made = encrypted_key("pw")
+    lines = made.text.splitlines()
     body = bytearray(base64.b64decode(lines[1]))
-    body[2:4] = b"Sc"  # what minisign -G writes without -W
-    with pytest.raises(SignatureError, match="password-protected; make a key with 'handoff keygen'"):
-        read_secret_key(f"{lines[0]}\n{base64.b64encode(bytes(body)).decode()}\n")
+    body[38:54] = struct.pack("<QQ", 2 ** 25, 64 * 1024 ** 3)
+    with pytest.raises(SignatureError, match="asks for 64.0 GiB and 33,554,432 operations to unlock, more than"):
+        read_secret_key(f"{lines[0]}\n{base64.b64encode(bytes(body)).decode()}\n", "pw")
+
+
+@pytest.mark.slow  # minisign derives with 1 GiB of scrypt: a few seconds
+def test_a_password_protected_key_made_by_minisign_unlocks_and_signs_as_minisign_does():
+    secret = load_secret_key(DATA / "minisign-made-encrypted.key", "handoff-test")
+    public = load_public_key(DATA / "minisign-made-encrypted.pub")
+    assert secret.public == public
+    hello = (DATA / "hello.txt").read_bytes()
+    theirs = verify(hello, (DATA / "hello.txt.encrypted-key.minisig").read_text(), public)
+    assert theirs.trusted_comment == "signed by real minisign with a password"
+    ours = sign(hello, secret, "signed by real minisign with a password",
+                untrusted_comment="signature from minisign secret key")
+    assert ours == (DATA / "hello.txt.encrypted-key.minisig").read_text()  # Ed25519 is deterministic
 
 
 @pytest.mark.parametrize("text", ["", "untrusted comment: x\n", "untrusted comment: x\n!!!\n",

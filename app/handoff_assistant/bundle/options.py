@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional, Union
+
+if TYPE_CHECKING:  # options.py stays light for the CLI's start-up
+    from handoff_assistant.signing import SecretKey
 
 AUTO = "auto"  # uv when installed, else pip-tools (bundle.lock.resolve_engine)
 ENGINES = (AUTO, "pip-tools", "uv", "installed")
@@ -21,7 +24,9 @@ class BundleOptions:
     allow_not_ready_reason: Optional[str] = None  # why a "Not ready" project is handed over anyway
     policy_path: Optional[Path] = None  # team policy file for the assessment
     python: Optional[str] = None  # the target interpreter the scan asks (path or command)
-    sign_key: Optional[Path] = None  # a minisign secret key: SHA256SUMS.minisig is written into the bundle
+    # a minisign secret key file, or a key already unlocked with its password (bundle.writer.unlock_signing_key):
+    # SHA256SUMS.minisig is written into the bundle
+    sign_key: Optional[Union[Path, "SecretKey"]] = None
     pip_env: Optional[Mapping[str, str]] = None  # environment of pip / pip-compile / uv; None = inherit (user's pip config)
     max_input_bytes: int = 50 * 1000 * 1000  # a file the code refers to travels in code/ up to this size
     data_folders: tuple[str, ...] = ()  # project folders a file name in the code may be relative to

@@ -32,7 +32,8 @@ from handoff_assistant.readiness.model import NOT_READY
 from handoff_assistant.scan import languages
 from handoff_assistant.scan.python_version import minor_version
 from handoff_assistant.scan.report import Dependency, ScanReport
-from handoff_assistant.signing import SIGNATURE_NAME, SecretKey, SignatureError, load_secret_key, sign
+from handoff_assistant.signing import (SIGNATURE_NAME, SecretKey, SignatureError, WrongPassword, load_secret_key,
+                                      sign)
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -172,12 +173,19 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
 
 def _signing_key(options: BundleOptions) -> Optional[SecretKey]:
     """The secret key to sign with, read before anything is written (a bad key is a sentence, not a half build)."""
-    if options.sign_key is None:
-        return None
+    if options.sign_key is None or isinstance(options.sign_key, SecretKey):
+        return options.sign_key
+    return unlock_signing_key(options.sign_key)
+
+
+def unlock_signing_key(path: Path, password: Optional[str] = None) -> SecretKey:
+    """The secret key in ``path``, unlocked with ``password`` when it is password-protected; BundleError otherwise."""
     try:
-        return load_secret_key(options.sign_key)
+        return load_secret_key(path, password)
+    except WrongPassword as error:
+        raise BundleError(str(error)) from None
     except SignatureError as error:
-        raise BundleError(f"Cannot sign with {options.sign_key}: {error}.") from error
+        raise BundleError(f"Cannot sign with {path}: {error}.") from error
 
 
 def _lock_environment(inputs: BundleInputs, options: BundleOptions, plan: snapshot.SnapshotPlan, dest: Path,

@@ -1,6 +1,10 @@
 """``handoff bundle PATH -o OUT [--zip] [--engine auto|pip-tools|uv|installed] [--target-python X.Y]
 [--target-platform P] [--include-dev] [--accelerator auto|cpu|cuda] [--with-wheels] [--allow-not-ready REASON]
-[--policy P] [--python PY]``."""
+[--policy P] [--python PY] [--sign KEY [--key-password-env NAME | --key-password-file FILE]]``.
+
+A password-protected signing key (``minisign -G``) is unlocked before the scan, so a wrong password is said at
+once: its password is asked on the terminal, or read from an environment variable or a file (cli.key_password).
+"""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +13,7 @@ from pathlib import Path
 
 from handoff_assistant.bundle.options import (ACCELERATORS, AUTO, ENGINES, BundleError, BundleOptions, BundleResult,
                                               NotReadyError)
+from handoff_assistant.cli import key_password
 from handoff_assistant.cli.output import TerminalProgress
 
 
@@ -41,7 +46,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--python", help="the target interpreter (default: the project's venv, else python3 on PATH)")
     parser.add_argument("--sign", metavar="KEY",
                         help="sign SHA256SUMS with this minisign secret key (handoff keygen makes one); IT checks it "
-                             "with handoff verify --trust PUBKEY")
+                             "with handoff verify --trust PUBKEY; a password-protected key's password is asked")
+    key_password.register(parser)
     parser.add_argument("--max-input-size", type=float, default=50, metavar="MB",
                         help="a file the code opens travels in code/ up to this size (default 50 MB); a larger one is "
                              "a required input IT places, listed in the runbook with its SHA-256")
@@ -60,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                             allow_not_ready_reason=args.allow_not_ready,
                             policy_path=Path(args.policy) if args.policy else None, python=args.python,
                             include_dev=args.include_dev, accelerator=args.accelerator,
-                            sign_key=Path(args.sign) if args.sign else None,
+                            sign_key=_signing_key(args),
                             max_input_bytes=_input_limit(args.max_input_size),
                             data_folders=tuple(f.strip("/") for f in args.data_folder))
     progress = TerminalProgress()
@@ -82,6 +88,22 @@ def render_result(result: BundleResult) -> str:
     lines += [f"  warning: {warning}" for warning in result.warnings]
     lines.append(f"Check it with: handoff verify {result.path}")
     return "\n".join(lines)
+
+
+def _signing_key(args: argparse.Namespace):
+    """The --sign key, unlocked here (a password-protected one with its password) before any work starts."""
+    from handoff_assistant.bundle.writer import unlock_signing_key
+    from handoff_assistant.cli import UsageError
+    from handoff_assistant.signing import secret_key_needs_password
+
+    if not args.sign:
+        return None
+    key = Path(args.sign)
+    password = key_password.key_password(key, args) if secret_key_needs_password(key) else None
+    try:
+        return unlock_signing_key(key, password)
+    except BundleError as error:
+        raise UsageError(str(error)) from None
 
 
 def _input_limit(megabytes: float) -> int:

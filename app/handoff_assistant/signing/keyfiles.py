@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Optional
 
-from handoff_assistant.signing.minisign import (PublicKey, SecretKey, SignatureError, generate_keypair,
-                                                read_public_key, read_secret_key)
+from handoff_assistant.signing.minisign import (PublicKey, SecretKey, SignatureError, WrongPassword, generate_keypair,
+                                                is_password_protected, read_public_key, read_secret_key)
 
 MAX_KEY_FILE_BYTES = 4096
 
@@ -14,8 +15,20 @@ def load_public_key(path: Path | str) -> PublicKey:
     return read_public_key(_read(Path(path), "public key"))
 
 
-def load_secret_key(path: Path | str) -> SecretKey:
-    return read_secret_key(_read(Path(path), "secret key"))
+def load_secret_key(path: Path | str, password: Optional[str] = None) -> SecretKey:
+    """The secret key in a file; ``password`` unlocks a password-protected one (WrongPassword names the file)."""
+    try:
+        return read_secret_key(_read(Path(path), "secret key"), password)
+    except WrongPassword:
+        raise WrongPassword(f"wrong password for {path}") from None
+
+
+def secret_key_needs_password(path: Path | str) -> bool:
+    """Whether the secret key file is password-protected (asked before unlocking; an unreadable file is not)."""
+    try:
+        return is_password_protected(_read(Path(path), "secret key"))
+    except SignatureError:
+        return False
 
 
 def write_keypair(secret_path: Path | str, public_path: Path | str) -> SecretKey:

@@ -5,8 +5,10 @@ A secret key file is base64 of ``"Ed" || KDF ("Sc", or two zero bytes when not e
 opslimit (8) || memlimit (8) || key id (8) || secret key (64) || BLAKE2b-256 checksum (32)``. A signature file
 has four lines: an untrusted comment; base64 of ``"ED" || key id || Ed25519(BLAKE2b-512(file))``; ``trusted
 comment: TEXT``; base64 of Ed25519(signature || TEXT), so the trusted comment cannot be changed either.
-Keys made here are not password-protected (like ``minisign -G -W``); a password-protected key is refused with
-what to do instead.
+Keys made here are not password-protected (like ``minisign -G -W``). A password-protected key (what ``minisign -G``
+makes) is unlocked with its password: the 104 bytes from the key id on are XORed with
+crypto_pwhash_scryptsalsa208sha256(password, salt, opslimit, memlimit), and the checksum, which covers the decrypted
+key, tells a wrong password from the right one.
 """
 from __future__ import annotations
 
@@ -14,22 +16,38 @@ import base64
 import binascii
 import hashlib
 import os
-from dataclasses import dataclass
+import struct
+from dataclasses import dataclass, field
 from typing import Optional
 
-from nacl.exceptions import BadSignatureError
+from nacl.exceptions import BadSignatureError, CryptoError
+from nacl.pwhash import scrypt
 from nacl.signing import SigningKey, VerifyKey
 
 ALGORITHM = b"Ed"  # the key's algorithm, and a signature of the raw file (legacy minisign)
 PREHASHED = b"ED"  # a signature of the BLAKE2b-512 hash of the file (minisign's default)
 NO_KDF = b"\0\0"
+SCRYPT = b"Sc"  # the secret key is encrypted with a key derived from a password (scrypt)
 CHECKSUM = b"B2"
+SECRET_KEY_BYTES = 158
 UNTRUSTED = "untrusted comment: "
 TRUSTED = "trusted comment: "
+# minisign derives with libsodium's "sensitive" limits (2^25 operations, 1 GiB); a key file that asks for far more
+# would make unlocking it a way to exhaust this machine, so such a file is refused.
+MAX_KDF_OPSLIMIT = 2 ** 28
+MAX_KDF_MEMLIMIT = 2 * 1024 ** 3
 
 
 class SignatureError(Exception):
     """A key or signature that cannot be used, or a signature that does not match; the message says which."""
+
+
+class PasswordRequired(SignatureError):
+    """The secret key is password-protected and no password was given."""
+
+
+class WrongPassword(SignatureError):
+    """The password does not unlock the secret key (the decrypted key's checksum does not match)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +70,7 @@ class PublicKey:
 @dataclass(frozen=True)
 class SecretKey:
     key_id: bytes  # 8 bytes
-    secret: bytes  # 64 bytes: libsodium's seed || public key
+    secret: bytes = field(repr=False)  # 64 bytes: libsodium's seed || public key (never in a log or traceback)
 
     @property
     def public(self) -> PublicKey:
@@ -83,20 +101,48 @@ def read_public_key(text: str) -> PublicKey:
     return PublicKey(data[2:10], data[10:])
 
 
-def read_secret_key(text: str) -> SecretKey:
+def is_password_protected(text: str) -> bool:
+    """Whether a secret key file's text is a password-protected key (unreadable text is not)."""
+    try:
+        data = _payload(text, "secret key")
+    except SignatureError:
+        return False
+    return len(data) == SECRET_KEY_BYTES and data[2:4] == SCRYPT
+
+
+def read_secret_key(text: str, password: Optional[str] = None) -> SecretKey:
+    """The key in a secret key file's text; ``password`` unlocks a password-protected one."""
     data = _payload(text, "secret key")
-    if len(data) != 158 or data[:2] != ALGORITHM or data[4:6] != CHECKSUM:
+    if len(data) != SECRET_KEY_BYTES or data[:2] != ALGORITHM or data[4:6] != CHECKSUM:
         raise SignatureError("this is not a minisign Ed25519 secret key")
-    if data[2:4] != NO_KDF:
-        raise SignatureError("this secret key is password-protected; make a key with 'handoff keygen' (or "
-                             "'minisign -G -W'), or sign SHA256SUMS with minisign yourself: minisign -S -m "
-                             "BUNDLE/SHA256SUMS")
-    key_id, secret, checksum = data[54:62], data[62:126], data[126:158]
+    encrypted = data[2:4] == SCRYPT
+    if not encrypted and data[2:4] != NO_KDF:
+        raise SignatureError("this secret key is protected with a key derivation minisign does not use")
+    keynum = _unlock(data, password) if encrypted else data[54:]
+    key_id, secret, checksum = keynum[:8], keynum[8:72], keynum[72:]
+    if encrypted and checksum != _checksum(key_id, secret):
+        raise WrongPassword("wrong password")
     if checksum != bytes(32) and checksum != _checksum(key_id, secret):  # minisign -W leaves it zero
         raise SignatureError("the secret key is damaged (its checksum does not match)")
     if bytes(SigningKey(secret[:32]).verify_key) != secret[32:]:
         raise SignatureError("the secret key is damaged (its two halves do not belong together)")
     return SecretKey(key_id, secret)
+
+
+def _unlock(data: bytes, password: Optional[str]) -> bytes:
+    """The key id, secret key and checksum of an encrypted key: XORed with scrypt(password, salt, limits)."""
+    if password is None:
+        raise PasswordRequired("this secret key is password-protected and no password was given")
+    salt, (opslimit, memlimit), encrypted = data[6:38], struct.unpack("<QQ", data[38:54]), data[54:]
+    if opslimit > MAX_KDF_OPSLIMIT or memlimit > MAX_KDF_MEMLIMIT:
+        raise SignatureError(f"the secret key asks for {memlimit / 1024 ** 3:.1f} GiB and {opslimit:,} operations "
+                             f"to unlock, more than the {MAX_KDF_MEMLIMIT // 1024 ** 3} GiB and "
+                             f"{MAX_KDF_OPSLIMIT:,} allowed")
+    try:
+        stream = scrypt.kdf(len(encrypted), password.encode("utf-8"), salt, opslimit=opslimit, memlimit=memlimit)
+    except (CryptoError, MemoryError) as error:
+        raise SignatureError(f"the secret key's password settings cannot be used ({error})") from None
+    return bytes(a ^ b for a, b in zip(encrypted, stream))
 
 
 def sign(data: bytes, key: SecretKey, trusted_comment: str,
