@@ -18,7 +18,7 @@ from handoff_assistant.gui.models.bundle_models import PATH_ROLE
 from handoff_assistant.gui.pages.bundle_view import BundleView
 from handoff_assistant.gui.widgets.prepare_panel import parse_env_values, run_confirmation
 from handoff_assistant.scan.environment import InstalledDistribution
-from tests.bundle.helpers import inputs_for, make_project, make_wheelhouse
+from tests.bundle.helpers import inputs_for, make_project, make_wheelhouse, project_file, report_for
 from tests.support.wheelhouse import offline_pip_env
 
 pytestmark = pytest.mark.gui
@@ -266,3 +266,38 @@ def test_a_saved_incomplete_record_shows_as_incomplete_when_the_bundle_is_opened
     assert panel.verdict.text().startswith("Last run by it-ops at 2026-12-01T08:00:00 on srv-1: <b>INCOMPLETE</b>")
     assert "test_smoke.py::test_runs: 1 entry point(s) have no sample input" in panel.verdict.text()
     assert [panel.results.data(panel.results.index(r, 1)) for r in range(2)] == ["passed", "incomplete"]
+
+
+def test_the_step_timeout_is_remembered_and_reaches_the_run_options(qtbot, window, zip_bundle, tmp_path, settings):
+    view = _open(qtbot, window, zip_bundle)
+    box = view.prepare.timeout_box
+    view.prepare.workdir_edit.setText(str(tmp_path / "work"))
+    assert box.text() == "Default (from expected runtime)" and view.prepare.options().timeout is None
+    assert "twice the entry points' expected runtimes plus 5 minutes" in box.toolTip()
+    box.setValue(90)
+    assert view.prepare.options().timeout == 90 and settings.step_timeout == 90
+    assert window.open_bundle_view(zip_bundle).prepare.timeout_box.value() == 90  # a new view starts from it
+    window.bundle_view.prepare.timeout_box.setValue(0)
+    assert settings.step_timeout is None
+
+
+@pytest.mark.slow  # a real venv, then the harness runs until the 20-second step timeout stops it
+def test_a_harness_step_longer_than_the_step_timeout_is_stopped_and_named(qtbot, window, tmp_path, monkeypatch):
+    project = make_project(tmp_path / "slow" / "tiny-scorer")
+    (project / "tinyscore" / "score.py").write_text("import time\ntime.sleep(3600)\n")
+    inputs = inputs_for(project, report=report_for(project, dependencies=()), project=project_file())
+    bundle = write_bundle(inputs, BundleOptions(tmp_path / "slow" / "out", zip=True, engine="installed")).path
+    monkeypatch.setattr("handoff_assistant.gui.widgets.prepare_panel.ask_to_run_bundle_code", lambda parent, b: True)
+    shown = []
+    monkeypatch.setattr("handoff_assistant.gui.widgets.prepare_panel.show_error",
+                        lambda parent, summary, details="": shown.append(summary))
+    panel = _open(qtbot, window, bundle).prepare
+    panel.workdir_edit.setText(str(tmp_path / "work"))
+    panel.timeout_box.setValue(20)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.worker is None, timeout=180000)
+    stopped = ("run_harness.py did not finish within 20 seconds and was stopped with everything it started "
+               "(--timeout sets the limit; in the app, Step timeout).")
+    assert len(shown) == 1 and shown[0].endswith(stopped) and shown[0].startswith("python -B ")
+    assert panel.status.text() == f"The run did not finish: {shown[0]}"
+    assert "$ " in panel.log.toPlainText() and panel.run_button.isEnabled()

@@ -349,7 +349,8 @@ def stream(args: list[str], cwd: Path, env: Optional[Mapping[str, str]], cancel:
             if cancel.cancelled:
                 raise Cancelled()
             raise BundleError(f"{Path(args[0]).name} {' '.join(args[1:3])} did not finish within {int(timeout)} "
-                              "seconds and was stopped with everything it started (--timeout sets the limit).")
+                              "seconds and was stopped with everything it started (--timeout sets the limit; in the "
+                              "app, Step timeout).")
     code = process.wait()
     kill_group(process)  # nothing it started outlives the step
     return code, "\n".join(output)

@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
     def open_bundle_view(self, path: Path) -> BundleView:
         """IT's view of a bundle (gui/pages/bundle_view.py); an open project stays open behind it."""
         self.close_bundle_view()
-        self.bundle_view = BundleView(self.runner)
+        self.bundle_view = BundleView(self.runner, self.settings)
         self.bundle_view.close_requested.connect(self.close_bundle_view)
         self.stack.addWidget(self.bundle_view)
         self.stack.setCurrentWidget(self.bundle_view)

@@ -91,6 +91,22 @@ class AppSettings:
         else:
             self._store.remove("readiness/policy")
 
+    @property
+    def step_timeout(self) -> Optional[int]:
+        """Seconds each Prepare-and-test step may take (the CLI's ``verify --timeout``); None = the default."""
+        try:
+            value = int(self._store.value("prepare/step_timeout", 0) or 0)
+        except (TypeError, ValueError):
+            return None
+        return value if value > 0 else None
+
+    @step_timeout.setter
+    def step_timeout(self, value: Optional[int]) -> None:
+        if value:
+            self._store.setValue("prepare/step_timeout", int(value))
+        else:
+            self._store.remove("prepare/step_timeout")
+
     # Per-project options -----------------------------------------------------------------------
     def interpreter_for(self, root: str) -> Optional[str]:
         value = self._store.value(f"interpreters/{_key(root)}")

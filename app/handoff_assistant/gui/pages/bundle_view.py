@@ -22,6 +22,7 @@ from handoff_assistant.bundle.verify import VerificationResult
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import show_error
 from handoff_assistant.gui.models.base import RowTableModel
+from handoff_assistant.gui.settings import AppSettings
 from handoff_assistant.gui.models.bundle_models import (PATH_ROLE, ConfigKeyTableModel, DependencyTableModel,
                                                         ExplanationTableModel, FindingTableModel, LockTableModel,
                                                         RPackageTableModel, code_tree_model)
@@ -65,9 +66,11 @@ class BundleView(QWidget):
     compared = Signal(object)  # the BundleDiff shown in the Changes tab
     close_requested = Signal()
 
-    def __init__(self, runner: TaskRunner, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, runner: TaskRunner, settings: Optional[AppSettings] = None,
+                 parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.settings = settings
         self.overview: Optional[BundleOverview] = None
         self.diff: Optional[BundleDiff] = None
         self.worker: Optional[Worker] = None
@@ -149,7 +152,7 @@ class BundleView(QWidget):
         self.code_tree.setAccessibleName("Code files")
         self.code_tree.setHeaderHidden(True)
         self.code_viewer = self._text_view("Select a file to read it (read-only).", "Code viewer")
-        self.prepare = PreparePanel(self.runner)
+        self.prepare = PreparePanel(self.runner, self.settings)
         self.changes = self._text_view("Use “Compare with…” to see what changed since an earlier bundle.", "Changes")
         code = QSplitter()
         code.addWidget(self.code_tree)

@@ -11,10 +11,11 @@ from typing import Optional
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
-                               QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QMessageBox, QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QTableView, QVBoxLayout,
+                               QWidget)
 
-from handoff_assistant.bundle.harness_run import RunOptions, run_harness
+from handoff_assistant.bundle.harness_run import HARNESS_MARGIN, SETUP_TIMEOUT, RunOptions, run_harness
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.run_env import EnvLineError, parse_env_lines
 from handoff_assistant.bundle.verification_record import (VerificationRecord, belongs_to, read_record, record_path,
@@ -22,6 +23,7 @@ from handoff_assistant.bundle.verification_record import (VerificationRecord, be
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import show_error
 from handoff_assistant.gui.models.bundle_models import CheckResultTableModel
+from handoff_assistant.gui.settings import AppSettings
 from handoff_assistant.user_data import user_data_dir
 from handoff_assistant.gui.theme import OUTCOME_COLOURS
 from handoff_assistant.gui.widgets.progress_panel import ProgressPanel
@@ -67,6 +69,26 @@ def saved_record(bundle: Path) -> Optional[VerificationRecord]:
     return record if belongs_to(record, bundle) else None
 
 
+MAX_STEP_TIMEOUT = 7 * 24 * 3600  # seconds; the spin box's top (a week)
+DEFAULT_TIMEOUT_TEXT = "Default (from expected runtime)"
+
+
+def step_timeout_box() -> QSpinBox:
+    """Seconds each step may take, as ``verify --timeout``; 0 shows as the default, which the run derives."""
+    box = QSpinBox()
+    box.setRange(0, MAX_STEP_TIMEOUT)
+    box.setSingleStep(60)
+    box.setSuffix(" s")
+    box.setSpecialValueText(DEFAULT_TIMEOUT_TEXT)
+    box.setAccessibleName("Step timeout")
+    box.setToolTip(
+        "Each step (creating the environment, installing the lock, running the harness) is stopped after this "
+        "many seconds, with everything it started, and the run ends naming the step. "
+        f"Default: {SETUP_TIMEOUT // 60} minutes for each setup step, and for the harness twice the entry points' "
+        f"expected runtimes plus {HARNESS_MARGIN // 60} minutes (the CLI's verify --timeout).")
+    return box
+
+
 def ask_to_run_bundle_code(parent: Optional[QWidget], bundle: Path) -> bool:
     box = run_confirmation(parent, bundle)
     box.exec()
@@ -76,9 +98,11 @@ def ask_to_run_bundle_code(parent: Optional[QWidget], bundle: Path) -> bool:
 class PreparePanel(QWidget):
     run_finished = Signal(object)  # the VerificationRecord, after it was saved (or could not be)
 
-    def __init__(self, runner: TaskRunner, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, runner: TaskRunner, settings: Optional[AppSettings] = None,
+                 parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.settings = settings
         self.bundle: Optional[Path] = None
         self.worker: Optional[Worker] = None
         self.record: Optional[VerificationRecord] = None
@@ -107,11 +131,15 @@ class PreparePanel(QWidget):
             "Off: a lock that carries pip options (--index-url, --extra-index-url, --trusted-host, -f, -r …) is "
             "refused before anything is installed, because they could send pip to another server or turn checks "
             "off. Turn on only when you trust where the bundle came from (the CLI's --allow-lock-options).")
+        self.timeout_box = step_timeout_box()
+        self.timeout_box.setValue((self.settings.step_timeout or 0) if self.settings else 0)
+        self.timeout_box.valueChanged.connect(self._remember_timeout)
         form = QFormLayout()
         form.addRow("Working folder", self._with_button(self.workdir_edit, "Choose…", self._choose_workdir))
         form.addRow("Configuration file", self._with_button(self.config_edit, "Choose…", self._choose_config))
         form.addRow("Environment values", self.env_edit)
         form.addRow("Python", self._with_button(self.python_edit, "Choose…", self._choose_python))
+        form.addRow("Step timeout", self._left_aligned(self.timeout_box))
         form.addRow("", self.lock_options_check)
         self.run_button = QPushButton(icon("build"), "Prepare and run the harness")
         self.run_button.setAccessibleName("Prepare and run the harness")
@@ -161,6 +189,16 @@ class PreparePanel(QWidget):
         view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         return view
 
+    @staticmethod
+    def _left_aligned(widget: QWidget) -> QWidget:
+        """A short field at its natural width, not stretched across the form."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(widget)
+        layout.addStretch(1)
+        return row
+
     def _with_button(self, edit: QLineEdit, text: str, slot) -> QWidget:
         row = QWidget()
         layout = QHBoxLayout(row)
@@ -191,8 +229,13 @@ class PreparePanel(QWidget):
     def _update(self) -> None:
         running = self.worker is not None
         self.run_button.setEnabled(self._runnable and not running)
-        for edit in (self.workdir_edit, self.config_edit, self.python_edit, self.env_edit, self.lock_options_check):
+        for edit in (self.workdir_edit, self.config_edit, self.python_edit, self.env_edit, self.timeout_box,
+                     self.lock_options_check):
             edit.setEnabled(not running)
+
+    def _remember_timeout(self, seconds: int) -> None:
+        if self.settings is not None:
+            self.settings.step_timeout = seconds or None
 
     # Choosing files --------------------------------------------------------------------------------
     def _choose_workdir(self) -> None:
@@ -222,6 +265,7 @@ class PreparePanel(QWidget):
             raise ValueError(f"The configuration file {config} does not exist.")
         return RunOptions(Path(workdir), Path(config) if config else None,
                           parse_env_values(self.env_edit.toPlainText()), self.python_edit.text().strip() or None,
+                          timeout=self.timeout_box.value() or None,
                           allow_lock_options=self.lock_options_check.isChecked())
 
     def start(self) -> None:
