@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 import threading
 
@@ -10,6 +11,9 @@ import pytest
 from handoff_assistant.portfolio.model import BUNDLE, ChecklistLine, Record, SectionValue
 from handoff_assistant.portfolio.store import (CURRENT_VERSION, SCHEMA_V1, Store, StoreBusy, StoreError, data_dir,
                                                default_database_path, schema_version)
+from tests.support.file_modes import python_obeying_file_modes
+
+HANDOFF_IN_CHILD = "import sys\nfrom handoff_assistant.cli import main\nsys.exit(main())\n"
 
 RECORD = Record(path="/drop/churn-1.zip", kind=BUNDLE, project="churn", owner="Ana", version="abc",
                 created_at="2026-10-01T09:00:00+00:00", score=40.0, level="Not ready", weakest_section="security",
@@ -171,8 +175,23 @@ def test_a_data_folder_that_cannot_be_made_is_a_sentence(tmp_path):
         Store(blocker / "data" / "portfolio.sqlite3")
 
 
-def test_a_read_only_data_folder_is_a_sentence(tmp_path, monkeypatch):
-    """The tests may run as root, who can write anywhere: the permission answer is what the OS would say."""
-    monkeypatch.setattr("handoff_assistant.portfolio.store.os.access", lambda path, mode: False)
-    with pytest.raises(StoreError, match=r"the data folder .* is read-only.*set HANDOFF_DATA_DIR"):
-        Store(tmp_path / "portfolio.sqlite3")
+@pytest.mark.parametrize("with_database", [False, True], ids=["empty", "holding-an-earlier-database"])
+def test_a_read_only_data_folder_is_a_sentence(tmp_path, with_database):
+    """A folder that is really read-only for the process (the child drops root's override of file modes): without
+    the check, opening the database there ended in a traceback (FileNotFoundError while setting it aside)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    if with_database:
+        Store(data / "portfolio.sqlite3").close()
+    before = sorted(p.name for p in data.iterdir())
+    (tmp_path / "landing").mkdir()
+    data.chmod(0o555)
+    try:
+        done = python_obeying_file_modes(HANDOFF_IN_CHILD, "portfolio", str(tmp_path / "landing"),
+                                         env={**os.environ, "HANDOFF_DATA_DIR": str(data)})
+    finally:
+        data.chmod(0o755)
+    assert (done.returncode, done.stderr) == (2, f"handoff portfolio: the data folder {data} is read-only, so the "
+                                                 "portfolio database cannot be kept there; set HANDOFF_DATA_DIR to "
+                                                 "a folder you can write\n")
+    assert sorted(p.name for p in data.iterdir()) == before

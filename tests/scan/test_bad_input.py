@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import codecs
-import ctypes
 import json
 import os
 import subprocess
@@ -15,9 +14,8 @@ import pytest
 from handoff_assistant.readiness.assess import assess
 from handoff_assistant.readiness.model import FAIL, UNKNOWN
 from handoff_assistant.scan import ScanError, ScanOptions, scan_project
+from tests.support.file_modes import python_obeying_file_modes
 
-PR_CAPBSET_DROP = 24
-CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
 SCAN_IN_CHILD = """
 import json, sys
 from handoff_assistant.scan import ScanOptions, scan_project
@@ -57,20 +55,9 @@ def test_permission_denied_file_and_folder_become_problems(tmp_path):
 
 
 def _scan_without_permission_override(root):
-    """Scan in a child process that obeys file modes. Tests run as root, which ignores modes through the
-    CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH capabilities: the child drops both from its bounding set before
-    exec, so ``open`` and ``scandir`` really fail with EACCES while it can still run the venv's Python."""
-    libc = ctypes.CDLL(None, use_errno=True)
-
-    def drop_permission_override():
-        for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-            if os.geteuid() == 0 and libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
-                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
-
-    completed = subprocess.run(
-        [sys.executable, "-c", SCAN_IN_CHILD, str(root)], preexec_fn=drop_permission_override,
-        capture_output=True, text=True, timeout=120, check=True,
-    )
+    """Scan in a child process that obeys file modes (tests run as root, which ignores them)."""
+    completed = python_obeying_file_modes(SCAN_IN_CHILD, str(root))
+    assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
 
 
