@@ -16,8 +16,9 @@ def resource_path(*parts: str) -> Path:
 def load_yaml_resource(name: str) -> Any:
     import yaml  # here, not at the top: modules that only name a resource stay cheap to import (handoff --help)
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: 8x faster, same safe types
     with resource_path(name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=loader)
 
 
 def sample_project_path() -> Path:

@@ -7,7 +7,10 @@ from __future__ import annotations
 import contextlib
 import threading
 from contextvars import ContextVar
-from typing import Callable, Iterable, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -82,3 +85,19 @@ def with_checkpoints(items: Iterable[T], every: int = _CHECK_EVERY) -> Iterator[
         if count % every == 0:
             checkpoint()
         yield item
+
+
+@contextlib.contextmanager
+def alongside(function: Callable[..., T], *args: object) -> Iterator["Future[T]"]:
+    """``function(*args)`` runs in a thread while the block runs; the block asks the future for its result.
+
+    For work that mostly waits on another process (asking the target interpreter), so that this thread's own
+    work overlaps it. Leaving the block early (a cancel, an error) does not wait for the function to finish.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="handoff-alongside")
+    try:
+        yield executor.submit(function, *args)
+    finally:
+        executor.shutdown(wait=False)

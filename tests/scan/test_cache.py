@@ -1,6 +1,7 @@
 """The per-root cache of per-file analyses: hits, misses, location, versions and corrupt files."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -13,8 +14,8 @@ from handoff_assistant.scan import cache as cache_module
 from handoff_assistant.scan.analysis import FileAnalysis
 from handoff_assistant.scan.cache import ScanCache
 from handoff_assistant.scan.files import FileEntry
-from handoff_assistant.scan.refs import ImportRef
-from handoff_assistant.scan.report import Finding
+from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
+from handoff_assistant.scan.report import ConfigRead, Finding, NotebookInfo, Problem, SkippedFile
 
 CAP = 5_000_000
 ENTRY = FileEntry("src/train.py", 120, 1_700_000_000_000_000_000)
@@ -168,3 +169,52 @@ def test_an_analysis_of_a_file_named_with_bytes_that_are_not_utf8_round_trips(tm
                                                                             "m", "f", snippet="x"),))
     _saved(tmp_path / "proj", tmp_path / "cache", [(entry, analysis)])
     assert ScanCache(tmp_path / "proj", tmp_path / "cache", CAP).get(entry) == analysis
+
+
+FULL = FileAnalysis(
+    path="nb/explore.ipynb", language="Jupyter (Python)", code_lines=42,
+    imports=(ImportRef("google.cloud", 2, cell=1, optional=True, names=("bigquery", "storage")),),
+    pip_installs=(PipInstallRef("lightgbm==4.3.0", 1, cell=0),),
+    r_packages=(RPackageRef("dplyr", 3, cell=2),),
+    findings=(Finding("secret.password-assignment", "secret", "blocker", "nb/explore.ipynb", 4, "m", "f",
+                      snippet="password = '****'", cell=3, fingerprint="abc123"),),
+    notebook=NotebookInfo("nb/explore.ipynb", "python", "python3", 4, 9, 7, True, 1, (1, None, 3),
+                          language_version="3.8.10"),
+    problems=(Problem("nb/explore.ipynb", "partly analysed"),),
+    skipped=SkippedFile("nb/explore.ipynb", "too-large", 123),
+    written_files=("nb/helpers.py",),
+    config_reads=(ConfigRead("DB_PASSWORD", "env", "nb/explore.ipynb", 5, cell=4),),
+)
+
+
+def test_every_field_of_an_analysis_round_trips(tmp_path):
+    """The typed decoder rebuilds nested dataclasses, tuples, Optional and None inside tuples exactly."""
+    unset = [f.name for f in dataclasses.fields(FileAnalysis) if getattr(FULL, f.name) == f.default]
+    assert unset == []  # a new field must be given a value here, so this test covers it
+    entry = FileEntry(FULL.path, 10, 20)
+    _saved(tmp_path / "proj", tmp_path / "cache", [(entry, FULL), (ENTRY, ANALYSIS)])
+    loaded = ScanCache(tmp_path / "proj", tmp_path / "cache", CAP)
+    assert loaded.get(entry) == FULL and loaded.get(ENTRY) == ANALYSIS
+    assert type(loaded.get(entry).notebook.execution_counts) is tuple
+    assert hash(loaded.get(entry)) == hash(FULL)  # frozen dataclasses of tuples, as the scan made them
+
+
+@pytest.mark.parametrize("field, wrong", [("code_lines", "7"), ("imports", [["pandas", "1"]]), ("findings", {}),
+                                          ("language", 3), ("skipped", ["a", "b"])])
+def test_a_cache_with_a_value_of_the_wrong_type_is_ignored(tmp_path, field, wrong):
+    """Failed before: the generic JSON reader built FileAnalysis(code_lines="7") from a tampered cache."""
+    cache = _saved(tmp_path / "proj", tmp_path / "cache")
+    stored = json.loads(cache.path.read_text())
+    stored["entries"][ENTRY.path][2][field] = wrong
+    cache.path.write_text(json.dumps(stored))
+    assert ScanCache(tmp_path / "proj", tmp_path / "cache", CAP).get(ENTRY) is None
+
+
+def test_names_that_are_not_utf8_are_set_apart_and_the_rest_stays_in_the_fast_part(tmp_path):
+    name = b"bad\xff.py".decode("utf-8", "surrogateescape")
+    odd = (FileEntry(name, 3, 4), FileAnalysis(path=name, problems=(Problem(name, "cannot read"),)))
+    cache = _saved(tmp_path / "proj", tmp_path / "cache", [odd, (ENTRY, ANALYSIS)])
+    stored = json.loads(cache.path.read_text())
+    assert list(stored["entries"]) == [ENTRY.path] and len(stored["escaped"]) == 1
+    loaded = ScanCache(tmp_path / "proj", tmp_path / "cache", CAP)
+    assert loaded.get(odd[0]) == odd[1] and loaded.get(ENTRY) == ANALYSIS

@@ -197,6 +197,31 @@ def test_answers_are_cached_until_the_environment_changes(tmp_path, target_pytho
     assert "late-addition" not in _by_name(first)
 
 
+def test_a_launcher_is_asked_only_which_interpreter_it_starts_once_that_ones_answer_is_cached(
+        tmp_path, target_python, monkeypatch):
+    """Failed before: a launcher (pyenv shim, py.exe) ran the whole probe on every scan, 0.3 s of a warm rescan.
+    Now it is asked for ``sys.executable`` and that interpreter's cached answer is used, so a launcher that starts
+    another interpreter today (``pyenv global``, the launcher file itself unchanged) gives that one's answer."""
+    other = tmp_path / "other-env"
+    venv.create(other, with_pip=False, symlinks=True)
+    choice = tmp_path / "chosen-python"
+    choice.write_text(str(target_python))
+    launcher = _script(tmp_path / "python3", f'exec "$(cat {choice})" "$@"')
+    first = probe_target(tmp_path, str(launcher))
+    assert first.target.interpreter == str(target_python) and "tiny-sklearn" in _by_name(first)
+
+    def must_not_run(*args):
+        raise AssertionError("the full probe ran although the launched interpreter's answer is cached")
+
+    monkeypatch.setattr(environment, "_run_probe", must_not_run)
+    assert probe_target(tmp_path, str(launcher)) == first
+    monkeypatch.undo()
+
+    choice.write_text(str(venv_python(other)))
+    switched = probe_target(tmp_path, str(launcher))
+    assert switched.target.interpreter == str(venv_python(other)) and "tiny-sklearn" not in _by_name(switched)
+
+
 @pytest.mark.slow
 def test_a_python_3_8_target_is_understood(tmp_path):
     python38 = _older_python("3.8")

@@ -196,6 +196,11 @@ def test_not_local_modules(local, module, importing_file):
     assert not local.is_local(module, importing_file)
 
 
+def test_every_folder_above_a_python_file_holds_python_and_others_do_not():
+    local = LocalModules.from_paths(["a/b/c/x.py", "a/b/d/notes.txt", "e/.py", "f/..py", "a/y.py"])
+    assert local.folders_with_python == frozenset({"a", "a/b", "a/b/c", "f"})  # ".py" is no module, "..py" is
+
+
 def test_parseable_code_importing_a_python2_only_module_is_python2():
     [finding] = python2_findings(find_imports("import os\nimport urllib2\nfrom StringIO import StringIO\n"), "a.py")
     assert (finding.rule, finding.line, finding.snippet) == ("code.not-python3", 2, "import urllib2")

@@ -7,9 +7,15 @@ then analyses every file again and rewrites it. The file is replaced atomically,
 scan never leaves half a cache.
 
 The cache holds snippets of the user's code (findings quote the secret-looking lines, masked), so it is private:
-the file is 0600 and the ``scans`` folder 0700. It is JSON rebuilt into dataclasses, never pickle: a cache file
-someone else could write must not be able to run code when the next scan loads it. For the same reason a cache
-file owned by another user, or writable by others, is ignored (a planted cache could hide findings).
+the file is 0600 and the ``scans`` folder 0700. It is JSON, never pickle: a cache file someone else could write
+must not be able to run code when the next scan loads it. For the same reason a cache file owned by another
+user, or writable by others, is ignored (a planted cache could hide findings).
+
+It is read with msgspec's typed decoder, which checks every value against the dataclasses' annotations and
+builds them in C: a warm rescan is mostly this load (10,000 files: about 0.05 s instead of 0.3 s through the
+generic ``serialization.from_jsonable``). A value of the wrong type makes the whole file ignored. msgspec
+writes only UTF-8, so the rare analysis of a file whose name is not UTF-8 (a lone surrogate in Python) goes
+into ``escaped`` as ASCII text of the standard ``json`` module, read back the old, slower way.
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, Optional, get_args, get_type_hints
 
+import msgspec
 from platformdirs import user_cache_dir
 
 from handoff_assistant.atomic_files import atomic_file
@@ -61,12 +68,11 @@ class ScanCache:
             with open(self.path, "rb") as handle, collector_paused():
                 if not _is_private_to_us(os.fstat(handle.fileno())):
                     return {}
-                stored = json.load(handle)
-                if not isinstance(stored, dict) or stored.get("header") != self._header:
+                stored = _DECODER.decode(handle.read())
+                if stored.header != self._header:
                     return {}
-                return {path: (size, mtime, from_jsonable(FileAnalysis, analysis))
-                        for path, (size, mtime, analysis) in stored["entries"].items()
-                        if type(size) is int and type(mtime) is int and isinstance(analysis, dict)}
+                stored.entries.update(_unescaped(stored.escaped))
+                return stored.entries
         except Exception:  # missing, truncated, corrupt, foreign or from an incompatible version: start afresh
             return {}
 
@@ -86,19 +92,53 @@ class ScanCache:
         error for the scan: the next one is just slower."""
         if not self._changed and len(self._current) == len(self._stored):
             return
-        entries = {path: [size, mtime, to_jsonable(analysis)] for path, (size, mtime, analysis) in self._current.items()}
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             os.chmod(self.path.parent, 0o700)
-            with atomic_file(self.path, permissions=0o600) as handle, collector_paused():
-                # ASCII only: a file name that is not UTF-8 (a lone surrogate in Python) is written as \udcff
-                json.dump({"header": self._header, "entries": entries}, handle, ensure_ascii=True,
-                          separators=(",", ":"))
+            encoded = _encoded(_Stored(self._header, self._current))
+            with atomic_file(self.path, binary=True, permissions=0o600) as handle:
+                handle.write(encoded)
             self._legacy_path.unlink(missing_ok=True)
         except (OSError, TypeError, ValueError) as error:
             log.warning("could not write the scan cache %s: %s", self.path, error)
             return
         self._stored, self._changed = self._current, False
+
+
+class _Stored(msgspec.Struct):
+    """The cache file: ``{"header": [...], "entries": {path: [size, mtime_ns, analysis]}, "escaped": [...]}``."""
+
+    header: list[Any]
+    entries: dict[str, tuple[int, int, FileAnalysis]]
+    escaped: list[str] = []  # entries with a string that is not UTF-8, as ASCII JSON text of [path, size, mtime, analysis]
+
+
+_DECODER = msgspec.json.Decoder(_Stored)
+_ENCODER = msgspec.json.Encoder()
+
+
+def _encoded(stored: _Stored) -> bytes:
+    try:
+        return _ENCODER.encode(stored)
+    except UnicodeEncodeError:  # a file name that is not UTF-8 somewhere: set those few entries apart
+        pass
+    plain, escaped = {}, []
+    for path, (size, mtime, analysis) in stored.entries.items():
+        try:
+            _ENCODER.encode((path, analysis))
+            plain[path] = (size, mtime, analysis)
+        except UnicodeEncodeError:
+            escaped.append(json.dumps([path, size, mtime, to_jsonable(analysis)], ensure_ascii=True))
+    return _ENCODER.encode(_Stored(stored.header, plain, escaped))
+
+
+def _unescaped(escaped: list[str]) -> dict[str, tuple[int, int, FileAnalysis]]:
+    entries = {}
+    for text in escaped:
+        path, size, mtime, analysis = json.loads(text)
+        if type(path) is str and type(size) is int and type(mtime) is int and isinstance(analysis, dict):
+            entries[path] = (size, mtime, from_jsonable(FileAnalysis, analysis))
+    return entries
 
 
 def _is_private_to_us(status: os.stat_result) -> bool:

@@ -121,7 +121,6 @@ class ImportResolver:
         self._installed = {canonicalize_name(d.name) for d in installed}
         self._declared = {canonicalize_name(name): name for name in declared_names}
         self._pip_installed = {canonicalize_name(name): name for name in pip_installed_names}
-        self._map = import_map()
 
     def resolve(self, module: str) -> Resolution:
         return (self._from_environment(module) or self._from_declared(module) or self._from_map(module)
@@ -137,8 +136,8 @@ class ImportResolver:
 
     def _from_map(self, module: str) -> Optional[Resolution]:
         for prefix in _prefixes(module):
-            if prefix in self._map:
-                names, marker = self._map[prefix]
+            if prefix in import_map():  # read on first use: most imports are settled by the environment
+                names, marker = import_map()[prefix]
                 return self._choose(prefix, list(names), "import-map", marker) if names else None
         return None
 
@@ -235,22 +234,32 @@ def _declared_by_key(requirements: Iterable[DeclaredRequirement]) -> dict[str, l
 
 def _imports_by_distribution(imports, resolver: ImportResolver, stdlib: frozenset[str],
                              is_local: Callable[[str, str], bool]) -> dict[str, _Usage]:
+    """A large project has tens of thousands of import lines naming a few dozen modules: each module is resolved
+    once, and the loop over the lines does no more than it must."""
     usages: dict[str, _Usage] = {}
-    resolved: dict[str, Resolution] = {}
+    resolved: dict[str, _Usage] = {}  # module -> the usage it adds to
     for file, ref in imports:
         if not ref.module or ref.module.startswith(".") or ref.module.split(".")[0] in stdlib:
             continue
         for module in _imported_modules(ref):
             if is_local(module, file):
                 continue
-            resolution = resolved.get(module) or resolved.setdefault(module, resolver.resolve(module))
-            key = (canonicalize_name(resolution.distribution) if resolution.distribution
-                   else f"?{resolution.import_name}")
-            usage = usages.setdefault(key, _Usage(resolution))
-            usage.import_names.add(resolution.import_name)
+            usage = resolved.get(module)
+            if usage is None:
+                usage = resolved[module] = _usage_of(resolver.resolve(module), usages)
             usage.sources.append(SourceRef(file, ref.line, ref.cell))
             usage.optional.append(ref.optional)
     return usages
+
+
+def _usage_of(resolution: Resolution, usages: dict[str, _Usage]) -> _Usage:
+    """The usage of ``resolution``'s distribution (made by its first import), with the import name added."""
+    key = canonicalize_name(resolution.distribution) if resolution.distribution else f"?{resolution.import_name}"
+    usage = usages.get(key)
+    if usage is None:
+        usage = usages[key] = _Usage(resolution)
+    usage.import_names.add(resolution.import_name)
+    return usage
 
 
 def _imported_modules(ref: ImportRef) -> list[str]:

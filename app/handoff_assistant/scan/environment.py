@@ -131,10 +131,12 @@ def _shown(path: Path, root: Path) -> str:
 def _ask(interpreter: Path, source: str, timeout: float, use_cache: bool) -> TargetProbe:
     cache = _cache_file(interpreter) if use_cache else None
     answer = _cached_answer(interpreter, cache) if cache else None
+    if answer is None and cache and _is_launcher(interpreter, cache):
+        answer = _cached_answer_of_launched(interpreter, timeout)
     if answer is None:
         answer = _run_probe(interpreter, timeout)
-        if cache and "error" not in answer and _runs_itself(interpreter, answer):
-            _store_answer(interpreter, cache, answer)
+        if cache and "error" not in answer:
+            _remember(interpreter, cache, answer)
     return _to_probe(interpreter, source, answer)
 
 
@@ -146,11 +148,56 @@ def _runs_itself(interpreter: Path, answer: dict[str, Any]) -> bool:
         return False
 
 
+def _remember(interpreter: Path, cache: Path, answer: dict[str, Any]) -> None:
+    """Cache the answer under the interpreter that gave it. A launcher's own cache file only says that it is one:
+    which interpreter it starts can change at any time (``pyenv global``), so it is asked again on every scan."""
+    if _runs_itself(interpreter, answer):
+        _store_answer(interpreter, cache, answer)
+        return
+    launched, fingerprint = Path(answer.get("executable") or ""), _fingerprint(interpreter, [])
+    if launched.is_absolute() and launched.is_file() and fingerprint is not None:
+        _store_answer(launched, _cache_file(launched), answer)
+        _store(cache, {"fingerprint": fingerprint, "launcher": True})
+
+
+def _is_launcher(interpreter: Path, cache: Path) -> bool:
+    stored, fingerprint = _stored(cache), _fingerprint(interpreter, [])
+    return bool(stored and stored.get("launcher") is True and fingerprint is not None
+                and stored.get("fingerprint") == fingerprint)
+
+
+def _cached_answer_of_launched(launcher: Path, timeout: float) -> Optional[dict[str, Any]]:
+    """The cached answer of the interpreter a launcher starts today: asking it for ``sys.executable`` alone takes
+    a fraction of the full probe (which reads every installed distribution's file list)."""
+    try:
+        said = _run_python(launcher, "import sys; print(sys.executable)", timeout)
+    except EnvironmentProbeError:
+        return None
+    launched = Path(said.stdout.strip())
+    if said.returncode != 0 or not launched.is_absolute() or launched == launcher:
+        return None
+    answer = _cached_answer(launched, _cache_file(launched))
+    return answer if answer is not None and answer.get("executable") == str(launched) else None
+
+
 def _run_probe(interpreter: Path, timeout: float) -> dict[str, Any]:
+    result = _run_python(interpreter, PROBE_SOURCE, timeout)
+    try:
+        answer = json.loads(result.stdout)
+    except ValueError:
+        answer = None
+    if result.returncode != 0 or not isinstance(answer, dict) or "version" not in answer:
+        raise EnvironmentProbeError(f"{interpreter} did not answer as a Python interpreter (it said: "
+                                    f"{_gist(result.stderr or result.stdout)}). {_ASK_FOR_ANOTHER}")
+    return answer
+
+
+def _run_python(interpreter: Path, source: str, timeout: float) -> subprocess.CompletedProcess:
+    """``interpreter -I -c source`` from an empty temporary folder, so the project is never on its path."""
     with tempfile.TemporaryDirectory(prefix="handoff-probe-") as outside_project:
         try:
-            result = subprocess.run(
-                [str(interpreter), "-I", "-c", PROBE_SOURCE], capture_output=True, text=True, encoding="utf-8",
+            return subprocess.run(
+                [str(interpreter), "-I", "-c", source], capture_output=True, text=True, encoding="utf-8",
                 errors="replace", timeout=timeout, cwd=outside_project,
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
             )
@@ -160,14 +207,6 @@ def _run_probe(interpreter: Path, timeout: float) -> dict[str, Any]:
         except OSError as error:
             raise EnvironmentProbeError(f"{interpreter} cannot be run ({error.strerror or error}). "
                                         f"{_ASK_FOR_ANOTHER}") from error
-    try:
-        answer = json.loads(result.stdout)
-    except ValueError:
-        answer = None
-    if result.returncode != 0 or not isinstance(answer, dict) or "version" not in answer:
-        raise EnvironmentProbeError(f"{interpreter} did not answer as a Python interpreter (it said: "
-                                    f"{_gist(result.stderr or result.stdout)}). {_ASK_FOR_ANOTHER}")
-    return answer
 
 
 def _gist(output: str) -> str:
@@ -209,23 +248,34 @@ def _fingerprint(interpreter: Path, paths: list[str]) -> Optional[dict[str, Any]
         return None
 
 
-def _cached_answer(interpreter: Path, cache: Path) -> Optional[dict[str, Any]]:
+def _stored(cache: Path) -> Optional[dict[str, Any]]:
     try:
         stored = json.loads(cache.read_text(encoding="utf-8"))
-        fresh = _fingerprint(interpreter, stored["answer"]["paths"])
+    except (OSError, ValueError):
+        return None
+    return stored if isinstance(stored, dict) else None
+
+
+def _cached_answer(interpreter: Path, cache: Path) -> Optional[dict[str, Any]]:
+    try:
+        stored = _stored(cache)
+        fresh = _fingerprint(interpreter, stored["answer"]["paths"]) if stored else None
         return stored["answer"] if fresh is not None and fresh == stored["fingerprint"] else None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError):
         return None
 
 
 def _store_answer(interpreter: Path, cache: Path, answer: dict[str, Any]) -> None:
     fingerprint = _fingerprint(interpreter, answer.get("paths", []))
-    if fingerprint is None:
-        return
+    if fingerprint is not None:
+        _store(cache, {"fingerprint": fingerprint, "answer": answer})
+
+
+def _store(cache: Path, content: dict[str, Any]) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"fingerprint": fingerprint, "answer": answer}), encoding="utf-8")
+        temporary.write_text(json.dumps(content), encoding="utf-8")
         temporary.replace(cache)
     except OSError:
         pass  # the cache only saves time; a scan never fails for it

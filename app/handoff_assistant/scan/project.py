@@ -20,7 +20,7 @@ from handoff_assistant.scan.options import ScanOptions
 from handoff_assistant.scan.per_file import analyse_entries
 from handoff_assistant.scan.python_imports import LocalModules
 from handoff_assistant.scan.report import FileSummary, LanguageStat, ScanReport, SEVERITIES
-from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
+from handoff_assistant.tasks import CancelToken, ProgressCallback, alongside, ensure_cancel, ensure_progress
 
 
 def scan_project(
@@ -40,14 +40,15 @@ def _scan_project(path: Path | str, options: Optional[ScanOptions], progress: Op
     cancel = ensure_cancel(cancel)
     root = _checked_root(Path(path))
 
-    report_progress(0, 0, "Listing files")
-    inventory = list_files(root, cancel)
-    cancel.raise_if_cancelled()
-    report_progress(0, 0, "Asking the target interpreter")
-    probe = probe_target(root, options.python)
+    with alongside(probe_target, root, options.python) as asked:  # a subprocess: it overlaps listing and cache
+        report_progress(0, 0, "Listing files")
+        inventory = list_files(root, cancel)
+        cancel.raise_if_cancelled()
+        cache = ScanCache(root, options.cache_dir, options.max_text_bytes) if options.use_cache else None
+        report_progress(0, 0, "Asking the target interpreter")
+        probe = asked.result()
     cancel.raise_if_cancelled()
 
-    cache = ScanCache(root, options.cache_dir, options.max_text_bytes) if options.use_cache else None
     analyses = analyse_entries(root, inventory.entries, options, cache, report_progress, cancel)
     if cache is not None:
         cache.save()

@@ -19,7 +19,6 @@ import sys
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import PurePosixPath
 from typing import Iterable, Iterator, Optional
 
 from stdlib_list import stdlib_list
@@ -272,11 +271,14 @@ class LocalModules:
         files = frozenset(paths)
         folders: set[str] = set()
         roots = {"", "src"}
-        for path in files:
-            pure = PurePosixPath(path)
-            if pure.suffix == ".py":
-                folders.update(str(parent) for parent in pure.parents if str(parent) != ".")
-            if pure.name in ("pyproject.toml", "setup.py", "setup.cfg"):
+        for path in files:  # string operations: PurePosixPath for each of 50,000 files took a noticeable time
+            name = path.rpartition("/")[2]
+            if name.endswith(".py") and name != ".py":
+                folder = _folder(path)
+                while folder and folder not in folders:  # a folder already in the set came with its parents
+                    folders.add(folder)
+                    folder = _folder(folder)
+            if name in ("pyproject.toml", "setup.py", "setup.cfg"):
                 folder = _folder(path)
                 roots |= {folder, _join(folder, "src")}
         return cls(files, frozenset(folders), tuple(sorted(roots)))
