@@ -43,6 +43,19 @@ def test_a_plain_folder_is_not_a_repo(tmp_path):
     assert read_git_state(tmp_path).is_repo is False
 
 
+def test_a_linked_work_tree_whose_git_is_a_file_is_a_repo(repo, tmp_path):
+    """The quick look for a ``.git`` above the folder (which spares a plain folder GitPython) must take the
+    ``.git`` file of ``git worktree add`` too, from a sub-folder."""
+    _commit(repo, tmp_path, {"train.py": "print(1)\n"})
+    linked = tmp_path.parent / f"{tmp_path.name}-linked"
+    repo.git.worktree("add", "-b", "feature", str(linked))
+    (linked / "src").mkdir()
+    (linked / "src" / "model.py").write_text("x = 1\n")
+    assert (linked / ".git").is_file()
+    state = read_git_state(linked / "src")
+    assert state.is_repo and state.branch == "feature" and state.untracked == ("model.py",)
+
+
 def test_branch_commit_date_dirty_untracked_and_remote(repo, tmp_path):
     commit = _commit(repo, tmp_path, {"train.py": "x = 1\n", "notes.md": "n\n"})
     repo.create_remote("origin", "https://dana:ghp_0123456789abcdef@github.example.com/team/churn.git")

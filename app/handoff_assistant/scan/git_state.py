@@ -22,6 +22,9 @@ _READ_ONLY_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
 @contextmanager
 def _open_repo(root: Path) -> Iterator[Optional[object]]:
     """The repository whose work tree contains ``root``, or None (no repo, no git, unusable repo)."""
+    if not _may_be_in_a_work_tree(root):
+        yield None  # without importing GitPython (50 ms) or starting git: most of a warm rescan of such a folder
+        return
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")  # a missing git executable is "no repo", not an error
     try:
         import git
@@ -38,6 +41,15 @@ def _open_repo(root: Path) -> Iterator[Optional[object]]:
             yield repo
     finally:
         repo.close()
+
+
+def _may_be_in_a_work_tree(root: Path) -> bool:
+    """False when neither ``root`` nor a folder above it has a ``.git`` (folder, or file of a linked work tree) and
+    git is not pointed elsewhere (``GIT_DIR``): then GitPython's own search would find no work tree either."""
+    if "GIT_DIR" in os.environ:
+        return True
+    folder = root.absolute()
+    return any(os.path.lexists(candidate / ".git") for candidate in (folder, *folder.parents))
 
 
 def read_git_state(root: Path) -> GitState:
