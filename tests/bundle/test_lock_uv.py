@@ -81,7 +81,9 @@ def test_a_uv_conflict_names_the_requirements_in_one_sentence(tmp_path, uv_pip_e
 
 
 def test_a_missing_package_is_named_by_uv(tmp_path, uv_pip_env):
-    with pytest.raises(LockError, match=r"tiny-nowhere was not found in the package registry and you require tiny-nowhere\."):
+    """Offline: "the provided package locations" (the wheelhouse), not "the package registry" (PyPI)."""
+    with pytest.raises(LockError, match=r"tiny-nowhere was not found in the provided package locations and you "
+                                        r"require tiny-nowhere\."):
         _lock(tmp_path, uv_pip_env, lines=("tiny-nowhere",))
 
 

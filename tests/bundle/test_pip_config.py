@@ -13,7 +13,7 @@ import pytest
 
 from handoff_assistant.bundle.lock import (DirectRequirements, LockRequest, find_uv, lock_dependencies,
                                            requirements_in_text, resolve_engine)
-from handoff_assistant.bundle.pip_config import pip_settings, uv_env
+from handoff_assistant.bundle.pip_config import pip_settings, uv_env, uv_flags
 from handoff_assistant.scan.report import TargetEnvironment
 from handoff_assistant.tasks import CancelToken
 from tests.support.wheelhouse import WheelSpec, build_wheelhouse
@@ -84,7 +84,7 @@ def test_without_the_pip_configuration_uv_finds_nothing(tmp_path, wheelhouse):
     """The control for the two tests above: the packages exist only where pip's configuration points."""
     from handoff_assistant.bundle.options import LockError
 
-    env = isolated_env(tmp_path, None, UV_NO_INDEX="1")
+    env = isolated_env(tmp_path, "[global]\nno-index = true\n")
     with pytest.raises(LockError, match="tiny-conf"):
         lock_with("uv", env, tmp_path / "lock")
 
@@ -109,8 +109,18 @@ def test_uv_env_renames_pip_settings_and_keeps_what_the_user_set_for_uv():
     assert env == {"PATH": "/bin", "UV_INDEX_URL": "https://uv.corp/simple",
                    "UV_EXTRA_INDEX_URL": "https://a.corp/simple https://b.corp/simple", "UV_FIND_LINKS": "/a,/b",
                    "UV_INSECURE_HOST": "a.corp b.corp", "SSL_CERT_FILE": "/etc/corp-ca.pem",
-                   "SSL_CLIENT_CERT": "/home/me/client.pem", "UV_NO_INDEX": "1", "UV_INDEX_STRATEGY": "unsafe-best-match"}
+                   "SSL_CLIENT_CERT": "/home/me/client.pem", "UV_INDEX_STRATEGY": "unsafe-best-match"}
     assert uv_env({}, {"no-index": "false"}) == {}
+    assert uv_flags({"no-index": "yes"}) == ["--no-index"] and uv_flags({"no-index": "false"}) == uv_flags({}) == []
+
+
+def test_pip_s_no_index_keeps_uv_off_pypi_even_for_a_name_pypi_has(tmp_path):
+    """uv has no variable for no-index (it ignores UV_NO_INDEX): before the flag, uv took six from PyPI (or
+    failed without a network) while the user's pip was told to use only the local folder."""
+    house = build_wheelhouse(tmp_path / "house", [WheelSpec("tiny-conf", "1.0.0", requires=("six",)),
+                                                  WheelSpec("six", "0.0.1")])
+    env = isolated_env(tmp_path, f"[global]\nno-index = true\nfind-links = {house}\n")
+    assert pins(lock_with("uv", env, tmp_path / "lock")) == [("six", "0.0.1"), ("tiny-conf", "1.0.0")]
 
 
 def test_uv_takes_the_best_version_from_all_of_pip_s_sources_as_pip_does(tmp_path):

@@ -21,12 +21,13 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from handoff_assistant.bundle.options import AUTO, LockError
-from handoff_assistant.bundle.pip_config import app_python, pip_settings, uv_env
+from handoff_assistant.bundle.pip_config import app_python, pip_settings, uv_env, uv_flags
 from handoff_assistant.bundle.process import run_command
 from handoff_assistant.scan.environment import InstalledDistribution
 from handoff_assistant.scan.report import UNKNOWN, USED_UNDECLARED, Dependency, TargetEnvironment
 from handoff_assistant.tasks import CancelToken
 
+LOCK_NAME = "requirements.txt"  # in the bundle's env/
 COMPILE_COMMAND = "handoff bundle"  # shown in the lockfile header instead of a temp folder's command line
 APP_PYTHON = app_python() or sys.executable  # runs pip-tools and pip; in a frozen app a Python on PATH
 _PLATFORM_SYSTEM = {"linux": "Linux", "darwin": "Darwin", "win32": "Windows"}
@@ -151,9 +152,10 @@ def lock_with_uv(workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, 
     uv = find_uv()
     if uv is None:
         raise LockError("The uv engine was chosen but uv is not installed; install uv or use --engine pip-tools.")
-    args = uv_compile_args(uv, target_python, target_platform, python)
     base = env if env is not None else os.environ
-    return _compile(args, workdir, cancel, uv_env(base, pip_settings(base)))
+    settings = pip_settings(base)
+    args = uv_compile_args(uv, target_python, target_platform, python) + uv_flags(settings)
+    return _compile(args, workdir, cancel, uv_env(base, settings))
 
 
 def resolve_engine(engine: str) -> str:
@@ -326,9 +328,11 @@ def parse_locked(requirements_txt: str) -> tuple[LockedDistribution, ...]:
 
 def download_wheels(workdir: Path, dest: Path, cancel: CancelToken, hashed: bool,
                     env: Optional[Mapping[str, str]] = None, target_python: Optional[str] = None,
-                    target_platform: Optional[str] = None, python: str = APP_PYTHON) -> None:
-    """Every locked wheel for the target into ``dest`` so a server without internet installs with --no-index."""
-    args = [python, "-m", "pip", "download", "--only-binary=:all:", "--no-deps", "-r", "requirements.txt",
+                    target_platform: Optional[str] = None, python: str = APP_PYTHON,
+                    requirements: str = "requirements.txt") -> None:
+    """Every wheel ``workdir/requirements`` locks, for the target, into ``dest`` so a server without internet
+    installs with --no-index."""
+    args = [python, "-m", "pip", "download", "--only-binary=:all:", "--no-deps", "-r", requirements,
             "-d", str(dest)]
     if hashed:
         args.insert(5, "--require-hashes")

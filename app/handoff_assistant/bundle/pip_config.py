@@ -3,7 +3,9 @@
 A corporate machine points pip at its index in pip.conf files (global, user, ``PIP_CONFIG_FILE``) and ``PIP_*``
 variables. pip-tools runs pip, so it follows them; uv reads only its own settings. ``pip config list`` — pip
 itself, so the files are found and merged exactly as pip does — gives the values, and ``uv_env`` passes the ones
-that choose where packages come from on under uv's names. A ``UV_*`` value the user set wins.
+that choose where packages come from on under uv's names. A ``UV_*`` value the user set wins. pip's
+``no-index`` has no uv variable (uv ignores ``UV_NO_INDEX``), so ``uv_flags`` turns it into ``--no-index``:
+without it uv would take a package from PyPI that the user's pip is told never to use.
 """
 from __future__ import annotations
 
@@ -22,8 +24,8 @@ UV_NAMES: dict[str, tuple[str, str]] = {
     "trusted-host": ("UV_INSECURE_HOST", " "),
     "cert": ("SSL_CERT_FILE", " "),
     "client-cert": ("SSL_CLIENT_CERT", " "),
-    "no-index": ("UV_NO_INDEX", " "),
 }
+NO_INDEX = "no-index"  # a flag for uv, not a variable
 # pip takes the best version from all its sources together; uv by default only from the first index that has the
 # package. With pip's sources, uv resolves as pip does (else a version on the second index is "not found").
 SOURCES = {"index-url", "extra-index-url", "find-links"}
@@ -54,7 +56,7 @@ def pip_settings(env: Mapping[str, str], python: Optional[str] = None) -> dict[s
             found[(match["section"], match["key"])] = _unquoted(match["value"])
     settings: dict[str, str] = {}
     for section in SECTIONS:
-        settings |= {key: found[(section, key)] for key in UV_NAMES if (section, key) in found}
+        settings |= {key: found[(section, key)] for key in (*UV_NAMES, NO_INDEX) if (section, key) in found}
     return settings
 
 
@@ -62,17 +64,20 @@ def uv_env(env: Mapping[str, str], settings: Mapping[str, str]) -> dict[str, str
     """``env`` plus ``settings`` (from ``pip_settings``) under uv's names; a variable already in ``env`` wins."""
     result = dict(env)
     for key, value in settings.items():
+        if key not in UV_NAMES:
+            continue
         name, separator = UV_NAMES[key]
         if name in env or (name == "UV_INDEX_URL" and "UV_DEFAULT_INDEX" in env):
-            continue
-        if key == "no-index":
-            if value.strip().lower() in _TRUE:
-                result[name] = "1"
             continue
         result[name] = separator.join(value.split())  # pip lists: spaces or one value per line
     if settings.keys() & SOURCES and "UV_INDEX_STRATEGY" not in env:
         result["UV_INDEX_STRATEGY"] = PIP_INDEX_STRATEGY
     return result
+
+
+def uv_flags(settings: Mapping[str, str]) -> list[str]:
+    """The pip settings uv takes only as command-line flags."""
+    return ["--no-index"] if settings.get(NO_INDEX, "").strip().lower() in _TRUE else []
 
 
 def _unquoted(value: str) -> str:
