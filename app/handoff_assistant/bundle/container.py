@@ -11,6 +11,7 @@ from typing import Iterable
 
 from handoff_assistant.bundle.entry_points import BundleEntryPoint
 from handoff_assistant.bundle.r_env import REnvironment
+from handoff_assistant.bundle.runner_group import RunnerLock
 from handoff_assistant.bundle.system_packages import SystemPackages
 from handoff_assistant.bundle.templates import render
 
@@ -30,6 +31,7 @@ class ContainerFacts:
     system: SystemPackages
     hashed: bool
     wheels: bool
+    runner: RunnerLock = RunnerLock()  # what runs the notebook entry points
 
 
 def base_images(facts: ContainerFacts) -> tuple[str, ...]:
@@ -51,7 +53,7 @@ def container_files(facts: ContainerFacts, entry_points: Iterable[BundleEntryPoi
         "apt_packages": apt, "needs": facts.system.needs, "declared": facts.system.declared,
         "python": facts.uses_python, "renv": bool(facts.r.lock_text),
         "r_unlocked": [name for name, _ in facts.r.packages] if not facts.r.lock_text else [], "hashed": facts.hashed, "wheels": facts.wheels,
-        "entry_points": list(entry_points),
+        "entry_points": list(entry_points), "runner_lock": facts.runner.locked, "runner_hashed": facts.runner.hashed,
     }
     return {DOCKERFILE: render("container/Dockerfile.j2", **context),
             DOCKERIGNORE: render("container/dockerignore.j2", project_name=project_name)}

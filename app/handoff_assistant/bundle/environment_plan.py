@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from handoff_assistant.bundle import accelerator, groups, r_env, system_packages
+from handoff_assistant.bundle.runner_group import RunnerLock
 from handoff_assistant.bundle.lock import LockResult
 from handoff_assistant.readiness.model import ProjectFile
 from handoff_assistant.scan.declared import read_declared
@@ -78,6 +79,7 @@ class EnvironmentPlan:
     r: r_env.REnvironment
     system: system_packages.SystemPackages
     accelerator_notes: tuple[accelerator.AcceleratorNote, ...] = ()
+    runner: RunnerLock = RunnerLock()  # what runs the notebook entry points (runner_group.py)
 
     def development_names(self) -> tuple[str, ...]:
         return tuple(g.dependency.distribution for g in self.grouped

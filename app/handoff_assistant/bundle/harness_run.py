@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Mapping, Optional
+from typing import Callable, Mapping, Optional, Sequence
 
 from handoff_assistant.bundle.contents import read_contents
 from handoff_assistant.bundle.data_inputs import required_inputs
@@ -35,6 +35,7 @@ from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.process import GROUP_OPTIONS, kill_group
 from handoff_assistant.bundle.reader import open_bundle, read_manifest, remove_partial
 from handoff_assistant.bundle.run_env import declared_variables, minimal_environment, pip_environment
+from handoff_assistant.bundle.runner_group import RUNNER_LOCK
 from handoff_assistant.bundle.snapshot import sha256_file
 from handoff_assistant.bundle.verification_record import (CheckResult, IntegrityResult, PythonUsed,
                                                           VerificationRecord, sums_digest)
@@ -230,7 +231,8 @@ def _matches(version: str, target: str) -> bool:
 def _setup_environment(folder: Path, manifest: dict, python: PythonUsed, options: RunOptions,
                        report: ProgressCallback, cancel: CancelToken, say: LogCallback) -> CheckResult:
     lock_text = (folder / "env" / "requirements.txt").read_text(encoding="utf-8")
-    refused = () if options.allow_lock_options else refused_options(lock_text)
+    runner_text = _read_if_file(folder / RUNNER_LOCK)
+    refused = () if options.allow_lock_options else refused_options(lock_text) + refused_options(runner_text)
     if refused:
         return CheckResult(SETUP_CHECK, FAILED, "The lock carries pip options, which could send pip to another "
                            "server or turn checks off; nothing was installed:\n" + "\n".join(refused) +
@@ -244,31 +246,40 @@ def _setup_environment(folder: Path, manifest: dict, python: PythonUsed, options
     if code != 0:
         return CheckResult(SETUP_CHECK, FAILED, f"The virtual environment could not be created:\n{_tail(output)}")
     report(4, STEPS, "Installing the locked dependencies")
-    if not any(line[:1].isalnum() for line in lock_text.splitlines()):
+    locks = [(name, text) for name, text in (("env/requirements.txt", lock_text), (RUNNER_LOCK, runner_text))
+             if any(line[:1].isalnum() for line in text.splitlines())]
+    if not locks:
         return CheckResult(SETUP_CHECK, PASSED, "The lock lists no dependency; nothing to install.")
-    hashed = require_hashes(lock_text, bool((manifest.get("environment") or {}).get("hashed")))
-    code, output = stream(install_command(folder, hashed), folder, _pip_env(options), cancel, say,
-                          options.timeout or SETUP_TIMEOUT)
-    if code != 0:
-        return CheckResult(SETUP_CHECK, FAILED, f"pip could not install the lock (exit {code}):\n{_tail(output)}")
-    return CheckResult(SETUP_CHECK, PASSED, _install_note(folder, hashed))
+    manifest_hashed = bool((manifest.get("environment") or {}).get("hashed"))
+    hashed = [require_hashes(text, manifest_hashed) for _, text in locks]
+    for (name, _), with_hashes in zip(locks, hashed):
+        code, output = stream(install_command(folder, with_hashes, name), folder, _pip_env(options), cancel, say,
+                              options.timeout or SETUP_TIMEOUT)
+        if code != 0:
+            return CheckResult(SETUP_CHECK, FAILED, f"pip could not install {name} (exit {code}):\n{_tail(output)}")
+    return CheckResult(SETUP_CHECK, PASSED, _install_note(folder, all(hashed), [name for name, _ in locks]))
 
 
-def install_command(folder: Path, hashed: bool) -> list[str]:
+def _read_if_file(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def install_command(folder: Path, hashed: bool, requirements: str = "env/requirements.txt") -> list[str]:
     args = [str(_venv_python(folder)), "-m", "pip", "install", "--no-input", "--disable-pip-version-check"]
     if hashed:
         args.append("--require-hashes")
     wheels = folder / "env" / "wheels"
     if wheels.is_dir():
         args += ["--no-index", "--find-links", str(wheels)]
-    return args + ["-r", str(folder / "env" / "requirements.txt")]
+    return args + ["-r", str(folder / requirements)]
 
 
-def _install_note(folder: Path, hashed: bool) -> str:
+def _install_note(folder: Path, hashed: bool, locks: Sequence[str] = ("env/requirements.txt",)) -> str:
     source = "offline from env/wheels" if (folder / "env" / "wheels").is_dir() else "from the package index"
     hashes = ("every file checked against its hash (--require-hashes)" if hashed
-              else "WITHOUT hash checks: the lock has no hashes")
-    return f"Installed {source}, {hashes}."
+              else "WITHOUT hash checks: a lock has no hashes")
+    runner = f" The notebook runners came from {RUNNER_LOCK}." if RUNNER_LOCK in locks else ""
+    return f"Installed {source}, {hashes}.{runner}"
 
 
 def _venv_python(folder: Path) -> Path:

@@ -144,9 +144,10 @@ def _environment_extras(parts: ManifestParts) -> dict[str, Any]:
     """The target Python with its sources, the groups, and the accelerator notes (when the writer planned them)."""
     plan = parts.environment
     if plan is None:
-        return {"target_python": None, "groups": None, "development_requirements": None, "accelerator": []}
+        return {"target_python": None, "groups": None, "development_requirements": None, "runner": None,
+                "accelerator": []}
     return {"target_python": plan.python.to_manifest(parts.lock.engine), "groups": plan.groups_manifest(),
-            "development_requirements": "env/requirements-dev.txt",
+            "development_requirements": "env/requirements-dev.txt", "runner": plan.runner.to_manifest(),
             "accelerator": [note.to_manifest() for note in plan.accelerator_notes]}
 
 

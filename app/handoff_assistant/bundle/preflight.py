@@ -13,6 +13,7 @@ from typing import Iterator
 from packaging.utils import canonicalize_name
 
 from handoff_assistant.bundle.contents import BundleContents, lock_rows
+from handoff_assistant.bundle.runner_group import RUNNER_LOCK
 from handoff_assistant.bundle.verification_record import CheckResult
 from handoff_assistant.outcome import FAILED
 
@@ -20,13 +21,14 @@ LOCK_FILE = "env/requirements.txt"
 # Programs the bundle's own environment provides whatever the lock holds (setup creates a venv).
 VENV_PROGRAMS = frozenset({"python", "python3", "pip", "pip3"})
 # Programs a locked distribution of another name provides (their console scripts).
-PROVIDED_BY = {"jupyter": ("jupyter-core", "nbconvert", "notebook", "jupyterlab"),
+PROVIDED_BY = {"jupyter": ("jupyter-core", "nbconvert", "nbclient", "notebook", "jupyterlab"),
                "papermill": ("papermill",), "streamlit": ("streamlit",), "uvicorn": ("uvicorn",)}
 
 
 def missing_programs(contents: BundleContents) -> tuple[CheckResult, ...]:
     """One failed check per entry point whose program neither PATH nor the bundle's lock provides."""
-    locked = {canonicalize_name(row.distribution) for row in lock_rows(contents.text(LOCK_FILE) or "")}
+    locked = {canonicalize_name(row.distribution) for path in (LOCK_FILE, RUNNER_LOCK)
+              for row in lock_rows(contents.text(path) or "")}
     return tuple(_missing(contents.manifest.get("entry_points") or (), locked))
 
 

@@ -14,15 +14,16 @@ import shutil
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Optional
+from pathlib import Path, PurePosixPath
+from typing import Optional, Sequence
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from handoff_assistant import __version__
 from handoff_assistant.bundle import (accelerator, config_templates, container, data_inputs, environment_plan, groups,
-                                      harness, lock, manifest, r_env, runbook, schedule, snapshot)
+                                      harness, lock, manifest, r_env, runbook, runner_group, runner_lock,
+                                      schedule, snapshot)
 from handoff_assistant.bundle import staging as staging_folders
 from handoff_assistant.bundle.entry_points import plan_entry_points, slugify
 from handoff_assistant.bundle.inputs import BundleInputs, gather_inputs
@@ -133,8 +134,10 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
         _write(dest / "env" / r_env.RENV_LOCK, env_plan.r.lock_text)
     if options.with_wheels:
         report_progress(2, STEPS, "Downloading the locked wheels")
-        lock.download_wheels(dest / "env", dest / "env" / "wheels", cancel, lock_result.hashed, options.pip_env,
-                             env_plan.python.version, options.target_platform)
+        for requirements in [lock.LOCK_NAME] + ([runner_group.RUNNER_LOCK] if env_plan.runner.locked else []):
+            lock.download_wheels(dest / "env", dest / "env" / "wheels", cancel, lock_result.hashed, options.pip_env,
+                                 env_plan.python.version, options.target_platform,
+                                 requirements=PurePosixPath(requirements).name)
 
     report_progress(3, STEPS, "Writing configuration templates, scripts and the harness")
     slug = slugify(project_name)
@@ -143,7 +146,7 @@ def _assemble(inputs: BundleInputs, options: BundleOptions, planned: _Planned, r
     generated = {"config/config.example.yaml": config_templates.render_config_example(keys, project_name),
                  "config/.env.example": config_templates.render_env_example(keys, project_name)}
     generated |= harness.script_files(project_name, python_version, lock_result.hashed, entry_points,
-                                      _uses_python(report, lock_result), env_plan.r)
+                                      _uses_python(report, lock_result), env_plan.r, env_plan.runner)
     generated |= harness.harness_files(project_name, env_plan.r.present)
     generated |= schedule.schedule_files(entry_points, slug, account)
     generated |= container.container_files(_container_facts(report, env_plan, lock_result, options, slug, account),
@@ -215,11 +218,27 @@ def _lock_environment(inputs: BundleInputs, options: BundleOptions, plan: snapsh
     reasons = {canonicalize_name(g.dependency.distribution): g.reason for g in grouped
                if g.group == groups.DEVELOPMENT and g.dependency.distribution}
     _write(env_dir / "requirements-dev.txt", lock.dev_requirements_text(dev_direct, reasons, name))
+    runner = _lock_runner(inputs, result, request, index_lines, env_dir, cancel)
     r = environment_plan.plan_r(root, report)
     notes = accelerator.accelerator_notes([d.name for d in result.locked], options.accelerator, dest / "code",
                                           [f.path for f in plan.files])
     system = environment_plan.plan_system(r, report, result, grouped, project)
-    return environment_plan.EnvironmentPlan(python, grouped, r, system, notes), result
+    return environment_plan.EnvironmentPlan(python, grouped, r, system, notes, runner), result
+
+
+def _lock_runner(inputs: BundleInputs, production: lock.LockResult, request: lock.LockRequest,
+                 index_lines: Sequence[str], env_dir: Path, cancel: CancelToken) -> runner_group.RunnerLock:
+    """Lock what runs the notebook entry points (nbconvert, papermill, ipykernel) as a group of its own."""
+    project = inputs.project
+    plan = runner_group.plan_runner_group(project.entry_points, inputs.report.notebooks,
+                                          [d.name for d in production.locked])
+    runner = runner_lock.lock_runner_group(plan, production, request, project.name or inputs.root.name,
+                                            index_lines, cancel)
+    if runner.requirements_in:
+        _write(env_dir / PurePosixPath(runner_group.RUNNER_IN).name, runner.requirements_in)
+    if runner.locked:
+        _write(env_dir / PurePosixPath(runner_group.RUNNER_LOCK).name, runner.requirements_txt)
+    return runner
 
 
 def _pin_source(dependency: Dependency, report: ScanReport, target: str, engine: str) -> Dependency:
@@ -236,7 +255,8 @@ def _container_facts(report: ScanReport, env_plan: environment_plan.EnvironmentP
     python_image = _uses_python(report, lock_result) or not env_plan.r.version
     return container.ContainerFacts(slug, account, schedule.install_dir(slug),
                                     env_plan.python.full_version if python_image else "", _python_locked(lock_result),
-                                    env_plan.r, env_plan.system, lock_result.hashed, options.with_wheels)
+                                    env_plan.r, env_plan.system, lock_result.hashed, options.with_wheels,
+                                    env_plan.runner)
 
 
 def _uses_python(report: ScanReport, lock_result: lock.LockResult) -> bool:
@@ -272,6 +292,11 @@ def _warnings(planned: tuple[str, ...], inputs: BundleInputs, lock_result: lock.
                         "what it has.")
     warnings += [note.message for note in env_plan.accelerator_notes if accelerator.needs_note(note)]
     warnings += [f"Not locked: {u.name} ({u.reason})." for u in lock_result.unlocked]
+    if env_plan.runner.problem:
+        warnings.append(f"What runs the notebook entry points ({', '.join(env_plan.runner.plan.distributions)}) could "
+                        f"not be locked: {env_plan.runner.problem.rstrip('.')}. Set-up will not install them; the harness names "
+                        "what to install.")
+    warnings += list(env_plan.runner.plan.notes)
     travelling = {f.path for f in plan.files}
     warnings += [f"{f.file}:{f.line} still holds a hard-coded credential ({f.rule}) and travels in code/; "
                  "move it to configuration and rotate it." for f in report.findings
