@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from handoff_assistant.bundle import BundleOptions
+from handoff_assistant.bundle.contents import read_contents
+from handoff_assistant.bundle.preflight import missing_programs
 from handoff_assistant.bundle.runner_group import plan_runner_group
 from handoff_assistant.bundle.writer import write_bundle
 from handoff_assistant.readiness.model import EntryPoint
@@ -104,6 +107,8 @@ def test_a_notebook_entry_point_gets_a_hash_pinned_runner_lock_that_keeps_the_pr
     assert "What runs the notebook entry points (env/requirements-runner.txt, locked with the production pins" in runbook
     assert "- ipykernel — the Python kernel that entry point 'score-notebook''s notebook runs in" in runbook
     assert not any("notebook entry points" in w for w in result.warnings)
+    assert shutil.which("jupyter") is None  # so only the runner lock can provide it
+    assert missing_programs(read_contents(bundle)) == ()  # before the runner group: "needs the program jupyter"
 
 
 def test_a_runner_that_cannot_go_with_the_production_pins_is_a_warning_and_set_up_leaves_it_out(tmp_path):

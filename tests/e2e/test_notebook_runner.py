@@ -19,6 +19,7 @@ import pytest
 
 from handoff_assistant.bundle import BundleOptions
 from handoff_assistant.bundle.harness_run import SETUP_CHECK
+from handoff_assistant.bundle.reader import open_bundle
 from handoff_assistant.bundle.writer import write_bundle
 from handoff_assistant.cli import main
 from handoff_assistant.readiness.model import EntryPoint
@@ -101,3 +102,15 @@ def test_a_notebook_entry_point_runs_in_a_real_kernel_from_the_runner_group(tmp_
     smoke = next(r for name, r in results.items() if "test_each_entry_point_runs_on_its_sample_input" in name)
     outputs = next(r for name, r in results.items() if "test_outputs_match_the_expected_output" in name)
     assert smoke["status"] == outputs["status"] == "passed"
+
+    # The same bundle as IT's shell script installs it: both locks, offline, from env/wheels.
+    server = open_bundle(result.path, extract_to=tmp_path / "server").root
+    setup = subprocess.run(["scripts/setup.sh"], cwd=server, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "PYTHON": sys.executable})
+    assert setup.returncode == 0, setup.stderr[-2000:]
+    assert (server / ".venv" / "bin" / "jupyter-nbconvert").is_file()
+    run = subprocess.run([str(server / ".venv" / "bin" / "python"), "-B", "scripts/handoff_run.py", "score-notebook",
+                          "--input", str(root / "data" / "sample.csv"), "--output", str(tmp_path / "scores.csv")],
+                         cwd=server, capture_output=True, text=True, timeout=300, env=dict(os.environ))
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tmp_path / "scores.csv").read_text().splitlines() == ["customer_id,score", "C1,3.0", "C2,4.5", "C3,8.0"]

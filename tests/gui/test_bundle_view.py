@@ -301,3 +301,14 @@ def test_a_harness_step_longer_than_the_step_timeout_is_stopped_and_named(qtbot,
     assert len(shown) == 1 and shown[0].endswith(stopped) and shown[0].startswith("python -B ")
     assert panel.status.text() == f"The run did not finish: {shown[0]}"
     assert "$ " in panel.log.toPlainText() and panel.run_button.isEnabled()
+
+def test_the_environment_line_names_the_notebook_runners_and_says_when_they_are_not_locked():
+    from handoff_assistant.gui.pages.bundle_view import _environment_text
+
+    runners = [{"distribution": "nbconvert", "reason": "runs"}, {"distribution": "ipykernel", "reason": "kernel"}]
+    locked = {"environment": {"runner": {"requirements": "env/requirements-runner.txt", "distributions": runners}}}
+    assert _environment_text(locked) == "notebook runners nbconvert, ipykernel (env/requirements-runner.txt)"
+    unlocked = {"environment": {"runner": {"requirements": None, "distributions": runners, "problem": "conflict"}}}
+    assert _environment_text(unlocked) == "notebook runners nbconvert, ipykernel NOT locked"
+    hostile = {"environment": {"runner": {"requirements": None, "distributions": "nbconvert"}}}
+    assert _environment_text(hostile) == "Python packages only (recorded by an older version of the app)"

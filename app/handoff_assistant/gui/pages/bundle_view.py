@@ -338,6 +338,7 @@ def _environment_text(manifest: dict) -> str:
     system = manifest.get("system_packages") or {}
     service = manifest.get("service") or {}
     groups = (manifest.get("environment") or {}).get("groups") or {}
+    runner = (manifest.get("environment") or {}).get("runner") or {}
     parts = []
     if r.get("version") or r.get("packages"):
         lock = f"{len(r.get('packages') or [])} packages in {r['lock']}" if r.get("lock") else "no renv.lock"
@@ -347,6 +348,12 @@ def _environment_text(manifest: dict) -> str:
         parts.append(f"system packages: {', '.join(debian)}" if debian else "no system packages needed")
     if groups.get("development"):
         parts.append(f"{len(groups['development'])} development-only (env/requirements-dev.txt)")
+    listed = runner.get("distributions") if isinstance(runner, dict) else None
+    names = ", ".join(str(d.get("distribution")) for d in listed if isinstance(d, dict)) \
+        if isinstance(listed, list) else ""
+    if names:
+        parts.append(f"notebook runners {names} ({runner['requirements']})" if runner.get("requirements")
+                     else f"notebook runners {names} NOT locked")
     if service.get("account"):
         parts.append(f"runs as {service['account']}")
     return "; ".join(parts) or "Python packages only (recorded by an older version of the app)"
