@@ -302,6 +302,7 @@ def test_a_harness_step_longer_than_the_step_timeout_is_stopped_and_named(qtbot,
     assert panel.status.text() == f"The run did not finish: {shown[0]}"
     assert "$ " in panel.log.toPlainText() and panel.run_button.isEnabled()
 
+
 def test_the_environment_line_names_the_notebook_runners_and_says_when_they_are_not_locked():
     from handoff_assistant.gui.pages.bundle_view import _environment_text
 
