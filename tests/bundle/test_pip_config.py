@@ -114,6 +114,17 @@ def test_uv_env_renames_pip_settings_and_keeps_what_the_user_set_for_uv():
     assert uv_flags({"no-index": "yes"}) == ["--no-index"] and uv_flags({"no-index": "false"}) == uv_flags({}) == []
 
 
+def test_uv_resolves_within_the_constraint_files_of_pip_s_configuration(tmp_path):
+    """A pip.conf ``constraint`` (this machine has one capping torch) binds pip; uv took the newest tiny-dep.
+    (pip-compile does not apply it either: it reads constraints only from its input files.)"""
+    house = build_wheelhouse(tmp_path / "house", [WheelSpec("tiny-conf", "1.0.0", requires=("tiny-dep>=2",)),
+                                                  WheelSpec("tiny-dep", "2.0.0"), WheelSpec("tiny-dep", "2.1.0")])
+    caps = tmp_path / "caps.txt"
+    caps.write_text("tiny-dep<2.1\n")
+    env = isolated_env(tmp_path, f"[global]\nno-index = true\nfind-links = {house}\nconstraint = {caps}\n")
+    assert pins(lock_with("uv", env, tmp_path / "uv")) == [("tiny-conf", "1.0.0"), ("tiny-dep", "2.0.0")]
+
+
 def test_pip_s_no_index_keeps_uv_off_pypi_even_for_a_name_pypi_has(tmp_path):
     """uv has no variable for no-index (it ignores UV_NO_INDEX): before the flag, uv took six from PyPI (or
     failed without a network) while the user's pip was told to use only the local folder."""

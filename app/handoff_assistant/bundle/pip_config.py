@@ -24,6 +24,7 @@ UV_NAMES: dict[str, tuple[str, str]] = {
     "trusted-host": ("UV_INSECURE_HOST", " "),
     "cert": ("SSL_CERT_FILE", " "),
     "client-cert": ("SSL_CLIENT_CERT", " "),
+    "constraint": ("UV_CONSTRAINT", " "),  # a company's caps (e.g. torch<=2.14): uv resolves within them as pip does
 }
 NO_INDEX = "no-index"  # a flag for uv, not a variable
 # pip takes the best version from all its sources together; uv by default only from the first index that has the
