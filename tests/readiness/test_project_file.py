@@ -183,7 +183,7 @@ def test_starter_prefills_entry_points_owner_and_config_keys(tmp_path, monkeypat
     assert project.owner == Contact("Maria Lopez", "maria@example.com")
     assert project.entry_points == (
         EntryPoint("score", "python -m churn.score"),
-        EntryPoint("01-explore", 'jupyter nbconvert --to notebook --execute --output-dir output '
+        EntryPoint("01-explore", 'jupyter nbconvert --to notebook --execute --output-dir {output} '
                                  "'notebooks/01 Explore.ipynb'"))  # quoted: the harness runs it as an argument list
     keys = {k.name: k for k in project.config_keys}
     assert list(keys) == ["db_password", "local_csv"]  # what the code reads; the literals stay findings

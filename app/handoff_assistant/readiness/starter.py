@@ -73,8 +73,10 @@ def _entry_points(report: ScanReport, facts: ProjectFacts) -> Iterable[EntryPoin
         yield EntryPoint(name=_slug(PurePosixPath(script.path).stem), command=script.command)
     for notebook in report.notebooks:
         yield EntryPoint(name=_slug(PurePosixPath(notebook.path).stem),
-                         command="jupyter nbconvert --to notebook --execute --output-dir output "
-                                 + shlex.quote(notebook.path))  # a name with spaces stays one argument
+                         # {output}: the executed notebook goes to the run's output folder, never into code/
+                         # (the bundle's verified files); quoted: a name with spaces stays one argument
+                         command="jupyter nbconvert --to notebook --execute --output-dir {output} "
+                                 + shlex.quote(notebook.path))
 
 
 def _slug(text: str) -> str:
