@@ -46,7 +46,7 @@ def test_what_production_already_locks_is_not_asked_again_and_one_runner_serves_
     plan = plan_runner_group([EntryPoint("a", NBCONVERT), EntryPoint("b", "jupyter nbconvert --execute b.ipynb")],
                              [PYTHON_NB], ["NBConvert"])
     assert plan.distributions == ("ipykernel",)
-    assert plan.needs[0].reason == "the Python kernel that entry point 'a''s notebook runs in"
+    assert plan.needs[0].reason == "the Python kernel for the notebook of entry point 'a'"
 
 
 def test_an_r_notebook_gets_its_runner_and_a_note_for_its_kernel_instead_of_ipykernel():
@@ -105,7 +105,7 @@ def test_a_notebook_entry_point_gets_a_hash_pinned_runner_lock_that_keeps_the_pr
     assert "--require-hashes -r env/requirements-runner.txt" in (bundle / "container" / "Dockerfile").read_text()
     runbook = (bundle / "RUNBOOK.md").read_text()
     assert "What runs the notebook entry points (env/requirements-runner.txt, locked with the production pins" in runbook
-    assert "- ipykernel — the Python kernel that entry point 'score-notebook''s notebook runs in" in runbook
+    assert "- ipykernel — the Python kernel for the notebook of entry point 'score-notebook'" in runbook
     assert not any("notebook entry points" in w for w in result.warnings)
     assert shutil.which("jupyter") is None  # so only the runner lock can provide it
     assert missing_programs(read_contents(bundle)) == ()  # before the runner group: "needs the program jupyter"

@@ -68,8 +68,8 @@ def plan_runner_group(entry_points: Iterable[EntryPoint], notebooks: Sequence[No
         kernel_language = _kernel_language(words, languages)
         wanted = [(runner, f"runs the notebook of entry point {entry.name!r} ({' '.join(_runner_words(words))})")]
         if kernel_language in KERNELS:
-            wanted.append((KERNELS[kernel_language], f"the {kernel_language.capitalize()} kernel that entry point "
-                                                     f"{entry.name!r}'s notebook runs in"))
+            wanted.append((KERNELS[kernel_language], f"the {kernel_language.capitalize()} kernel for the notebook of "
+                                                     f"entry point {entry.name!r}"))
         elif kernel_language in OTHER_KERNELS:
             notes.append(f"Entry point {entry.name!r} runs an {kernel_language.upper()} notebook: install "
                          f"{OTHER_KERNELS[kernel_language]} on the server.")
