@@ -23,6 +23,7 @@ from typing import Any, Optional
 import platformdirs
 from packaging.utils import canonicalize_name
 
+from handoff_assistant.atomic_files import write_text_atomically
 from handoff_assistant.scan.probe_script import PROBE_SOURCE
 from handoff_assistant.scan.report import Problem, TargetEnvironment
 
@@ -274,8 +275,6 @@ def _store_answer(interpreter: Path, cache: Path, answer: dict[str, Any]) -> Non
 def _store(cache: Path, content: dict[str, Any]) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(content), encoding="utf-8")
-        temporary.replace(cache)
+        write_text_atomically(cache, json.dumps(content))
     except OSError:
         pass  # the cache only saves time; a scan never fails for it
