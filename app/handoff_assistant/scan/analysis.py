@@ -16,7 +16,7 @@ from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import ConfigRead, Finding, NotebookInfo, Problem, SkippedFile
 from handoff_assistant.tasks import checkpoint
 
-ANALYSIS_VERSION = 10  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 11  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,9 @@ def _analyse_content(root: Path, entry: FileEntry, max_text_bytes: int) -> FileA
     pointer = lfs_pointer_finding(entry.path, content.text)
     if pointer is not None:
         return FileAnalysis(path=entry.path, findings=tuple(with_fingerprints([pointer])))
-    language = languages.detect_language(entry.path, content.text)
-    if language is not None and language.startswith("Jupyter"):
+    if languages.is_notebook(entry.path):  # its language comes from the one reading of its JSON
         return _analyse_notebook(entry.path, content.text)
-    return _analyse_source(entry.path, language, content.text)
+    return _analyse_source(entry.path, languages.detect_language(entry.path, content.text), content.text)
 
 
 def _analyse_source(path: str, language: Optional[str], text: str) -> FileAnalysis:
@@ -114,16 +113,7 @@ def _analyse_notebook(path: str, text: str) -> FileAnalysis:
         notebook=notebooks.notebook_info(notebook, path),
         written_files=tuple(written for c in cells for written in c.written_files),
         config_reads=tuple(read for c in cells for read in c.config_reads),
-        problems=_left_out_problem(path, notebook),
     )
-
-
-def _left_out_problem(path: str, notebook: notebooks.Notebook) -> tuple[Problem, ...]:
-    """Parts too deep to read could hide anything: a problem, so the checklist cannot pass what it did not see."""
-    if not notebook.left_out:
-        return ()
-    return (Problem(path, f"partly analysed: {notebook.left_out} part(s) nested deeper than "
-                          f"{notebooks.MAX_DEPTH} levels were not read; its code cells were analysed"),)
 
 
 def _analyse_cell(path: str, notebook: notebooks.Notebook, cell: notebooks.Cell) -> FileAnalysis:

@@ -6,11 +6,12 @@ prototype it is far more likely than Objective-C.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Optional
+
+from handoff_assistant.scan import json_shapes
 
 PYTHON = "Python"
 JUPYTER_PYTHON = "Jupyter (Python)"
@@ -110,13 +111,24 @@ def detect_language(path: str, text: str) -> Optional[str]:
     return language or _shebang_language(text)
 
 
+_NOTEBOOK_METADATA = json_shapes.Fields({"metadata": json_shapes.Fields({
+    "kernelspec": json_shapes.Fields({"language": json_shapes.SCALAR}),
+    "language_info": json_shapes.Fields({"name": json_shapes.SCALAR})})})
+
+
+def is_notebook(path: str) -> bool:
+    """Whether ``path`` is a Jupyter notebook (by its name: the scan reads a notebook's JSON once, as one)."""
+    return _BY_EXTENSION.get(PurePosixPath(path.lower()).suffix) == JUPYTER_PYTHON
+
+
 def _notebook_language(text: str) -> str:
-    """A notebook's language from its kernelspec, else its language_info; Python when it says nothing."""
+    """A notebook's language from its kernelspec, else its language_info; Python when it says nothing.
+    Only the metadata is built (the scan itself reads a notebook once, in ``scan.notebooks``)."""
     try:
-        metadata = json.loads(text).get("metadata") or {}
+        metadata = json_shapes.read_shaped(text, _NOTEBOOK_METADATA).get("metadata") or {}
         language = (metadata.get("kernelspec") or {}).get("language") or \
             (metadata.get("language_info") or {}).get("name") or "python"
-    except (ValueError, AttributeError, RecursionError):  # the notebook reader reports (or copes with) these
+    except (json_shapes.JsonError, AttributeError):  # the notebook reader reports these
         return JUPYTER_PYTHON
     language = str(language).lower()
     return JUPYTER_PYTHON if language == "python" else JUPYTER_R if language == "r" else JUPYTER_OTHER

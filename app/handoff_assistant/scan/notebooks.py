@@ -1,7 +1,9 @@
 """Reading Jupyter notebooks without Jupyter: cells, outputs, kernel language, magics and shell lines.
 
 Both nbformat 4 (``cells``, ``source``, ``execution_count``) and the older nbformat 3 and 2 (``worksheets``,
-``input``, ``prompt_number``, ``pyout``/``pyerr`` outputs) are read into the same shape.
+``input``, ``prompt_number``, ``pyout``/``pyerr`` outputs) are read into the same shape. The JSON is read once,
+and only what the scan reads is built (``NOTEBOOK_SHAPE``, ``scan.json_shapes``): saved images, HTML and JSON
+data are measured, not built, so a notebook's size costs memory once, whatever its outputs hold.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from typing import Any, Iterator, Optional
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from handoff_assistant.scan import languages
+from handoff_assistant.scan import json_shapes, languages
+from handoff_assistant.scan.json_shapes import SCALAR as SCALAR_SHAPE
 from handoff_assistant.scan.report import NotebookInfo
 
 _V3_OUTPUT_TYPES = {"pyout": "execute_result", "pyerr": "error"}
@@ -58,6 +61,30 @@ _PIP_OPTIONS_WITH_VALUE = frozenset({
     "--root-user-action", "--keyring-provider",
 })
 
+# What the scan reads of a notebook; everything else (images, HTML, JSON data, widget state, cell metadata) is
+# stepped over and only measured. Output text is kept up to OUTPUT_TEXT_CHARS: the leak checks scan no more.
+OUTPUT_TEXT_CHARS = 256 * 1024
+_OUTPUT_TEXT = json_shapes.Text(OUTPUT_TEXT_CHARS)
+_OUTPUT_SHAPE = json_shapes.Fields({
+    "output_type": SCALAR_SHAPE, "name": SCALAR_SHAPE, "stream": SCALAR_SHAPE, "ename": _OUTPUT_TEXT,
+    "evalue": _OUTPUT_TEXT, "traceback": json_shapes.Items(_OUTPUT_TEXT), "text": _OUTPUT_TEXT,
+    "data": json_shapes.Fields({"text/plain": _OUTPUT_TEXT}),
+})
+_CELL_SHAPE = json_shapes.Fields({
+    "cell_type": SCALAR_SHAPE, "source": json_shapes.Text(), "input": json_shapes.Text(),
+    "execution_count": SCALAR_SHAPE, "prompt_number": SCALAR_SHAPE, "language": SCALAR_SHAPE,
+    "outputs": json_shapes.Items(_OUTPUT_SHAPE),
+})
+NOTEBOOK_SHAPE = json_shapes.Fields({
+    "cells": json_shapes.Items(_CELL_SHAPE),
+    "worksheets": json_shapes.Items(json_shapes.Fields({"cells": json_shapes.Items(_CELL_SHAPE)})),
+    "metadata": json_shapes.Fields({
+        "kernelspec": json_shapes.Fields({"name": SCALAR_SHAPE, "language": SCALAR_SHAPE}),
+        "language_info": json_shapes.Fields({"name": SCALAR_SHAPE, "version": SCALAR_SHAPE}),
+        "language": SCALAR_SHAPE}),
+    "nbformat": SCALAR_SHAPE,
+})
+
 
 class NotebookError(Exception):
     """The notebook cannot be read; the message says why and what to do (shown in the scan's problems)."""
@@ -67,7 +94,7 @@ class NotebookError(Exception):
 class Output:
     output_type: str  # nbformat 4 names: "stream", "execute_result", "display_data", "error"
     text: str  # what a reader sees as text: stream text, text/plain, or the error and its traceback (no ANSI)
-    size: int  # characters stored for the output, base64 images included
+    size: int  # characters of JSON text the output takes in the file, base64 images included
     image_size: int = 0  # characters of image data (base64) among them
 
 
@@ -91,7 +118,6 @@ class Notebook:
     nbformat: int
     cells: tuple[Cell, ...]
     language_version: str = ""  # metadata.language_info.version: the kernel's version when last run
-    left_out: int = 0  # parts nested deeper than MAX_DEPTH that were not read (in outputs, normally)
 
     @property
     def is_python(self) -> bool:
@@ -125,10 +151,12 @@ class PreparedCell:
 
 
 def parse_notebook(text: str) -> Notebook:
-    """Read a notebook's JSON; ``NotebookError`` says in a sentence why a file is not a readable notebook."""
-    data, left_out = _load_json(text)
+    """Read a notebook's JSON once, building only what the scan reads (see ``NOTEBOOK_SHAPE``);
+    ``NotebookError`` says in a sentence why a file is not a readable notebook."""
+    data = _load_json(text)
     if not isinstance(data, dict):
-        raise NotebookError(f"not a notebook: the file holds a JSON {type(data).__name__}, not an object")
+        kind = "list" if isinstance(data, json_shapes.Skipped) else type(data).__name__
+        raise NotebookError(f"not a notebook: the file holds a JSON {kind}, not an object")
     raw_cells, nbformat = _raw_cells(data)
     cells = tuple(_cell(index, raw) for index, raw in enumerate(raw_cells))
     metadata = _as_dict(data.get("metadata"))
@@ -136,8 +164,7 @@ def parse_notebook(text: str) -> Notebook:
     kernel = str(spec.get("name") or "")
     first_cell_language = next((str(raw["language"]) for raw in raw_cells if raw.get("language")), "")
     version = str(_as_dict(metadata.get("language_info")).get("version") or "").strip()
-    return Notebook(_kernel_language(metadata, kernel, first_cell_language), kernel, nbformat, cells, version,
-                    left_out)
+    return Notebook(_kernel_language(metadata, kernel, first_cell_language), kernel, nbformat, cells, version)
 
 
 def prepare_python_cell(source: str) -> PreparedCell:
@@ -194,52 +221,23 @@ def skipped_cells(notebook: Notebook) -> list[Cell]:
     return [cell for cell in code[:last_run] if cell.execution_count is None and cell.source.strip()]
 
 
-def _load_json(text: str) -> tuple[Any, int]:
-    """The JSON value, and how many parts nested too deeply were left out of it."""
+def _load_json(text: str) -> Any:
     if not text.strip():
         raise NotebookError("not a readable notebook: the file is empty")
     try:
-        return json.loads(text), 0
-    except RecursionError:
-        return _load_shallow(text)
-    except json.JSONDecodeError as error:
+        return json_shapes.read_shaped(text, NOTEBOOK_SHAPE)
+    except json_shapes.JsonError as error:
         if _CONFLICT_MARKER.search(text):
             raise NotebookError("not a readable notebook: it contains unresolved git merge conflict markers; "
                                 "resolve the conflict (nbdime can help) and save it again") from error
+        line = text.count("\n", 0, error.position) + 1
         if _ends_early(text):
-            raise NotebookError(f"not a readable notebook: the JSON stops early at line {error.lineno} (the file "
+            raise NotebookError(f"not a readable notebook: the JSON stops early at line {line} (the file "
                                 "looks truncated); restore it from version control or save it again "
                                 "from Jupyter") from error
-        raise NotebookError(f"not a readable notebook: invalid JSON at line {error.lineno}, column {error.colno} "
-                            f"({error.msg}); open it in Jupyter or restore it from version control") from error
-
-
-MAX_DEPTH = 64  # a notebook's cells sit 4 levels deep; deeper parts of an output are not read
-_DEEP_PLACEHOLDER = '"(nested too deeply to read)"'
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
-def _load_shallow(text: str) -> tuple[Any, int]:
-    """Read JSON that is nested deeper than the parser can follow: every value deeper than ``MAX_DEPTH`` levels
-    is replaced by a placeholder string in one linear pass, so the cells (and their code) are still read.
-    A notebook nested 3,000 levels deep in an output used to be skipped whole, and its code with it."""
-    pieces, depth, kept_until, cut_at, left_out = [], 0, 0, -1, 0
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth == MAX_DEPTH + 1 and cut_at < 0:
-                cut_at = match.start()
-        elif token in "]}":
-            if depth == MAX_DEPTH + 1 and cut_at >= 0:
-                pieces += [text[kept_until:cut_at], _DEEP_PLACEHOLDER]
-                kept_until, cut_at, left_out = match.end(), -1, left_out + 1
-            depth -= 1
-    pieces.append(text[kept_until:])
-    try:
-        return json.loads("".join(pieces)), left_out
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise NotebookError("not a readable notebook: its JSON is nested too deeply or is invalid") from error
+        column = error.position - text.rfind("\n", 0, error.position)
+        raise NotebookError(f"not a readable notebook: invalid JSON at line {line}, column {column} "
+                            f"({error.message}); open it in Jupyter or restore it from version control") from error
 
 
 def _ends_early(text: str) -> bool:
@@ -298,22 +296,17 @@ def _output(raw: dict) -> Output:
         text = _ANSI.sub("", "\n".join([heading, *map(_text, _as_list(raw.get("traceback"), "traceback"))]))
     else:
         text = _text(data.get("text/plain"))
-    image_size = sum(_stored_size(v) for k, v in data.items() if k.startswith("image/"))
+    image_size = sum(_stored_size(v) for k, v in data.items() if str(k).startswith("image/"))
     return Output(kind, text, _stored_size(raw), image_size)
 
 
 def _stored_size(value: Any) -> int:
-    """Characters of all strings in a JSON value (iterative: outputs can nest arbitrarily)."""
-    total, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            total += len(item)
-        elif isinstance(item, dict):
-            stack += item.values()
-        elif isinstance(item, list):
-            stack += item
-    return total
+    """Characters of JSON text a value took in the file, as the reader measured it (numbers and quotes too)."""
+    if isinstance(value, json_shapes.ReadObject):
+        return value.span
+    if isinstance(value, json_shapes.Skipped):
+        return value.chars
+    return len(json.dumps(value)) if isinstance(value, str) else 0
 
 
 def _kernel_language(metadata: dict, kernel: str, cell_language: str) -> str:

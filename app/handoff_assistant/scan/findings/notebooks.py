@@ -12,13 +12,13 @@ from typing import Iterator
 
 from handoff_assistant.scan import findings as detectors
 from handoff_assistant.scan.findings.base import Rule, fingerprint, make_finding, register
-from handoff_assistant.scan.notebooks import Cell, Notebook, out_of_order_cells, skipped_cells
+from handoff_assistant.scan.notebooks import OUTPUT_TEXT_CHARS, Cell, Notebook, out_of_order_cells, skipped_cells
 from handoff_assistant.scan.report import Finding
 
 OUTPUT_RULE_PREFIX = "notebook.output."
 OUTPUT_SEVERITY = "low"
 LARGE_OUTPUT_CHARS = 1_000_000  # stored characters per cell (base64 images included): about 1 MB on disk
-OUTPUT_SCAN_CHARS = 256 * 1024  # text scanned per output: logs beyond this add noise, not new leaks
+OUTPUT_SCAN_CHARS = OUTPUT_TEXT_CHARS  # text scanned per output (the reader keeps no more): logs beyond add noise
 
 OUT_OF_ORDER = Rule(
     id="notebook.out-of-order", category="notebook", severity="medium", title="Cells run out of order",
