@@ -20,7 +20,8 @@ from handoff_assistant.bundle.snapshot import SnapshotPlan, sha256_file
 from handoff_assistant.readiness.model import Assessment, ProjectFile
 from handoff_assistant.scan.findings.downloads import download_hosts
 from handoff_assistant.scan.findings.masking import mask_secrets
-from handoff_assistant.scan.report import SEVERITIES, UNKNOWN, USED_DECLARED, USED_UNDECLARED, ScanReport
+from handoff_assistant.scan.report import (SEVERITIES, UNKNOWN, USED_DECLARED, USED_UNDECLARED, ScanReport, shown_path,
+                                           shown_report)
 from handoff_assistant.serialization import to_jsonable
 
 MANIFEST_NAME = "handoff-manifest.json"
@@ -82,7 +83,8 @@ def imports_to_check(report: ScanReport, development: Iterable[str] = ()) -> tup
 
 
 def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str, Any]:
-    report, project, assessment, lock = parts.report, parts.project, parts.assessment, parts.lock
+    project, assessment, lock = parts.project, parts.assessment, parts.lock
+    report = shown_report(parts.report)  # file names as every output shows them (a secret in a name masked)
     return {
         "format": FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -127,10 +129,12 @@ def manifest_data(parts: ManifestParts, files: Iterable[FileRecord]) -> dict[str
         "entry_points": to_jsonable(parts.entry_points),
         "config_keys": to_jsonable(parts.config_keys),
         "consistency": CONSISTENCY,
-        "snapshot": {"files": len(parts.snapshot.files), "secret_files_left_behind": list(parts.snapshot.secret_files),
-                     "links_left_behind": list(parts.snapshot.links),
-                     "temporary_files_left_behind": list(parts.snapshot.temporary),
-                     "data_references": to_jsonable(parts.snapshot.data_references),
+        "snapshot": {"files": len(parts.snapshot.files),
+                     "secret_files_left_behind": [shown_path(p) for p in parts.snapshot.secret_files],
+                     "links_left_behind": [shown_path(p) for p in parts.snapshot.links],
+                     "temporary_files_left_behind": [shown_path(p) for p in parts.snapshot.temporary],
+                     "data_references": [{**reference, "path": shown_path(reference["path"])}
+                                         for reference in to_jsonable(parts.snapshot.data_references)],
                      "samples": to_jsonable(parts.samples)},
         "inputs": to_jsonable(parts.inputs),
         "network": {"hosts": list(download_hosts(f for f in report.findings if f.fingerprint not in

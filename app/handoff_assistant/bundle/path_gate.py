@@ -12,6 +12,7 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 from handoff_assistant.bundle.options import BundleError
+from handoff_assistant.scan.report import shown_path
 
 # Files that hold credentials by their nature (matched on the file name, lower-cased).
 SECRET_FILE_PATTERNS = (
@@ -45,7 +46,9 @@ class PathRefused(BundleError):
 
 
 def printable_name(path: str) -> str:
-    """The name as a log line can show it: control characters and undecodable bytes escaped."""
+    """The name as a log line can show it: a secret in it masked, control characters and undecodable bytes
+    escaped."""
+    path = shown_path(path)
     if _CONTROL.search(path) or not _is_utf8(path):
         return ascii(path)
     return path
@@ -93,7 +96,7 @@ def bundle_path_gate(root: Path | str, rel: str | PurePosixPath) -> Path:
 
 def _check_name(text: str, relative: str, through_link: bool = False) -> None:
     pure = PurePosixPath(relative)
-    via = f" (it resolves to {relative})" if through_link else ""
+    via = f" (it resolves to {shown_path(relative)})" if through_link else ""
     if not relative or "\0" in relative:
         raise PathRefused(text, "it is not a file name")
     if _CONTROL.search(relative):
@@ -109,7 +112,9 @@ def _check_name(text: str, relative: str, through_link: bool = False) -> None:
     if secret_folder:
         raise PathRefused(text, f"it lies in {secret_folder}/, a folder of credentials{via}", secret=True)
     if is_secret_file(relative):
-        raise PathRefused(text, f"it is a secret file by its name ({pure.name}){via}", secret=True)
+        raise PathRefused(text, f"it is a secret file by its name ({shown_path(pure.name)}){via}", secret=True)
+    if shown_path(relative) != relative:  # a name that is itself a secret would show it in every listing
+        raise PathRefused(text, f"its name holds a secret{via}", secret=True)
 
 
 def _holds_private_key(text: str, path: Path) -> bool:

@@ -32,7 +32,7 @@ from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
 from handoff_assistant.readiness.model import NOT_READY
 from handoff_assistant.scan import languages
 from handoff_assistant.scan.python_version import minor_version
-from handoff_assistant.scan.report import Dependency, ScanReport
+from handoff_assistant.scan.report import Dependency, ScanReport, location_text, shown_path
 from handoff_assistant.signing import (SIGNATURE_NAME, SecretKey, SignatureError, WrongPassword, load_secret_key,
                                       sign)
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
@@ -298,13 +298,13 @@ def _warnings(planned: tuple[str, ...], inputs: BundleInputs, lock_result: lock.
                         "what to install.")
     warnings += list(env_plan.runner.plan.notes)
     travelling = {f.path for f in plan.files}
-    warnings += [f"{f.file}:{f.line} still holds a hard-coded credential ({f.rule}) and travels in code/; "
+    warnings += [f"{location_text(f.file, f.line)} still holds a hard-coded credential ({f.rule}) and travels in code/; "
                  "move it to configuration and rotate it." for f in report.findings
                  if f.category == "secret" and f.file in travelling and f.fingerprint not in project.suppressions]
     if plan.secret_files:
-        warnings.append(f"Secret files left out of the bundle: {', '.join(plan.secret_files)}.")
+        warnings.append(f"Secret files left out of the bundle: {', '.join(map(shown_path, plan.secret_files))}.")
     if plan.links:
-        warnings.append(f"Symbolic links left out of the bundle: {', '.join(plan.links)}.")
+        warnings.append(f"Symbolic links left out of the bundle: {', '.join(map(shown_path, plan.links))}.")
     warnings += [f"Left out of the bundle: {refusal}." for refusal in plan.refused]
     return tuple(warnings)
 

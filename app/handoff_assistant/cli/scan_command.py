@@ -13,7 +13,7 @@ from handoff_assistant.cli.output import TerminalProgress, write_output
 from handoff_assistant.formatting import human_size
 from handoff_assistant.scan.report import (
     CATEGORIES, DECLARED_UNUSED, SEVERITIES, UNKNOWN, USED_DECLARED, USED_UNDECLARED, Dependency, Finding, ScanReport,
-    SourceRef, location_text,
+    SourceRef, location_text, shown_report,
 )
 
 CATEGORY_TITLES = {"secret": "Secrets", "path": "Hardcoded paths", "host": "Hardcoded hosts", "network": "Downloads at run time",
@@ -52,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(report: ScanReport, fmt: str) -> str:
+    """The report in ``fmt``, file names as every output shows them (a secret in a name masked)."""
+    report = shown_report(report)
     if fmt == "json":
         return report.to_json()
     if fmt == "sarif":

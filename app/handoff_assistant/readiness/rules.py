@@ -17,7 +17,7 @@ from handoff_assistant.readiness.facts import ProjectFacts
 from handoff_assistant.readiness.model import FAIL, NOT_APPLICABLE, PASS, UNKNOWN, EntryPoint, ProjectFile
 from handoff_assistant.scan.python_version import INTERPRETER, choose_target_python, describe
 from handoff_assistant.scan.report import (DECLARED_UNUSED, UNKNOWN as DEP_UNKNOWN, USED_UNDECLARED, Finding, ScanReport,
-                                           location_text)
+                                           location_text, shown_path)
 
 MAX_EVIDENCE = 12
 NOTEBOOK_LANGUAGE_PREFIX = "Jupyter"
@@ -103,7 +103,7 @@ def git_clean(ctx: Context, item: ChecklistItem) -> Outcome:
 def entry_points(ctx: Context, item: ChecklistItem) -> Outcome:
     if ctx.project.entry_points:
         return Outcome(PASS, tuple(f"handoff.yaml: entry_points: {e.name}: {e.command}" for e in ctx.project.entry_points))
-    detected = tuple(f"detected, not declared: {s.path} ({s.command})" for s in ctx.facts.main_scripts)
+    detected = tuple(f"detected, not declared: {shown_path(s.path)} ({s.command})" for s in ctx.facts.main_scripts)
     return Outcome(FAIL, ("handoff.yaml declares no entry_points",) + detected)
 
 
@@ -137,11 +137,13 @@ def readme(ctx: Context, item: ChecklistItem) -> Outcome:
 @rule("no-large-data")
 def no_large_data(ctx: Context, item: ChecklistItem) -> Outcome:
     files = ctx.report.files
-    heavy = [f"{d.path} ({d.kind}, {human_size(d.size)})" for d in files.data_files if d.kind in ("large", "binary")]
-    heavy += [f"{s.path} (too large to analyse, {human_size(s.size)})" for s in files.skipped if s.reason == "too-large"]
+    heavy = [f"{shown_path(d.path)} ({d.kind}, {human_size(d.size)})" for d in files.data_files
+             if d.kind in ("large", "binary")]
+    heavy += [f"{shown_path(s.path)} (too large to analyse, {human_size(s.size)})" for s in files.skipped
+              if s.reason == "too-large"]
     if heavy:
         return Outcome(FAIL, _capped(heavy))
-    small = [d.path for d in files.data_files]
+    small = [shown_path(d.path) for d in files.data_files]
     note = f"{len(small)} small data file(s) travel as sample data: {', '.join(small[:5])}" if small else ""
     return Outcome(PASS, ("no large data files or binaries in the code tree",), note)
 
@@ -169,7 +171,7 @@ def dependencies_declared(ctx: Context, item: ChecklistItem) -> Outcome:
                if d.status == USED_UNDECLARED and not d.optional]
     if missing:
         return Outcome(FAIL, _capped(missing))
-    return Outcome(PASS, tuple(f"declared in {f.path} ({f.kind})" for f in declared))
+    return Outcome(PASS, tuple(f"declared in {shown_path(f.path)} ({f.kind})" for f in declared))
 
 
 @rule("imports-resolved")
@@ -299,7 +301,7 @@ def findings(ctx: Context, item: ChecklistItem) -> Outcome:
 def _not_analysed(report: ScanReport) -> list[str]:
     """Files (or folders) the scan could not read or fully analyse: what they hold was not checked, so an item
     that looks for findings is unknown rather than passed (blocking items stay blocking)."""
-    return [f"not analysed, so not checked: {problem.file}: {problem.reason}" for problem in report.problems]
+    return [f"not analysed, so not checked: {shown_path(problem.file)}: {problem.reason}" for problem in report.problems]
 
 
 # A path or host in a configuration file is already configuration (the fix leaves it there as its key's value).
@@ -329,7 +331,7 @@ def secret_files(ctx: Context, item: ChecklistItem) -> Outcome:
     flagged = [f for f in ctx.report.findings if fnmatch(f.rule, "secret.file*") and f.fingerprint not in suppressions]
     files = sorted(set(ctx.facts.secret_files) | {f.file for f in flagged})
     if files:
-        return Outcome(FAIL, _capped(f"secret file in the tree: {path}" for path in files))
+        return Outcome(FAIL, _capped(f"secret file in the tree: {shown_path(path)}" for path in files))
     return Outcome(PASS, ("no .env, key or credential files in the tree",))
 
 
@@ -406,9 +408,9 @@ def notebooks_clean(ctx: Context, item: ChecklistItem) -> Outcome:
         issues = []
         if book.out_of_order:
             counts = ", ".join("-" if c is None else str(c) for c in book.execution_counts)
-            issues.append(("notebook.out-of-order", f"{book.path}: cells executed out of order ({counts})"))
+            issues.append(("notebook.out-of-order", f"{shown_path(book.path)}: cells executed out of order ({counts})"))
         if book.errors:
-            issues.append(("notebook.error-output", f"{book.path}: {book.errors} cell(s) with an error output"))
+            issues.append(("notebook.error-output", f"{shown_path(book.path)}: {book.errors} cell(s) with an error output"))
         for rule_id, text in issues:
             reason = suppressed.get((book.path, rule_id))
             (explained if reason else problems).append(f"suppressed: {text}: {reason}" if reason else text)

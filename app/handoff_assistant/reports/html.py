@@ -16,7 +16,7 @@ from handoff_assistant.assets import resource_path
 from handoff_assistant.formatting import printable_text
 from handoff_assistant.readiness.model import (ATTESTED, FAIL, NEEDS_WORK, NOT_APPLICABLE, NOT_READY, PASS, READY,
                                                UNKNOWN, Assessment, ItemResult, ProjectFile)
-from handoff_assistant.scan.report import SEVERITIES, Finding, ScanReport
+from handoff_assistant.scan.report import SEVERITIES, Finding, ScanReport, shown_report
 
 STATUS_LABELS = {PASS: "Pass", ATTESTED: "Attested", FAIL: "Fail", NOT_APPLICABLE: "N/A", UNKNOWN: "Unknown"}
 LEVEL_CLASSES = {READY: "ready", NEEDS_WORK: "needs-work", NOT_READY: "not-ready"}
@@ -42,6 +42,7 @@ class FindingView:
 
 def render_readiness_html(report: ScanReport, assessment: Assessment, project: Optional[ProjectFile]) -> str:
     project = project or ProjectFile()
+    report = shown_report(report)  # file names as every output shows them (a secret in a name masked)
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,

@@ -17,7 +17,7 @@ from typing import Any
 
 from handoff_assistant.formatting import printable_text
 from handoff_assistant.scan.findings import RULES
-from handoff_assistant.scan.report import Finding, Problem, ScanReport
+from handoff_assistant.scan.report import Finding, Problem, ScanReport, shown_report
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -49,7 +49,8 @@ def _uri(file: str) -> str:
 
 
 def sarif_log(report: ScanReport) -> dict:
-    return _printable(_sarif_log(report))
+    """The SARIF log; file names as every output shows them (a secret in a name masked)."""
+    return _printable(_sarif_log(shown_report(report)))
 
 
 def _sarif_log(report: ScanReport) -> dict:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Optional
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from functools import lru_cache
+from typing import Any, Optional
 
 from handoff_assistant.serialization import from_jsonable, to_jsonable
 
@@ -40,8 +41,47 @@ class SourceRef:
 
 
 def location_text(file: str, line: int, cell: Optional[int] = None) -> str:
-    """How every output names a place: ``churn/data.py:6``, or ``nb.ipynb cell 5:2`` (cells counted from 1)."""
+    """How every output names a place: ``churn/data.py:6``, or ``nb.ipynb cell 5:2`` (cells counted from 1).
+    A secret in the file's name is masked (``shown_path``)."""
+    file = shown_path(file)
     return f"{file} cell {cell + 1}:{line}" if cell is not None else f"{file}:{line}"
+
+
+@lru_cache(maxsize=4096)
+def shown_path(path: str) -> str:
+    """How every output shows a file name: a secret in any part masked as ``secret.in-file-name`` findings show
+    it (``token_ghp_****.txt``). The report keeps the real names, which the bundle and fixes act on."""
+    from handoff_assistant.scan.findings.file_names import masked_path  # that package imports this module
+
+    return masked_path(path)
+
+
+# The report's fields that hold file names ("declared_in" holds "requirements.txt:3").
+_PATH_FIELDS = frozenset({"path", "file", "dirty", "untracked", "declared_in"})
+
+
+def shown_report(report: "ScanReport") -> "ScanReport":
+    """The report as outputs show it (JSON, SARIF, text, HTML): every file name through ``shown_path``."""
+    return _shown(report)
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_shown(item) for item in value)
+    if not is_dataclass(value):
+        return value
+    changes = {}
+    for member in fields(value):
+        current = getattr(value, member.name)
+        if member.name in _PATH_FIELDS and isinstance(current, str):
+            shown = shown_path(current)
+        elif member.name in _PATH_FIELDS and isinstance(current, tuple):
+            shown = tuple(shown_path(item) if isinstance(item, str) else item for item in current)
+        else:
+            shown = _shown(current)
+        if shown != current:
+            changes[member.name] = shown
+    return replace(value, **changes) if changes else value
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from handoff_assistant.gui.models.base import Column, RowTableModel
 from handoff_assistant.gui.pages.base import ATTENTION, DONE, PENDING, Page, empty_state, page_layout, scrolling_body
 from handoff_assistant.gui.widgets.language_chart import LanguageChart
 from handoff_assistant.scan.python_version import INTERPRETER, choose_target_python, describe
-from handoff_assistant.scan.report import ScanReport
+from handoff_assistant.scan.report import ScanReport, shown_path
 
 
 
@@ -39,7 +39,7 @@ def _form_box(title: str, rows: tuple[str, ...]) -> tuple[QGroupBox, list[QLabel
 
 class NotebookModel(RowTableModel):
     columns = (
-        Column("Notebook", lambda n: n.path),
+        Column("Notebook", lambda n: shown_path(n.path)),
         Column("Kernel", lambda n: f"{n.language} ({n.kernel})" if n.kernel else n.language),
         Column("Code cells", lambda n: f"{n.code_cells} of {n.cells}", sort_key=lambda n: n.code_cells),
         Column("Run order", lambda n: "out of order" if n.out_of_order else "top to bottom",
@@ -149,8 +149,8 @@ class OverviewPage(Page):
                   f"{len(files.data_files):,}")
         for label, value in zip(self.files_labels, values):
             label.setText(value)
-        self.files_labels[3].setToolTip("\n".join(f"{s.path}: {s.reason}" for s in files.skipped[:30]))
-        self.files_labels[4].setToolTip("\n".join(f"{d.path} ({human_size(d.size)}, {d.kind})"
+        self.files_labels[3].setToolTip("\n".join(f"{shown_path(s.path)}: {s.reason}" for s in files.skipped[:30]))
+        self.files_labels[4].setToolTip("\n".join(f"{shown_path(d.path)} ({human_size(d.size)}, {d.kind})"
                                                   for d in files.data_files[:30]))
 
     def _show_git(self, report: ScanReport) -> None:
