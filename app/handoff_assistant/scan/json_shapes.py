@@ -28,6 +28,9 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _SCALAR = re.compile(r"-?[0-9][0-9.eE+-]*|true|false|null|-?Infinity|NaN")
 _BRACKET = re.compile(r"[\[\]{}]")
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+# From a place outside any string: what lies between strings, each followed by a whole string, as far as it goes.
+_STRING_UNITS = re.compile(r'(?:[^"]*"[^"\\]*(?:\\.[^"\\]*)*")+', re.DOTALL)
 _SCAN_SCALAR = make_scanner(json.JSONDecoder())  # the json module's own C scanner, used on scalars only
 # One bracket pair for both kinds, every other byte deleted: what is left of a segment is its nesting alone.
 _PAIRS = bytes.maketrans(b"{}", b"[]")
@@ -236,6 +239,13 @@ class _Reader:
         text, size = self.text, len(self.text)
         while position < size:
             segment_end = min(position + _SEGMENT, size)
+            units = _STRING_UNITS.match(text, position, segment_end)
+            if units is not None and units.end() - position > _SHORT_SEGMENT:  # many strings: count them at once
+                end, depth = _segment_with_strings_end(text, position, units.end(), depth)
+                if end is not None:
+                    return end
+                position = units.end()
+                continue
             quote = text.find('"', position, segment_end)
             stop = segment_end if quote < 0 else quote
             end, depth = _segment_end(text, position, stop, depth)
@@ -253,25 +263,47 @@ class _Reader:
 
 def _segment_end(text: str, start: int, stop: int, depth: int) -> tuple[Optional[int], int]:
     """Brackets of ``text[start:stop]`` (no strings in it) from ``depth``: where depth comes back to 0, if it
-    does there, and the depth after the segment. A segment that cannot close is counted, not walked: removing
-    its innermost pairs leaves "]]]...[[[", and fewer leading closers than ``depth`` means it stays open. One
-    that may close is halved until the halves are short enough to walk bracket by bracket."""
+    does there, and the depth after the segment. A segment that cannot close is counted, not walked; one that
+    may close is halved until the halves are short enough to walk bracket by bracket."""
     if stop - start <= _SHORT_SEGMENT:
-        for bracket in _BRACKET.finditer(text, start, stop):
-            depth += 1 if bracket.group() in "[{" else -1
-            if depth == 0:
-                return bracket.end(), 0
-        return None, depth
-    pairs = text[start:stop].encode("utf-8", "replace").translate(_PAIRS, _NOT_BRACKETS)
+        return _walk(_BRACKET, text, start, stop, depth)
+    after = _depth_if_open(text[start:stop], depth)
+    if after is not None:
+        return None, after
+    middle = (start + stop) // 2
+    end, depth = _segment_end(text, start, middle, depth)
+    return (end, 0) if end is not None else _segment_end(text, middle, stop, depth)
+
+
+def _segment_with_strings_end(text: str, start: int, stop: int, depth: int) -> tuple[Optional[int], int]:
+    """``_segment_end`` for a segment of whole strings and what lies between them: the strings are removed in C
+    before counting; only a segment that may close is walked, string by string."""
+    after = _depth_if_open(_STRING.sub("", text[start:stop]), depth)
+    return (None, after) if after is not None else _walk(_TOKEN, text, start, stop, depth)
+
+
+def _depth_if_open(brackets_text: str, depth: int) -> Optional[int]:
+    """The depth after ``brackets_text`` (no strings in it) when the container cannot close inside it, else None.
+    Removing its innermost pairs leaves "]]]...[[[": fewer leading closers than ``depth`` means it stays open."""
+    pairs = brackets_text.encode("utf-8", "replace").translate(_PAIRS, _NOT_BRACKETS)
     for _ in range(_REDUCTIONS):
         shorter = pairs.replace(b"[]", b"")
         if len(shorter) == len(pairs):
             break
         pairs = shorter
-    if b"[]" not in pairs:
-        closers = len(pairs) - len(pairs.lstrip(b"]"))
-        if closers < depth:
-            return None, depth - closers + (len(pairs) - closers)
-    middle = (start + stop) // 2
-    end, depth = _segment_end(text, start, middle, depth)
-    return (end, 0) if end is not None else _segment_end(text, middle, stop, depth)
+    if b"[]" in pairs:
+        return None
+    closers = len(pairs) - len(pairs.lstrip(b"]"))
+    return depth - closers + (len(pairs) - closers) if closers < depth else None
+
+
+def _walk(tokens: re.Pattern[str], text: str, start: int, stop: int, depth: int) -> tuple[Optional[int], int]:
+    """Bracket by bracket (strings matched whole and passed over): where depth comes back to 0, if it does."""
+    for token in tokens.finditer(text, start, stop):
+        bracket = text[token.start()]
+        if bracket == '"':
+            continue
+        depth += 1 if bracket in "[{" else -1
+        if depth == 0:
+            return token.end(), 0
+    return None, depth
