@@ -215,6 +215,23 @@ def test_a_notebook_nested_3000_levels_deep_is_read_whole(tmp_path):
     assert secrets.status == FAIL and "sec.no-hardcoded-secrets" in assessment.blockers
 
 
+def test_a_notebook_too_large_to_read_makes_the_findings_items_unknown_but_large_data_does_not(tmp_path):
+    """Failed before: a 60 MB notebook (over the 50 MB read limit) was only listed as large data, and
+    sec.no-hardcoded-secrets passed although no code cell of it was read."""
+    for name, size in (("huge.ipynb", 60 * 1024 * 1024), ("data/events.csv", 60 * 1024 * 1024),
+                       ("dump.sql", 6 * 1024 * 1024)):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        with open(tmp_path / name, "wb") as handle:
+            handle.truncate(size)  # sparse: costs no disk and no time to create
+    report = _scan(tmp_path)
+    assert [(p.file, p.reason.split(",")[0]) for p in report.problems] == [("huge.ipynb", "too large to analyse: 60.0 MB")]
+    assessment = assess(report, None)
+    secrets = next(item for item in assessment.items if item.id == "sec.no-hardcoded-secrets")
+    assert secrets.status == UNKNOWN and "sec.no-hardcoded-secrets" in assessment.blockers
+    assert any(line.startswith("not analysed, so not checked: huge.ipynb: too large to analyse: 60.0 MB")
+               for line in secrets.evidence)
+
+
 def test_a_file_that_could_not_be_analysed_makes_the_findings_items_unknown_and_secrets_blocking(tmp_path):
     text = _deep_notebook(10)
     (tmp_path / "broken.ipynb").write_text(text[: len(text) // 2])

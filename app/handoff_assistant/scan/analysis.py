@@ -6,7 +6,8 @@ from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from handoff_assistant.scan import config_reads, languages, notebooks, python_imports, r_packages
-from handoff_assistant.scan.files import FileEntry, NotText, read_text
+from handoff_assistant.formatting import human_size
+from handoff_assistant.scan.files import FileEntry, NotText, read_text, text_cap
 from handoff_assistant.scan.own_outputs import is_own_output
 from handoff_assistant.scan.findings import notebook_findings, scan_text
 from handoff_assistant.scan.findings.base import with_fingerprints
@@ -16,7 +17,7 @@ from handoff_assistant.scan.refs import ImportRef, PipInstallRef, RPackageRef
 from handoff_assistant.scan.report import ConfigRead, Finding, NotebookInfo, Problem, SkippedFile
 from handoff_assistant.tasks import checkpoint
 
-ANALYSIS_VERSION = 11  # bump when a detector changes, so cached results are recomputed
+ANALYSIS_VERSION = 12  # bump when a detector changes, so cached results are recomputed
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def _analyse_content(root: Path, entry: FileEntry, max_text_bytes: int) -> FileA
         pointer = lfs_pointer_in_file(root / entry.path, entry.path, entry.size)
         if pointer is not None:
             return FileAnalysis(path=entry.path, findings=tuple(with_fingerprints([pointer])))
-        return FileAnalysis(path=entry.path, skipped=SkippedFile(entry.path, not_text.reason, entry.size))
+        return FileAnalysis(path=entry.path, skipped=SkippedFile(entry.path, not_text.reason, entry.size),
+                            problems=_unread_program(entry, not_text.reason, max_text_bytes))
     except OSError as error:
         reason = error.strerror or str(error)
         return FileAnalysis(path=entry.path, problems=(Problem(entry.path, f"cannot read: {reason}"),))
@@ -62,6 +64,16 @@ def _analyse_content(root: Path, entry: FileEntry, max_text_bytes: int) -> FileA
     if languages.is_notebook(entry.path):  # its language comes from the one reading of its JSON
         return _analyse_notebook(entry.path, content.text)
     return _analyse_source(entry.path, languages.detect_language(entry.path, content.text), content.text)
+
+
+def _unread_program(entry: FileEntry, reason: str, max_text_bytes: int) -> tuple[Problem, ...]:
+    """A program too large to read (a 60 MB notebook) could hide a secret in its code: a problem, so the items
+    that look for findings are unknown rather than passed. Data too large to read is only listed as data."""
+    if reason != "too-large" or not languages.is_program(entry.path):
+        return ()
+    cap = text_cap(entry.path, max_text_bytes)
+    return (Problem(entry.path, f"too large to analyse: {human_size(entry.size)}, more than the {human_size(cap)} "
+                                "the scan reads of a program, so its code was not checked"),)
 
 
 def _analyse_source(path: str, language: Optional[str], text: str) -> FileAnalysis:

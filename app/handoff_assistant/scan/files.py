@@ -5,7 +5,8 @@ ignore; elsewhere it is a walk that skips the usual environment and build folder
 followed when it stays inside the root, and a file that cannot be listed becomes a problem, not an exception.
 
 Thresholds (see also ``ScanOptions.max_text_bytes``, 5 MB by default):
-- a file above ``max_text_bytes`` is never read; it is skipped as "too-large" and listed as data "large";
+- a file above ``max_text_bytes`` is never read; it is skipped as "too-large" and listed as data "large" (a
+  program, by its name, is also a problem: its code was not checked, see ``analysis``);
   notebooks get ``NOTEBOOK_MAX_BYTES`` (50 MB) instead: their size is mostly plot images in outputs, and their
   code must still be read;
 - a data-format file (``DATA_EXTENSIONS``) of ``DATA_FILE_MIN_BYTES`` (1 MB) or more is listed as data "data":

@@ -116,6 +116,17 @@ _NOTEBOOK_METADATA = json_shapes.Fields({"metadata": json_shapes.Fields({
     "language_info": json_shapes.Fields({"name": json_shapes.SCALAR})})})
 
 
+# Languages by name that hold data, settings or text rather than a program: a file of these too large to read is
+# data (listed as such), where a program too large to read is code nobody checked.
+_NOT_PROGRAMS = frozenset({SQL, YAML, JSON, TOML, INI, MARKDOWN, RESTRUCTUREDTEXT, HTML, CSS})
+
+
+def is_program(path: str) -> bool:
+    """Whether ``path`` is code by its name (a notebook, a script, a Dockerfile), not data or settings."""
+    language = detect_language(path, "")
+    return language is not None and language not in _NOT_PROGRAMS
+
+
 def is_notebook(path: str) -> bool:
     """Whether ``path`` is a Jupyter notebook (by its name: the scan reads a notebook's JSON once, as one)."""
     return _BY_EXTENSION.get(PurePosixPath(path.lower()).suffix) == JUPYTER_PYTHON
