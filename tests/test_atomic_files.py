@@ -1,5 +1,7 @@
 """Atomic writes keep the replaced file's permissions and leave it intact on failure."""
+import os
 import stat
+import threading
 
 import pytest
 
@@ -33,3 +35,33 @@ def test_given_permissions_replace_those_of_the_old_file(tmp_path):
     with atomic_file(target, permissions=0o600) as stream:
         stream.write("new")
     assert target.read_text() == "new" and stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_named_pipe_is_written_into_not_replaced(tmp_path):
+    """`-o /dev/null` as root replaced the device with a regular file; a pipe shows the same without risk."""
+    pipe = tmp_path / "out.fifo"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    write_text_atomically(pipe, "report\n")
+    reader.join(timeout=10)
+    assert received == ["report\n"]
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.fifo"]  # no temporary left beside it
+
+
+def test_the_cli_writes_a_report_into_a_pipe(tmp_path, capsys):
+    from handoff_assistant.cli import main
+
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "job.py").write_text("print('hi')\n")
+    pipe = tmp_path / "scan.fifo"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()))
+    reader.start()
+    assert main(["scan", str(tmp_path / "project"), "--format", "json", "-o", str(pipe)]) == 0
+    reader.join(timeout=30)
+    assert received and '"schema_version"' in received[0]
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
