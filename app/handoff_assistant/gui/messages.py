@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 def show_error(parent: Optional[QWidget], summary: str, details: str = "") -> QMessageBox:
@@ -31,3 +31,9 @@ def ask_text(parent: Optional[QWidget], title: str, label: str, text: str = "") 
     value, ok = QInputDialog.getText(parent, title, label, text=text)
     value = value.strip()
     return value if ok and value else None
+
+
+def ask_password(parent: Optional[QWidget], title: str, label: str) -> Optional[str]:
+    """A password typed without echo; None when cancelled (an empty password is a password)."""
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
+    return value if ok else None

@@ -107,6 +107,35 @@ class AppSettings:
         else:
             self._store.remove("prepare/step_timeout")
 
+    # Signing ---------------------------------------------------------------------------------------
+    @property
+    def signing_key(self) -> Optional[str]:
+        """The minisign secret key file the Bundle step signs with (its path only; never the key or password)."""
+        return self._path_value("signing/secret_key")
+
+    @signing_key.setter
+    def signing_key(self, value: Optional[str]) -> None:
+        self._set_path_value("signing/secret_key", value)
+
+    @property
+    def trusted_key(self) -> Optional[str]:
+        """The minisign public key file the bundle view checks signatures against (``verify --trust``)."""
+        return self._path_value("signing/trusted_public_key")
+
+    @trusted_key.setter
+    def trusted_key(self, value: Optional[str]) -> None:
+        self._set_path_value("signing/trusted_public_key", value)
+
+    def _path_value(self, key: str) -> Optional[str]:
+        value = self._store.value(key)
+        return str(value) if value else None
+
+    def _set_path_value(self, key: str, value: Optional[str]) -> None:
+        if value:
+            self._store.setValue(key, str(value))
+        else:
+            self._store.remove(key)
+
     # Per-project options -----------------------------------------------------------------------
     def interpreter_for(self, root: str) -> Optional[str]:
         value = self._store.value(f"interpreters/{_key(root)}")

@@ -1,6 +1,11 @@
-"""Bundle: choose how to package the project, build it off the GUI thread, then open what was built."""
+"""Bundle: choose how to package the project, build it off the GUI thread, then open what was built.
+
+Signing is optional: the chosen minisign secret key is unlocked off the GUI thread (minisign's scrypt settings
+take seconds and 1 GiB), its password asked first when it has one, before anything is scanned or written.
+"""
 from __future__ import annotations
 
+import dataclasses
 import zipfile
 from pathlib import Path
 from typing import Callable, Optional
@@ -13,14 +18,16 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from handoff_assistant.bundle.options import ENGINES, BundleOptions, BundleResult
 from handoff_assistant.scan.python_version import choose_target_python, describe
-from handoff_assistant.bundle.writer import build_bundle
+from handoff_assistant.bundle.writer import build_bundle, unlock_signing_key
 from handoff_assistant.gui.icons import icon
-from handoff_assistant.gui.messages import ask_text, show_error
+from handoff_assistant.gui.messages import ask_password, ask_text, show_error
 from handoff_assistant.gui.pages.base import DONE, PENDING, Page, button_row, page_layout
 from handoff_assistant.formatting import human_size
 from handoff_assistant.gui.settings import AppSettings
+from handoff_assistant.gui.widgets.key_file_row import KeyFileRow
 from handoff_assistant.gui.workers import TaskRunner, Worker
 from handoff_assistant.readiness.model import NOT_READY
+from handoff_assistant.signing import SecretKey, secret_key_needs_password
 
 ENGINE_TEXT = {
     "auto": "auto — uv when installed (fast), else pip-tools",
@@ -34,11 +41,21 @@ ACCELERATOR_TEXT = {  # bundle.accelerator.ACCELERATORS
     "cuda": "CUDA builds (the code runs on a GPU)",
 }
 
+SECRET_KEY_FILTER = "minisign secret keys (*.key);;All files (*)"
+SIGNING_TIP = ("Optional. Signs SHA256SUMS with your minisign secret key (handoff keygen or minisign -G makes one). "
+               "SHA256SUMS only shows the files are unchanged since the build, not who built them; with your public "
+               "key IT checks that the bundle comes from you and was not changed after you signed it (docs/it-guide.md, "
+               "\"Signed bundles\"). A password-protected key's password is asked at each build and never stored.")
+
 
 def ask_not_ready_reason(parent: QWidget, blockers: str) -> Optional[str]:
     return ask_text(parent, "Hand over a project that is Not ready?",
                     f"The checklist says Not ready (blocking: {blockers}).\nIf it must go to IT anyway, say why; "
                     "the reason is recorded in the bundle for IT and reviewers.")
+
+
+def ask_key_password(parent: QWidget, key: Path) -> Optional[str]:
+    return ask_password(parent, "Unlock the signing key", f"Password for the signing key {key}:")
 
 
 def open_path(path: Path) -> bool:
@@ -64,6 +81,7 @@ class BundlePage(Page):
         self.save_first: Callable[[], bool] = lambda: True  # the window saves handoff.yaml before a build
         self.worker: Optional[Worker] = None
         self.result: Optional[BundleResult] = None
+        self.signed_with: Optional[tuple[SecretKey, Path]] = None  # the unlocked key of the build under way
         layout = page_layout(self, "Handoff bundle",
                              "One file for IT: a snapshot of the code, a hash-pinned lockfile, a runbook, "
                              "configuration templates and a test harness. Your project folder is not changed.")
@@ -142,6 +160,11 @@ class BundlePage(Page):
         form.addRow("", self.wheels_check)
         form.addRow("", self.dev_check)
         form.addRow("GPU libraries:", self.accelerator_combo)
+        self.signing_row = KeyFileRow("signing key", SECRET_KEY_FILTER, self.settings.signing_key,
+                                      lambda path: setattr(self.settings, "signing_key", path))
+        self.signing_row.path_edit.setPlaceholderText("not signed (choose a minisign secret key to sign SHA256SUMS)")
+        self.signing_row.setToolTip(SIGNING_TIP)
+        form.addRow("Sign with key:", self.signing_row)
         return box
 
     def _result_box(self) -> QGroupBox:
@@ -204,11 +227,40 @@ class BundlePage(Page):
                 return
         options = self.options(reason)
         self._remember_options()
-        root = self.session.root
+        key = self.signing_row.path()
+        protected = key is not None and secret_key_needs_password(key)
+        password = ask_key_password(self, key) if protected else None
         self.log.clear()
-        self._log(f"Building the bundle of {root} into {options.output_dir}")
         self.result = None
         self.result_box.hide()
+        self.signed_with = None
+        if protected and password is None:
+            self._log(f"Not built: the password of the signing key {key} was not given; nothing was written.")
+            return
+        if key is None:
+            self._start_build(options)
+            return
+        self._log(f"Unlocking the signing key {key}…")
+        self.worker = self.runner.start(lambda progress, cancel: unlock_signing_key(key, password),
+                                        "unlocking the signing key", finished=lambda unlocked: self._unlocked(
+                                            unlocked, key, options), failed=self._unlock_failed,
+                                        cancelled=self._cancelled)
+        self._set_running(True)
+
+    def _unlocked(self, key: SecretKey, path: Path, options: BundleOptions) -> None:
+        self.worker = None
+        self.signed_with = (key, path)
+        self._start_build(dataclasses.replace(options, sign_key=key))
+
+    def _unlock_failed(self, summary: str, _details: str) -> None:
+        """A wrong password or an unusable key: the signing package's sentence, no traceback; Build asks again."""
+        self._end()
+        self._log(f"Not built: {summary.rstrip('.')}; nothing was written.")
+        show_error(self, summary)
+
+    def _start_build(self, options: BundleOptions) -> None:
+        root = self.session.root
+        self._log(f"Building the bundle of {root} into {options.output_dir}")
         self.worker = self.runner.start(
             lambda progress, cancel: build_bundle(root, options, progress, cancel), "building the bundle",
             finished=self._finished, failed=self._failed, cancelled=self._cancelled, progress=self._progress)
@@ -234,8 +286,14 @@ class BundlePage(Page):
             self._log(f"Warning: {warning}")
         count = len(result.warnings)
         warnings = f"\n{count} warning{'s' if count != 1 else ''} for IT, listed in the log above." if count else ""
-        self.result_label.setText(f"{result.path}\n{human_size(result.size)} · readiness: {result.level}{warnings}")
+        signed = f" · signed with key {self.signed_with[0].public.id_text}" if self.signed_with else ""
+        self.result_label.setText(f"{result.path}\n{human_size(result.size)} · readiness: {result.level}{signed}"
+                                  f"{warnings}")
         self.result_box.show()
+        if self.signed_with:
+            key, path = self.signed_with
+            self._log(f"Signed SHA256SUMS with key {key.public.id_text} ({path}); IT checks it with the matching "
+                      f"public key: handoff verify {result.path.name} --trust PUBKEY")
         self._log(f"Done: {result.path} ({human_size(result.size)})")
         self.session.bundle_built(result.path)
 

@@ -1,0 +1,154 @@
+"""Signing from the Bundle step (issue 11, item 5 in the app): a password-protected minisign key, asked without echo,
+unlocked off the GUI thread; the bundle it signs verifies with ``handoff verify --trust`` of the public key."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
+
+from handoff_assistant.bundle import verify_bundle
+from handoff_assistant.cli import main
+from handoff_assistant.gui.main_window import MainWindow
+from handoff_assistant.signing import SIGNATURE_NAME, load_public_key
+from tests.bundle.helpers import make_project
+from tests.gui.conftest import open_and_scan
+from tests.support.minisign_keys import encrypted_key
+
+pytestmark = pytest.mark.gui
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def key_pair(tmp_path):
+    """A password-protected secret key (libsodium's smallest scrypt limits) and its public key file."""
+    made = encrypted_key(PASSWORD)
+    secret, public = tmp_path / "keys" / "team.key", tmp_path / "keys" / "team.pub"
+    secret.parent.mkdir()
+    secret.write_text(made.text)
+    public.write_text(f"untrusted comment: minisign public key\n{made.public_base64}\n")
+    return secret, public
+
+
+@pytest.fixture
+def page(qtbot, window, tmp_path, monkeypatch):
+    """The Bundle step of a scanned project, building quickly (installed engine) into tmp_path/out."""
+    open_and_scan(qtbot, window, make_project(tmp_path / "tiny-scorer"))
+    monkeypatch.setattr("handoff_assistant.gui.pages.bundle.ask_not_ready_reason", lambda parent, blockers: "pilot")
+    bundle_page = window.project_view.page("bundle")
+    bundle_page.output_edit.setText(str(tmp_path / "out"))
+    bundle_page.engine_combo.setCurrentIndex(bundle_page.engine_combo.findData("installed"))
+    return bundle_page
+
+
+def choose_key(monkeypatch, page, path) -> None:
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), ""))
+    page.signing_row.choose_button.click()
+
+
+def answer_password(monkeypatch, *answers: tuple[str, bool]) -> list[tuple]:
+    """QInputDialog.getText answers in turn; returns what each question showed (title, label, echo mode)."""
+    asked, queue = [], list(answers)
+
+    def get_text(parent, title, label, echo=QLineEdit.EchoMode.Normal, *args, **kwargs):
+        asked.append((title, label, echo))
+        return queue.pop(0)
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    return asked
+
+
+def build(qtbot, page) -> None:
+    page.build_button.click()
+    qtbot.waitUntil(lambda: page.worker is None, timeout=30000)
+
+
+def test_a_password_protected_key_signs_the_bundle_and_it_verifies_with_the_public_key(
+        qtbot, page, key_pair, monkeypatch, capsys):
+    secret, public = key_pair
+    choose_key(monkeypatch, page, secret)
+    asked = answer_password(monkeypatch, (PASSWORD, True))
+    build(qtbot, page)
+    assert asked == [("Unlock the signing key", f"Password for the signing key {secret}:",
+                      QLineEdit.EchoMode.Password)]
+    assert page.result is not None, page.log.toPlainText()
+    key_id = load_public_key(public).id_text
+    log = page.log.toPlainText().splitlines()
+    assert log[0] == f"Unlocking the signing key {secret}…"
+    assert f"Signed SHA256SUMS with key {key_id} ({secret}); IT checks it with the matching public key: " \
+           f"handoff verify {page.result.path.name} --trust PUBKEY" in log
+    assert f"signed with key {key_id}" in page.result_label.text()
+    trusted = verify_bundle(page.result.path, trust=load_public_key(public))
+    assert trusted.ok and trusted.signature.startswith(f"signed by the trusted key {key_id} (timestamp:")
+    capsys.readouterr()
+    assert main(["verify", str(page.result.path), "--trust", str(public)]) == 0
+    assert f"signed by the trusted key {key_id}" in capsys.readouterr().out
+
+
+def test_a_wrong_password_says_so_writes_nothing_and_the_next_build_asks_again(
+        qtbot, page, key_pair, monkeypatch, errors, tmp_path):
+    secret, public = key_pair
+    choose_key(monkeypatch, page, secret)
+    asked = answer_password(monkeypatch, ("not the password", True), (PASSWORD, True))
+    build(qtbot, page)
+    assert errors == [(f"wrong password for {secret}", "")]  # the signing package's line, no traceback behind it
+    assert page.log.toPlainText().splitlines()[-1] == \
+        f"Not built: wrong password for {secret}; nothing was written."
+    assert page.result is None and not (tmp_path / "out").exists() and page.build_button.isEnabled()
+
+    build(qtbot, page)
+    assert len(asked) == 2 and page.result is not None, page.log.toPlainText()
+    assert verify_bundle(page.result.path, trust=load_public_key(public)).ok
+
+
+def test_cancelling_the_password_question_builds_nothing(qtbot, page, key_pair, monkeypatch, errors, tmp_path):
+    secret, _ = key_pair
+    choose_key(monkeypatch, page, secret)
+    answer_password(monkeypatch, ("", False))
+    page.build_button.click()
+    assert page.worker is None and page.build_button.isEnabled() and not errors
+    assert page.log.toPlainText() == \
+        f"Not built: the password of the signing key {secret} was not given; nothing was written."
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_file_that_is_not_a_secret_key_is_one_line_and_nothing_is_written(qtbot, page, key_pair, monkeypatch,
+                                                                            errors, tmp_path):
+    _, public = key_pair
+    choose_key(monkeypatch, page, public)  # the public key chosen by mistake
+    build(qtbot, page)
+    assert errors == [(f"Cannot sign with {public}: this is not a minisign Ed25519 secret key.", "")]
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unprotected_key_signs_without_a_question_and_an_unsigned_build_has_no_signature(
+        qtbot, page, monkeypatch, tmp_path):
+    from handoff_assistant.signing import write_keypair
+
+    write_keypair(tmp_path / "plain.key", tmp_path / "plain.pub")
+    choose_key(monkeypatch, page, tmp_path / "plain.key")
+    asked = answer_password(monkeypatch)
+    build(qtbot, page)
+    assert not asked and verify_bundle(page.result.path, trust=load_public_key(tmp_path / "plain.pub")).ok
+
+    page.signing_row.clear_button.click()
+    page.zip_check.setChecked(False)
+    build(qtbot, page)
+    assert page.result.path.is_dir() and not (page.result.path / SIGNATURE_NAME).exists()
+    assert "Signed SHA256SUMS" not in page.log.toPlainText()
+
+
+def test_the_signing_key_is_remembered_for_the_next_window_and_forgotten_when_cleared(
+        qtbot, page, window, key_pair, monkeypatch, settings, tmp_path):
+    secret, _ = key_pair
+    assert page.signing_row.path() is None and not page.signing_row.clear_button.isEnabled()
+    assert "not who built them" in page.signing_row.toolTip() and "docs/it-guide.md" in page.signing_row.toolTip()
+    choose_key(monkeypatch, page, secret)
+    window.close()
+
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    open_and_scan(qtbot, again, tmp_path / "tiny-scorer")
+    restored = again.project_view.page("bundle").signing_row
+    assert restored.path() == secret and restored.clear_button.isEnabled()
+    restored.clear_button.click()
+    assert restored.path_edit.text() == "" and settings.signing_key is None
