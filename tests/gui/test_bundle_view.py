@@ -156,18 +156,6 @@ def test_the_run_confirmation_names_the_source_and_defaults_to_cancel(qtbot, zip
     assert [b.text() for b in box.buttons() if b.objectName() == "runBundleCode"] == ["Run its code"]
 
 
-def test_the_integrity_badge_says_whether_the_bundle_is_signed():
-    from handoff_assistant.bundle.verify import VerificationResult
-    from handoff_assistant.gui.pages.bundle_view import integrity_text
-
-    unsigned = integrity_text(VerificationResult("b.zip", True, 30))
-    assert unsigned.splitlines()[1] == "Not signed: intact means unchanged since it was built, not who built it."
-    signed = integrity_text(VerificationResult("b.zip", True, 31, signature="signed with key 47CF65F4B910ADD6; not "
-                                                                             "checked (pass --trust PUBKEY to check "
-                                                                             "who signed it)"))
-    assert signed.splitlines()[1].startswith("Signature: signed with key 47CF65F4B910ADD6; not checked")
-
-
 def test_options_in_the_lock_are_refused_unless_the_box_is_ticked(qtbot, window, zip_bundle, tmp_path):
     view = _open(qtbot, window, zip_bundle)
     view.prepare.workdir_edit.setText(str(tmp_path / "work"))

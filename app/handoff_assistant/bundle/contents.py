@@ -14,6 +14,7 @@ from handoff_assistant.bundle.manifest import MANIFEST_NAME
 from handoff_assistant.bundle.options import BundleError
 from handoff_assistant.bundle.reader import Member, checked_members, open_zip, read_manifest, read_member
 from handoff_assistant.bundle.verify import VerificationResult, verify_bundle
+from handoff_assistant.signing import PublicKey
 from handoff_assistant.tasks import CancelToken, ProgressCallback, ensure_cancel, ensure_progress
 
 MAX_TEXT_BYTES = 2 * 1024 ** 2  # larger files are not shown or compared line by line
@@ -147,12 +148,13 @@ class BundleOverview:
 
 
 def inspect_bundle(path: Path | str, progress: Optional[ProgressCallback] = None,
-                   cancel: Optional[CancelToken] = None) -> BundleOverview:
-    """Verify, then read the manifest, runbook and lock; an unsafe or unreadable bundle gives ``refused``."""
+                   cancel: Optional[CancelToken] = None, trust: Optional[PublicKey] = None) -> BundleOverview:
+    """Verify (requiring a signature by ``trust`` when given), then read the manifest, runbook and lock; an unsafe
+    or unreadable bundle gives ``refused``."""
     report, token = ensure_progress(progress), ensure_cancel(cancel)
     source = Path(path)
     report(0, 2, f"Checking every file of {source.name} against SHA256SUMS and the manifest")
-    integrity = verify_bundle(source)
+    integrity = verify_bundle(source, trust=trust)
     token.raise_if_cancelled()
     report(1, 2, "Reading the manifest, runbook and lock")
     try:

@@ -42,6 +42,8 @@ class VerificationResult:
     inputs_missing: tuple[str, ...] = ()  # required inputs (manifest "inputs", travels: false) not placed yet
     inputs_different: tuple[str, ...] = ()  # placed where the manifest says, but with another SHA-256
     signature: str = ""  # what SHA256SUMS.minisig says ("" when unsigned and no signature was required)
+    signature_state: str = "unsigned"  # bundle.signature: unsigned, trusted, unchecked, other key or invalid
+    signer: str = ""  # the key id the signature names ("" when unsigned or unreadable)
 
     def differing_files(self) -> tuple[str, ...]:
         """Each file that fails the check, with what is wrong."""
@@ -70,6 +72,7 @@ def verify_bundle(path: Path | str, recreated: tuple[str, ...] = (),
     result = _compare(str(source), actual)
     signed = check_signature(actual.sums_bytes, actual.signature_text, trust)
     return dataclasses.replace(result, ok=result.ok and not signed.problem, signature=signed.sentence,
+                               signature_state=signed.state, signer=signed.signer,
                                problems=result.problems + ((signed.problem,) if signed.problem else ()))
 
 

@@ -1,7 +1,8 @@
 """The bundle view for IT: integrity badge first, then the summary and tabs, "Prepare and test", "Compare with…".
 
 A zip is never extracted to look at it: ``bundle.contents`` reads members from the archive after checking
-every one of them. Only "Prepare and test" writes files, into the working folder the user chose.
+every one of them. Only "Prepare and test" writes files, into the working folder the user chose. With a trusted
+public key chosen (remembered), a bundle must be signed by it, as ``handoff verify --trust`` requires.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QHeaderVie
 from handoff_assistant.bundle.contents import BundleOverview, inspect_bundle
 from handoff_assistant.bundle.diff import BundleDiff, diff_bundles, diff_text
 from handoff_assistant.bundle.manifest import MANIFEST_NAME
+from handoff_assistant.bundle.signature import INVALID, OTHER_KEY, TRUSTED, UNCHECKED, UNSIGNED
 from handoff_assistant.bundle.verify import VerificationResult
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import show_error
@@ -27,13 +29,19 @@ from handoff_assistant.gui.models.bundle_models import (PATH_ROLE, ConfigKeyTabl
                                                         ExplanationTableModel, FindingTableModel, LockTableModel,
                                                         RPackageTableModel, code_tree_model)
 from handoff_assistant.gui.theme import LEVEL_COLOURS
+from handoff_assistant.gui.widgets.key_file_row import KeyFileRow
 from handoff_assistant.gui.widgets.prepare_panel import PreparePanel
 from handoff_assistant.gui.widgets.progress_panel import ProgressPanel
 from handoff_assistant.gui.workers import TaskRunner, Worker
 from handoff_assistant.scan.findings.masking import mask_secrets
+from handoff_assistant.signing import PublicKey, SignatureError, load_public_key
 
 OK_COLOUR, BAD_COLOUR = "#2e7d4f", "#b3261e"
 BUNDLE_FILTER = "Handoff bundles (*.zip handoff-manifest.json);;All files (*)"
+PUBLIC_KEY_FILTER = "minisign public keys (*.pub);;All files (*)"
+TRUST_TIP = ("The data scientist's minisign public key (.pub, from handoff keygen or minisign -G). When chosen, "
+             "every bundle must be signed by it: an unsigned bundle, one signed by another key or one changed after "
+             "signing fails, as with handoff verify --trust. Without it a signature is shown but not checked.")
 
 
 def is_bundle(path: Path) -> bool:
@@ -50,15 +58,37 @@ def choose_bundle_path(parent: QWidget, title: str = "Open a handoff bundle") ->
     return chosen.parent if chosen.name == MANIFEST_NAME else chosen
 
 
-def integrity_text(result: VerificationResult) -> str:
+def integrity_text(result: VerificationResult, trusted_id: str = "") -> str:
+    """The badge: whether the files are intact, then who signed them (trusted, unknown key, unsigned)."""
+    files = f"all {result.checked} files match SHA256SUMS and the manifest"
     if result.ok:
-        who = (f"Signature: {result.signature}." if result.signature else
-               "Not signed: intact means unchanged since it was built, not who built it.")
-        return f"✔ Intact: all {result.checked} files match SHA256SUMS and the manifest.\n{who}"
+        return {
+            TRUSTED: f"✔ Intact and signed by your trusted key {result.signer}: {files}.\nThe signature shows who "
+                     "vouched for the bundle and that nothing changed after it was signed.",
+            UNCHECKED: f"✔ Intact: {files}.\nSigned by an unknown key {result.signer or '(unreadable)'}: no trusted "
+                       "key is chosen, so who signed it is not checked.",
+        }.get(result.signature_state, f"✔ Intact: {files}.\nNot signed: intact means unchanged since it was built, "
+                                      "not who built it.")
+    if _only_the_signature_failed(result, trusted_id):
+        return {
+            OTHER_KEY: f"✖ Signed by an unknown key {result.signer}, not your trusted key {trusted_id}: do not "
+                       f"install or run this bundle unless you know who holds that key.\nThe files are intact "
+                       f"({files}); that says nothing about who built them.",
+            UNSIGNED: f"✖ Not signed, but your trusted key {trusted_id} is required: ask the bundle's owner for a "
+                      f"signed bundle.\nThe files are intact ({files}); that says nothing about who built them.",
+        }.get(result.signature_state, f"✖ Signature INVALID — do not install or run this bundle; ask its owner for "
+                                      f"a new one.\n{result.problems[-1]}.")
     lines = ["✖ Integrity check FAILED — do not install or run this bundle; ask its owner for a new one."]
     lines += [f"changed: {p}" for p in result.mismatched] + [f"missing: {p}" for p in result.missing]
     lines += [f"not part of the bundle: {p}" for p in result.extra] + list(result.problems)
     return "\n".join(lines[:12] + ([f"… and {len(lines) - 12} more"] if len(lines) > 12 else []))
+
+
+def _only_the_signature_failed(result: VerificationResult, trusted_id: str) -> bool:
+    """Every file matches; what fails is the signature a trusted key requires (its sentence is the last problem)."""
+    signature_failed = bool(trusted_id) and result.signature_state in (UNSIGNED, OTHER_KEY, INVALID)
+    return (signature_failed and len(result.problems) == 1 and not result.differing_files()
+            and not result.inputs_missing)
 
 
 class BundleView(QWidget):
@@ -74,6 +104,8 @@ class BundleView(QWidget):
         self.overview: Optional[BundleOverview] = None
         self.diff: Optional[BundleDiff] = None
         self.worker: Optional[Worker] = None
+        self.trust: Optional[PublicKey] = None  # read from the trusted key file each time a bundle is opened
+        self.trust_problem = ""  # why the trusted key file cannot be used
         self.setAccessibleName("Bundle view")
         self.setAcceptDrops(False)
         self._build_header()
@@ -97,6 +129,15 @@ class BundleView(QWidget):
         header.addWidget(self.close_button)
         self._header = header
         self.badge = self._banner("integrityBadge", "Integrity")
+        self.trust_row = KeyFileRow("trusted public key", PUBLIC_KEY_FILTER,
+                                    self.settings.trusted_key if self.settings else None, self._remember_trust)
+        self.trust_row.path_edit.setPlaceholderText("none: a signature is shown but not checked (choose the owner's "
+                                                    ".pub to require it)")
+        self.trust_row.setToolTip(TRUST_TIP)
+        self.trust_row.changed.connect(self._trust_changed)
+        self.trust_layout = QHBoxLayout()
+        self.trust_layout.addWidget(QLabel("Trusted key:"))
+        self.trust_layout.addWidget(self.trust_row, 1)
         self.not_ready = self._banner("notReadyBanner", "Handed over although not ready")
         self.summary = QHBoxLayout()
         self.summary_fields: dict[str, QLabel] = {}
@@ -124,6 +165,7 @@ class BundleView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(self._header)
         layout.addWidget(self.badge)
+        layout.addLayout(self.trust_layout)
         layout.addWidget(self.not_ready)
         layout.addLayout(self.summary)
         layout.addWidget(self.progress)
@@ -208,7 +250,8 @@ class BundleView(QWidget):
         self.tabs.setEnabled(False)
         self.prepare.set_bundle(None, False)
         self.progress.begin(f"Opening {path.name}…")
-        self.worker = self.runner.start(lambda progress, cancel: inspect_bundle(path, progress, cancel),
+        trust = self._read_trusted_key()
+        self.worker = self.runner.start(lambda progress, cancel: inspect_bundle(path, progress, cancel, trust),
                                         "opening the bundle", finished=self._show, failed=self._failed,
                                         cancelled=self._ended, progress=self.progress.report)
         self._update_actions()
@@ -217,6 +260,26 @@ class BundleView(QWidget):
         if self.worker is not None:
             self.worker.cancel()
         self.prepare.cancel()
+
+    # Trusting a key --------------------------------------------------------------------------------
+    def _remember_trust(self, path: Optional[str]) -> None:
+        if self.settings is not None:
+            self.settings.trusted_key = path
+
+    def _trust_changed(self, _path: str) -> None:
+        """Check the open bundle again against the new key (or none)."""
+        if self.overview is not None and self.worker is None:
+            self.open(self.overview.source)
+
+    def _read_trusted_key(self) -> Optional[PublicKey]:
+        path = self.trust_row.path()
+        self.trust, self.trust_problem = None, ""
+        if path is not None:
+            try:
+                self.trust = load_public_key(path)
+            except SignatureError as error:
+                self.trust_problem = str(error)
+        return self.trust
 
     def _ended(self) -> None:
         self.worker = None
@@ -256,18 +319,26 @@ class BundleView(QWidget):
         self.code_viewer.clear()
         self.tabs.setEnabled(contents is not None)
         target = str((manifest.get("environment") or {}).get("python_version") or "")
-        self.prepare.set_bundle(overview.source, overview.integrity.ok and contents is not None, target)
+        self.prepare.set_bundle(overview.source, overview.integrity.ok and contents is not None
+                                and not self.trust_problem, target)
         self._update_actions()
         self.loaded.emit()
 
     def _show_badge(self, overview: BundleOverview) -> None:
-        ok = overview.integrity.ok and not overview.refused
-        text = f"✖ Refused: {overview.refused}" if overview.refused else integrity_text(overview.integrity)
-        self.badge.setText(text)
+        ok = overview.integrity.ok and not overview.refused and not self.trust_problem
+        self.badge.setText(self._badge_text(overview))
         colour = OK_COLOUR if ok else BAD_COLOUR
         self.badge.setStyleSheet(f"QLabel#integrityBadge {{ background: {colour}; color: white; padding: 8px; "
                                  "border-radius: 4px; font-weight: bold; }")
         self.badge.show()
+
+    def _badge_text(self, overview: BundleOverview) -> str:
+        if overview.refused:
+            return f"✖ Refused: {overview.refused}"
+        if self.trust_problem:
+            return (f"✖ Your trusted key cannot be used ({self.trust_problem}), so who signed this bundle was not "
+                    "checked. Choose the owner's .pub file again, or clear the trusted key.")
+        return integrity_text(overview.integrity, self.trust.id_text if self.trust else "")
 
     def _show_summary(self, manifest: dict[str, Any]) -> None:
         project = manifest.get("project") or {}
