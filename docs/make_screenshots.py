@@ -47,6 +47,7 @@ def main() -> int:
         project_pages(app)
         fix_preview(app)
         bundle_view(app)
+        bundle_view_signed(app)
         bundle_view_incomplete(app)
         portfolio(app)
     finally:
@@ -192,6 +193,27 @@ def bundle_view(app) -> None:
     save(app, window, "bundle-view-prepare")
     open_bundle(app, window, tampered)
     save(app, window, "bundle-view-tampered")
+    close_window(window)
+
+
+def bundle_view_signed(app) -> None:
+    """A bundle signed with the data scientist's key, opened by IT with that key's .pub as the trusted key."""
+    from handoff_assistant.bundle import BundleOptions
+    from handoff_assistant.bundle.writer import write_bundle
+    from handoff_assistant.signing import write_keypair
+    from tests.bundle.helpers import inputs_for, make_project
+
+    scratch = SCRATCH / "signed"
+    scratch.mkdir(parents=True)
+    write_keypair(scratch / "maria.key", scratch / "maria.pub")
+    project = make_project(scratch / "tiny-scorer")
+    bundle = write_bundle(inputs_for(project), BundleOptions(scratch / "out", zip=True, engine="installed",
+                                                             sign_key=scratch / "maria.key")).path
+    window = open_window(app, "light")
+    window.settings.trusted_key = str(scratch / "maria.pub")
+    open_bundle(app, window, bundle)
+    save(app, window, "bundle-view-signed")
+    window.settings.trusted_key = None
     close_window(window)
 
 
