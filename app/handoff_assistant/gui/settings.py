@@ -81,15 +81,11 @@ class AppSettings:
 
     @property
     def policy_path(self) -> Optional[str]:
-        value = self._store.value("readiness/policy")
-        return str(value) if value else None
+        return self._path_value("readiness/policy")
 
     @policy_path.setter
     def policy_path(self, value: Optional[str]) -> None:
-        if value:
-            self._store.setValue("readiness/policy", value)
-        else:
-            self._store.remove("readiness/policy")
+        self._set_path_value("readiness/policy", value)
 
     @property
     def step_timeout(self) -> Optional[int]:
