@@ -34,6 +34,7 @@ def page(qtbot, window, tmp_path, monkeypatch):
     """The Bundle step of a scanned project, building quickly (installed engine) into tmp_path/out."""
     open_and_scan(qtbot, window, make_project(tmp_path / "tiny-scorer"))
     monkeypatch.setattr("handoff_assistant.gui.pages.bundle.ask_not_ready_reason", lambda parent, blockers: "pilot")
+    window.project_view.show_page("bundle")
     bundle_page = window.project_view.page("bundle")
     bundle_page.output_edit.setText(str(tmp_path / "out"))
     bundle_page.engine_combo.setCurrentIndex(bundle_page.engine_combo.findData("installed"))
@@ -67,7 +68,10 @@ def test_a_password_protected_key_signs_the_bundle_and_it_verifies_with_the_publ
     secret, public = key_pair
     choose_key(monkeypatch, page, secret)
     asked = answer_password(monkeypatch, (PASSWORD, True))
-    build(qtbot, page)
+    page.build_button.click()  # the key is unlocked on a worker; its result arrives through the event loop
+    assert page.worker is not None and page.progress.isVisible() and not page.build_button.isEnabled()
+    assert page.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: page.worker is None, timeout=30000)
     assert asked == [("Unlock the signing key", f"Password for the signing key {secret}:",
                       QLineEdit.EchoMode.Password)]
     assert page.result is not None, page.log.toPlainText()

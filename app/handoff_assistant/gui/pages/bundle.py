@@ -230,21 +230,27 @@ class BundlePage(Page):
         key = self.signing_row.path()
         protected = key is not None and secret_key_needs_password(key)
         password = ask_key_password(self, key) if protected else None
+        self._clear_result()
+        if protected and password is None:
+            self._log(f"Not built: the password of the signing key {key} was not given; nothing was written.")
+        elif key is None:
+            self._start_build(options)
+        else:
+            self._start_unlock(key, password, options)
+
+    def _clear_result(self) -> None:
         self.log.clear()
         self.result = None
         self.result_box.hide()
         self.signed_with = None
-        if protected and password is None:
-            self._log(f"Not built: the password of the signing key {key} was not given; nothing was written.")
-            return
-        if key is None:
-            self._start_build(options)
-            return
+
+    def _start_unlock(self, key: Path, password: Optional[str], options: BundleOptions) -> None:
+        """Unlock the signing key off the GUI thread (scrypt), then build with the unlocked key."""
         self._log(f"Unlocking the signing key {key}…")
         self.worker = self.runner.start(lambda progress, cancel: unlock_signing_key(key, password),
-                                        "unlocking the signing key", finished=lambda unlocked: self._unlocked(
-                                            unlocked, key, options), failed=self._unlock_failed,
-                                        cancelled=self._cancelled)
+                                        "unlocking the signing key",
+                                        finished=lambda unlocked: self._unlocked(unlocked, key, options),
+                                        failed=self._unlock_failed, cancelled=self._cancelled)
         self._set_running(True)
 
     def _unlocked(self, key: SecretKey, path: Path, options: BundleOptions) -> None:
