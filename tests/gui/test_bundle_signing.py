@@ -214,6 +214,8 @@ def test_a_bundle_signed_by_the_trusted_key_says_so_and_one_by_another_key_fails
         f"✖ Signed by an unknown key {it_keys['owner']}, not your trusted key {it_keys['stranger']}: do not install "
         "or run this bundle unless you know who holds that key.")
     assert not _badge_is_green(view) and not view.prepare.run_button.isEnabled()
+    assert view.prepare.status.text() == ("Nothing from this bundle can be run: its integrity or signature check "
+                                          "failed (see the badge above).")
 
 
 def test_with_a_trusted_key_an_unsigned_or_re_sealed_bundle_fails_and_the_key_is_remembered(

@@ -79,7 +79,7 @@ def test_a_tampered_file_is_named_and_nothing_can_run(qtbot, window, tmp_path):
     assert view.badge.text().startswith("✖ Integrity check FAILED")
     assert "changed: code/tinyscore/score.py" in view.badge.text()
     assert not view.prepare.run_button.isEnabled()
-    assert "integrity check failed" in view.prepare.status.text()
+    assert "integrity or signature check failed" in view.prepare.status.text()
     view.prepare.start()  # even if asked directly
     assert view.prepare.worker is None
 

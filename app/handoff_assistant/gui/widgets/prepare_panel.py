@@ -217,7 +217,8 @@ class PreparePanel(QWidget):
         self.python_edit.setPlaceholderText(f"Python {target_python} from PATH (the bundle's target)" if target_python
                                             else "the bundle's target Python from PATH")
         self.status.setText("Choose a working folder and the configuration, then run the harness." if runnable else
-                            "Nothing from this bundle can be run: its integrity check failed.")
+                            "Nothing from this bundle can be run: its integrity or signature check failed (see the "
+                            "badge above).")
         self.verdict.hide()
         self.results.set_results(())
         saved = saved_record(bundle) if bundle is not None and runnable else None
