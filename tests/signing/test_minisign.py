@@ -119,6 +119,15 @@ def test_keygen_writes_a_private_secret_key_and_never_overwrites(tmp_path):
     assert (tmp_path / "a.key").read_bytes() == before and not (tmp_path / "b.pub").exists()
 
 
+def test_keygen_that_cannot_create_the_secret_key_removes_nothing_that_was_there(tmp_path):
+    """A dangling link is not "existing" to Path.exists(), so O_EXCL fails on it; keygen then deleted the link."""
+    link = tmp_path / "a.key"
+    link.symlink_to(tmp_path / "elsewhere" / "a.key")
+    with pytest.raises(SignatureError, match="could not be written"):
+        write_keypair(link, tmp_path / "a.pub")
+    assert link.is_symlink() and not (tmp_path / "a.pub").exists()
+
+
 def test_the_same_input_gives_the_same_signature(tmp_path):
     key = write_keypair(tmp_path / "a.key", tmp_path / "a.pub")
     assert sign(b"data", key, "timestamp:0") == sign(b"data", key, "timestamp:0")

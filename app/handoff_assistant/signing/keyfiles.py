@@ -38,14 +38,17 @@ def write_keypair(secret_path: Path | str, public_path: Path | str) -> SecretKey
         if path.exists():
             raise SignatureError(f"{path} already exists; choose another name (a key is never overwritten)")
     key = generate_keypair()
+    created = False  # only a file this call created is removed on failure, never one that was there
     try:
         descriptor = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        created = True
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             stream.write(key.to_text())
         with open(public_path, "x", encoding="utf-8") as stream:
             stream.write(key.public.to_text())
     except OSError as error:
-        secret_path.unlink(missing_ok=True)
+        if created:
+            secret_path.unlink(missing_ok=True)
         raise SignatureError(f"the key pair could not be written ({error.strerror or error}: "
                              f"{error.filename or secret_path})") from None
     return key
