@@ -88,20 +88,31 @@ def test_a_password_protected_key_signs_the_bundle_and_it_verifies_with_the_publ
     assert f"signed by the trusted key {key_id}" in capsys.readouterr().out
 
 
-def test_a_wrong_password_says_so_writes_nothing_and_the_next_build_asks_again(
+def test_a_wrong_password_is_asked_again_at_once_and_the_right_one_then_signs(
         qtbot, page, key_pair, monkeypatch, errors, tmp_path):
     secret, public = key_pair
     choose_key(monkeypatch, page, secret)
     asked = answer_password(monkeypatch, ("not the password", True), (PASSWORD, True))
     build(qtbot, page)
-    assert errors == [(f"wrong password for {secret}", "")]  # the signing package's line, no traceback behind it
-    assert page.log.toPlainText().splitlines()[-1] == \
-        f"Not built: wrong password for {secret}; nothing was written."
-    assert page.result is None and not (tmp_path / "out").exists() and page.build_button.isEnabled()
-
-    build(qtbot, page)
-    assert len(asked) == 2 and page.result is not None, page.log.toPlainText()
+    assert [label for _, label, _ in asked] == [f"Password for the signing key {secret}:",
+                                                f"Wrong password; try again.\nPassword for the signing key {secret}:"]
+    assert errors == [] and f"Wrong password for {secret}." in page.log.toPlainText()
+    assert page.result is not None, page.log.toPlainText()
     assert verify_bundle(page.result.path, trust=load_public_key(public)).ok
+
+
+def test_a_wrong_password_then_cancel_writes_nothing_and_the_next_build_asks_again(
+        qtbot, page, key_pair, monkeypatch, errors, tmp_path):
+    secret, _ = key_pair
+    choose_key(monkeypatch, page, secret)
+    asked = answer_password(monkeypatch, ("not the password", True), ("", False), (PASSWORD, True))
+    build(qtbot, page)
+    assert len(asked) == 2 and errors == []
+    assert page.log.toPlainText().splitlines()[-1] == \
+        f"Not built: the password of the signing key {secret} was not given; nothing was written."
+    assert page.result is None and not (tmp_path / "out").exists() and page.build_button.isEnabled()
+    build(qtbot, page)
+    assert len(asked) == 3 and page.result is not None, page.log.toPlainText()
 
 
 def test_cancelling_the_password_question_builds_nothing(qtbot, page, key_pair, monkeypatch, errors, tmp_path):

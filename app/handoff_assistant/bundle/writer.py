@@ -181,12 +181,16 @@ def _signing_key(options: BundleOptions) -> Optional[SecretKey]:
     return unlock_signing_key(options.sign_key)
 
 
+class WrongKeyPassword(BundleError):
+    """The signing key's password was wrong (the app asks again; the CLI says so in one line)."""
+
+
 def unlock_signing_key(path: Path, password: Optional[str] = None) -> SecretKey:
     """The secret key in ``path``, unlocked with ``password`` when it is password-protected; BundleError otherwise."""
     try:
         return load_secret_key(path, password)
     except WrongPassword as error:
-        raise BundleError(str(error)) from None
+        raise WrongKeyPassword(str(error)) from None
     except SignatureError as error:
         raise BundleError(f"Cannot sign with {path}: {error}.") from error
 

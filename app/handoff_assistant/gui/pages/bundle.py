@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 
 from handoff_assistant.bundle.options import ENGINES, BundleOptions, BundleResult
 from handoff_assistant.scan.python_version import choose_target_python, describe
-from handoff_assistant.bundle.writer import build_bundle, unlock_signing_key
+from handoff_assistant.bundle.writer import WrongKeyPassword, build_bundle, unlock_signing_key
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import ask_password, ask_text, show_error
 from handoff_assistant.gui.pages.base import DONE, PENDING, Page, button_row, page_layout
@@ -54,8 +54,17 @@ def ask_not_ready_reason(parent: QWidget, blockers: str) -> Optional[str]:
                     "the reason is recorded in the bundle for IT and reviewers.")
 
 
-def ask_key_password(parent: QWidget, key: Path) -> Optional[str]:
-    return ask_password(parent, "Unlock the signing key", f"Password for the signing key {key}:")
+def ask_key_password(parent: QWidget, key: Path, again: bool = False) -> Optional[str]:
+    retry = "Wrong password; try again.\n" if again else ""
+    return ask_password(parent, "Unlock the signing key", f"{retry}Password for the signing key {key}:")
+
+
+def unlock_or_none(key: Path, password: Optional[str]) -> Optional[SecretKey]:
+    """The unlocked key, or None when the password was wrong (the page asks again); other problems raise."""
+    try:
+        return unlock_signing_key(key, password)
+    except WrongKeyPassword:
+        return None
 
 
 def open_path(path: Path) -> bool:
@@ -247,19 +256,28 @@ class BundlePage(Page):
     def _start_unlock(self, key: Path, password: Optional[str], options: BundleOptions) -> None:
         """Unlock the signing key off the GUI thread (scrypt), then build with the unlocked key."""
         self._log(f"Unlocking the signing key {key}…")
-        self.worker = self.runner.start(lambda progress, cancel: unlock_signing_key(key, password),
+        self.worker = self.runner.start(lambda progress, cancel: unlock_or_none(key, password),
                                         "unlocking the signing key",
                                         finished=lambda unlocked: self._unlocked(unlocked, key, options),
                                         failed=self._unlock_failed, cancelled=self._cancelled)
         self._set_running(True)
 
-    def _unlocked(self, key: SecretKey, path: Path, options: BundleOptions) -> None:
+    def _unlocked(self, key: Optional[SecretKey], path: Path, options: BundleOptions) -> None:
         self.worker = None
+        if key is None:  # a wrong password: ask again at once, as a password prompt does
+            self._log(f"Wrong password for {path}.")
+            password = ask_key_password(self, path, again=True)
+            if password is None:
+                self._end()
+                self._log(f"Not built: the password of the signing key {path} was not given; nothing was written.")
+            else:
+                self._start_unlock(path, password, options)
+            return
         self.signed_with = (key, path)
         self._start_build(dataclasses.replace(options, sign_key=key))
 
     def _unlock_failed(self, summary: str, _details: str) -> None:
-        """A wrong password or an unusable key: the signing package's sentence, no traceback; Build asks again."""
+        """An unusable key: the signing package's sentence, no traceback; Build asks again."""
         self._end()
         self._log(f"Not built: {summary.rstrip('.')}; nothing was written.")
         show_error(self, summary)
