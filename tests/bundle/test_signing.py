@@ -12,7 +12,7 @@ from handoff_assistant.bundle.writer import write_bundle
 from handoff_assistant.cli import main
 from handoff_assistant.signing import load_public_key, read_public_key, write_keypair
 from tests.bundle.helpers import inputs_for, resign
-from tests.support.minisign_keys import encrypted_key
+from tests.support.minisign_keys import encrypted_key, fast_limits
 
 
 @pytest.fixture
@@ -66,12 +66,16 @@ def test_an_unsigned_or_foreign_bundle_fails_when_a_signature_is_required(projec
 
 def test_the_cli_makes_keys_signs_and_checks(project, tmp_path, capsys, pip_env, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["keygen", "--name", "maria"]) == 0
+    monkeypatch.setattr("handoff_assistant.cli.keygen_command.KDF_LIMITS", fast_limits())
+    monkeypatch.setenv("MARIA_KEY_PASSWORD", "maria's pass")
+    password = ["--key-password-env", "MARIA_KEY_PASSWORD"]
+    assert main(["keygen", "--name", "maria"] + password) == 0
     assert "Wrote the secret key maria.key" in capsys.readouterr().out
-    assert main(["keygen", "--name", "maria"]) == 2
+    assert main(["keygen", "--name", "maria"] + password) == 2
     assert capsys.readouterr().err.strip() == "handoff keygen: maria.key already exists; choose another name (a key " \
                                               "is never overwritten)"
-    assert main(["bundle", str(project), "-o", "out", "--engine", "installed", "--allow-not-ready", "test", "--sign", "maria.key"]) == 0
+    assert main(["bundle", str(project), "-o", "out", "--engine", "installed", "--allow-not-ready", "test", "--sign",
+                 "maria.key"] + password) == 0
     bundle = next((tmp_path / "out").glob("*-handoff"))
     capsys.readouterr()
     assert main(["verify", str(bundle), "--trust", "maria.pub"]) == 0

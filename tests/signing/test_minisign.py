@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from handoff_assistant.signing import (PasswordRequired, SignatureError, WrongPassword, load_public_key,
-                                       load_secret_key, read_public_key, read_secret_key, secret_key_needs_password,
-                                       sign, verify, write_keypair)
-from tests.support.minisign_keys import encrypted_key
+from handoff_assistant.signing import (MINISIGN_LIMITS, PasswordRequired, ScryptLimits, SignatureError, WrongPassword,
+                                       load_public_key, load_secret_key, read_public_key, read_secret_key,
+                                       secret_key_needs_password, sign, verify, write_keypair)
+from tests.support.minisign_keys import FAST_MEMLIMIT, FAST_OPSLIMIT, encrypted_key, fast_limits
+
+FAST = fast_limits()
 
 DATA = Path(__file__).parent.parent / "data" / "minisign"
 MINISIGN = shutil.which("minisign")
@@ -98,6 +100,57 @@ def test_a_password_protected_key_made_by_minisign_unlocks_and_signs_as_minisign
     ours = sign(hello, secret, "signed by real minisign with a password",
                 untrusted_comment="signature from minisign secret key")
     assert ours == (DATA / "hello.txt.encrypted-key.minisig").read_text()  # Ed25519 is deterministic
+
+
+def _header(path: Path) -> bytes:
+    """The secret key file's bytes before the encrypted part: "Ed", KDF, "B2", salt, opslimit, memlimit."""
+    return base64.b64decode(path.read_text().splitlines()[1])[:54]
+
+
+def test_a_password_protected_key_pair_round_trips_and_is_private(tmp_path):
+    key = write_keypair(tmp_path / "maria.key", tmp_path / "maria.pub", "correct horse", FAST)
+    assert (tmp_path / "maria.key").stat().st_mode & 0o777 == 0o600
+    header = _header(tmp_path / "maria.key")
+    assert header[:6] == b"EdScB2" and struct.unpack("<QQ", header[38:54]) == (FAST_OPSLIMIT, FAST_MEMLIMIT)
+    assert (tmp_path / "maria.key").read_text().startswith("untrusted comment: minisign encrypted secret key\n")
+    assert secret_key_needs_password(tmp_path / "maria.key")
+    assert load_secret_key(tmp_path / "maria.key", "correct horse") == key
+    assert load_public_key(tmp_path / "maria.pub") == key.public
+    with pytest.raises(WrongPassword):
+        load_secret_key(tmp_path / "maria.key", "Correct horse")
+    with pytest.raises(PasswordRequired):
+        load_secret_key(tmp_path / "maria.key")
+    assert key.secret.hex() not in (tmp_path / "maria.key").read_text() and key.secret[:32].hex() not in repr(key)
+
+
+def test_each_encrypted_key_file_has_its_own_salt_and_limits_beyond_the_readers_are_refused(tmp_path):
+    key = write_keypair(tmp_path / "a.key", tmp_path / "a.pub")
+    first, second = (key.to_encrypted_text("pw", FAST) for _ in range(2))
+    assert first != second and read_secret_key(first, "pw") == read_secret_key(second, "pw") == key
+    with pytest.raises(SignatureError, match="asks for 64.0 GiB"):
+        key.to_encrypted_text("pw", ScryptLimits(2 ** 25, 64 * 1024 ** 3))
+
+
+def test_minisign_signed_with_a_key_file_the_app_wrote():
+    """tests/data/minisign/app-made-encrypted.key was written by write_keypair(..., "handoff-test") with minisign's
+    limits; the real minisign 0.11 unlocked it with that password and signed hello.txt (README there). minisign
+    checks the decrypted key's checksum ("Wrong password for that key"), so this signature exists only because
+    minisign read our file as its own."""
+    public = load_public_key(DATA / "app-made-encrypted.pub")
+    verified = verify((DATA / "hello.txt").read_bytes(), (DATA / "hello.txt.app-key.minisig").read_text(), public)
+    assert (verified.key_id, verified.trusted_comment) == ("1A15EAC82D1F8FFF",
+                                                           "signed by real minisign with a key the app wrote")
+    header = _header(DATA / "app-made-encrypted.key")
+    assert header[:6] == b"EdScB2" and struct.unpack("<QQ", header[38:54]) == (2 ** 25, 1024 ** 3)
+
+
+@pytest.mark.slow  # two derivations with minisign's 1 GiB scrypt: a few seconds each
+def test_the_writer_gives_byte_for_byte_the_file_minisign_wrote_for_the_same_key_salt_and_password():
+    made_by_minisign = (DATA / "minisign-made-encrypted.key").read_text()
+    key = load_secret_key(DATA / "minisign-made-encrypted.key", "handoff-test")
+    salt = _header(DATA / "minisign-made-encrypted.key")[6:38]
+    assert key.to_encrypted_text("handoff-test", salt=salt) == made_by_minisign  # default limits = minisign's
+    assert MINISIGN_LIMITS == ScryptLimits(33554432, 1073741824)
 
 
 @pytest.mark.parametrize("text", ["", "untrusted comment: x\n", "untrusted comment: x\n!!!\n",

@@ -42,3 +42,11 @@ def encrypted_key(password: str, opslimit: int = FAST_OPSLIMIT, memlimit: int = 
     body = b"Ed" + b"Sc" + b"B2" + salt + struct.pack("<QQ", opslimit, memlimit) + encrypted
     text = f"untrusted comment: minisign encrypted secret key\n{base64.b64encode(body).decode()}\n"
     return EncryptedKey(text, signing_key, key_id)
+
+
+def fast_limits():
+    """The app's own limits object at libsodium's minimum, for the seams where the app's keygen takes its limits
+    (cli.keygen_command.KDF_LIMITS, BundlePage.new_key_limits): tests derive in milliseconds, not with 1 GiB."""
+    from handoff_assistant.signing import ScryptLimits
+
+    return ScryptLimits(FAST_OPSLIMIT, FAST_MEMLIMIT)

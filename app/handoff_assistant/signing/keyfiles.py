@@ -5,8 +5,9 @@ import os
 from pathlib import Path
 from typing import Optional
 
-from handoff_assistant.signing.minisign import (PublicKey, SecretKey, SignatureError, WrongPassword, generate_keypair,
-                                                is_password_protected, read_public_key, read_secret_key)
+from handoff_assistant.signing.minisign import (MINISIGN_LIMITS, PublicKey, ScryptLimits, SecretKey, SignatureError,
+                                                WrongPassword, generate_keypair, is_password_protected,
+                                                read_public_key, read_secret_key)
 
 MAX_KEY_FILE_BYTES = 4096
 
@@ -31,19 +32,24 @@ def secret_key_needs_password(path: Path | str) -> bool:
         return False
 
 
-def write_keypair(secret_path: Path | str, public_path: Path | str) -> SecretKey:
-    """A new key pair: the secret key file with mode 0600, created exclusively (an existing file is kept)."""
+def write_keypair(secret_path: Path | str, public_path: Path | str, password: Optional[str] = None,
+                  limits: ScryptLimits = MINISIGN_LIMITS) -> SecretKey:
+    """A new key pair: the secret key file with mode 0600, created exclusively (an existing file is kept).
+
+    With ``password`` the secret key is encrypted as ``minisign -G`` does (scrypt with ``limits``: minisign's 1 GiB
+    unless a test asks for less); without, it is stored in clear (``minisign -G -W``).
+    """
     secret_path, public_path = Path(secret_path), Path(public_path)
-    for path in (secret_path, public_path):
-        if path.exists():
-            raise SignatureError(f"{path} already exists; choose another name (a key is never overwritten)")
+    _refuse_existing(secret_path, public_path)
     key = generate_keypair()
+    secret_text = key.to_text() if password is None else key.to_encrypted_text(password, limits)
+    _refuse_existing(secret_path, public_path)  # deriving takes seconds: check again just before writing
     created = False  # only a file this call created is removed on failure, never one that was there
     try:
         descriptor = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         created = True
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(key.to_text())
+            stream.write(secret_text)
         with open(public_path, "x", encoding="utf-8") as stream:
             stream.write(key.public.to_text())
     except OSError as error:
@@ -52,6 +58,12 @@ def write_keypair(secret_path: Path | str, public_path: Path | str) -> SecretKey
         raise SignatureError(f"the key pair could not be written ({error.strerror or error}: "
                              f"{error.filename or secret_path})") from None
     return key
+
+
+def _refuse_existing(*paths: Path) -> None:
+    for path in paths:
+        if path.exists():
+            raise SignatureError(f"{path} already exists; choose another name (a key is never overwritten)")
 
 
 def _read(path: Path, what: str) -> str:

@@ -5,10 +5,10 @@ A secret key file is base64 of ``"Ed" || KDF ("Sc", or two zero bytes when not e
 opslimit (8) || memlimit (8) || key id (8) || secret key (64) || BLAKE2b-256 checksum (32)``. A signature file
 has four lines: an untrusted comment; base64 of ``"ED" || key id || Ed25519(BLAKE2b-512(file))``; ``trusted
 comment: TEXT``; base64 of Ed25519(signature || TEXT), so the trusted comment cannot be changed either.
-Keys made here are not password-protected (like ``minisign -G -W``). A password-protected key (what ``minisign -G``
-makes) is unlocked with its password: the 104 bytes from the key id on are XORed with
-crypto_pwhash_scryptsalsa208sha256(password, salt, opslimit, memlimit), and the checksum, which covers the decrypted
-key, tells a wrong password from the right one.
+A password-protected key (what ``minisign -G`` makes, and what ``SecretKey.to_encrypted_text`` writes): the 104
+bytes from the key id on are XORed with crypto_pwhash_scryptsalsa208sha256(password, salt, opslimit, memlimit), and
+the checksum, which covers the decrypted key, tells a wrong password from the right one. ``SecretKey.to_text`` writes
+a key without a password (like ``minisign -G -W``).
 """
 from __future__ import annotations
 
@@ -36,6 +36,18 @@ TRUSTED = "trusted comment: "
 # would make unlocking it a way to exhaust this machine, so such a file is refused.
 MAX_KDF_OPSLIMIT = 2 ** 28
 MAX_KDF_MEMLIMIT = 2 * 1024 ** 3
+ENCRYPTED_COMMENT = "minisign encrypted secret key"  # what minisign -G writes
+
+
+@dataclass(frozen=True)
+class ScryptLimits:
+    """How hard deriving the key from a password is: minisign's (libsodium's "sensitive") limits unless a test asks
+    for smaller ones, so that guessing the password of a stolen key file costs 1 GiB and 2^25 operations a guess."""
+    opslimit: int = 2 ** 25
+    memlimit: int = 1024 ** 3
+
+
+MINISIGN_LIMITS = ScryptLimits()
 
 
 class SignatureError(Exception):
@@ -80,6 +92,17 @@ class SecretKey:
         body = (ALGORITHM + NO_KDF + CHECKSUM + bytes(32) + bytes(8) + bytes(8) + self.key_id + self.secret
                 + _checksum(self.key_id, self.secret))
         return f"{UNTRUSTED}minisign secret key (not password-protected)\n{base64.b64encode(body).decode()}\n"
+
+    def to_encrypted_text(self, password: str, limits: ScryptLimits = MINISIGN_LIMITS,
+                          salt: Optional[bytes] = None) -> str:
+        """The key file as ``minisign -G`` writes it: encrypted with ``password`` (a fresh random salt unless given)."""
+        salt = os.urandom(32) if salt is None else salt
+        if len(salt) != 32:
+            raise SignatureError("the salt of a secret key is 32 bytes")
+        keynum = self.key_id + self.secret + _checksum(self.key_id, self.secret)
+        body = (ALGORITHM + SCRYPT + CHECKSUM + salt + struct.pack("<QQ", limits.opslimit, limits.memlimit)
+                + _xor(keynum, _keystream(password, salt, limits, len(keynum))))
+        return f"{UNTRUSTED}{ENCRYPTED_COMMENT}\n{base64.b64encode(body).decode()}\n"
 
 
 @dataclass(frozen=True)
@@ -133,16 +156,25 @@ def _unlock(data: bytes, password: Optional[str]) -> bytes:
     """The key id, secret key and checksum of an encrypted key: XORed with scrypt(password, salt, limits)."""
     if password is None:
         raise PasswordRequired("this secret key is password-protected and no password was given")
-    salt, (opslimit, memlimit), encrypted = data[6:38], struct.unpack("<QQ", data[38:54]), data[54:]
-    if opslimit > MAX_KDF_OPSLIMIT or memlimit > MAX_KDF_MEMLIMIT:
-        raise SignatureError(f"the secret key asks for {memlimit / 1024 ** 3:.1f} GiB and {opslimit:,} operations "
-                             f"to unlock, more than the {MAX_KDF_MEMLIMIT // 1024 ** 3} GiB and "
-                             f"{MAX_KDF_OPSLIMIT:,} allowed")
+    salt, encrypted = data[6:38], data[54:]
+    return _xor(encrypted, _keystream(password, salt, ScryptLimits(*struct.unpack("<QQ", data[38:54])),
+                                      len(encrypted)))
+
+
+def _keystream(password: str, salt: bytes, limits: ScryptLimits, size: int) -> bytes:
+    """crypto_pwhash_scryptsalsa208sha256: what the key id, secret key and checksum are XORed with."""
+    if limits.opslimit > MAX_KDF_OPSLIMIT or limits.memlimit > MAX_KDF_MEMLIMIT:
+        raise SignatureError(f"the secret key asks for {limits.memlimit / 1024 ** 3:.1f} GiB and "
+                             f"{limits.opslimit:,} operations to unlock, more than the "
+                             f"{MAX_KDF_MEMLIMIT // 1024 ** 3} GiB and {MAX_KDF_OPSLIMIT:,} allowed")
     try:
-        stream = scrypt.kdf(len(encrypted), password.encode("utf-8"), salt, opslimit=opslimit, memlimit=memlimit)
+        return scrypt.kdf(size, password.encode("utf-8"), salt, opslimit=limits.opslimit, memlimit=limits.memlimit)
     except (CryptoError, MemoryError) as error:
         raise SignatureError(f"the secret key's password settings cannot be used ({error})") from None
-    return bytes(a ^ b for a, b in zip(encrypted, stream))
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
+    return bytes(a ^ b for a, b in zip(data, stream))
 
 
 def sign(data: bytes, key: SecretKey, trusted_comment: str,
