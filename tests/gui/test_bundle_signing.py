@@ -2,16 +2,19 @@
 unlocked off the GUI thread; the bundle it signs verifies with ``handoff verify --trust`` of the public key."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit
 
 from handoff_assistant.bundle import verify_bundle
 from handoff_assistant.cli import main
 from handoff_assistant.gui.main_window import MainWindow
-from handoff_assistant.signing import SIGNATURE_NAME, load_public_key
+from handoff_assistant.signing import SIGNATURE_NAME, load_public_key, load_secret_key, secret_key_needs_password
+from handoff_assistant.user_data import user_data_dir
 from tests.bundle.helpers import make_project
 from tests.gui.conftest import open_and_scan
-from tests.support.minisign_keys import encrypted_key
+from tests.support.minisign_keys import encrypted_key, fast_limits
 
 pytestmark = pytest.mark.gui
 
@@ -270,3 +273,108 @@ def test_an_unusable_trusted_key_is_said_on_the_badge_and_clearing_it_checks_wit
     with qtbot.waitSignal(view.loaded, timeout=20000):
         view.trust_row.clear_button.click()
     assert view.badge.text().splitlines()[1].startswith(f"Signed by an unknown key {it_keys['owner']}: ")
+
+
+# "New key pair…" on the signing row: a password-protected pair like minisign -G, made off the GUI thread -----------
+def save_key_as(monkeypatch, path) -> list[tuple]:
+    """The save dialog answers ``path``; returns what it was asked (title, suggested path)."""
+    asked = []
+
+    def get_save_file_name(parent, title, start, *args, **kwargs):
+        asked.append((title, start))
+        return (str(path), "") if path else ("", "")
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", get_save_file_name)
+    return asked
+
+
+@pytest.fixture
+def fast_keys(page):
+    """New keys derive with libsodium's smallest scrypt limits (the page's seam), not minisign's 1 GiB."""
+    page.new_key_limits = fast_limits()
+    return page
+
+
+def test_a_new_key_pair_is_protected_selected_and_signs_a_bundle_that_verifies_with_its_pub(
+        qtbot, fast_keys, monkeypatch, settings, errors, tmp_path):
+    page = fast_keys
+    dialog = save_key_as(monkeypatch, tmp_path / "my keys" / "maria")  # no suffix typed: .key is added
+    (tmp_path / "my keys").mkdir()
+    asked = answer_password(monkeypatch, ("new pass", True), ("new pass", True))
+    page.new_key_button.click()
+    assert page.worker is not None and not page.build_button.isEnabled() and not page.new_key_button.isEnabled()
+    assert not page.cancel_button.isEnabled()  # half-written keys cannot be cancelled
+    qtbot.waitUntil(lambda: page.worker is None, timeout=30000)
+    assert errors == [], page.log.toPlainText()
+    secret, public = tmp_path / "my keys" / "maria.key", tmp_path / "my keys" / "maria.pub"
+    assert dialog[0][0] == "Save the new secret key"
+    assert Path(dialog[0][1]).parent == user_data_dir() / "keys" and Path(dialog[0][1]).suffix == ".key"
+    assert [(title, echo) for title, _, echo in asked] == [("New key pair", QLineEdit.EchoMode.Password)] * 2
+    assert asked[1][1] == "Type the password for maria.key again:"
+    assert secret.stat().st_mode & 0o777 == 0o600 and secret_key_needs_password(secret)
+    assert load_secret_key(secret, "new pass").public == load_public_key(public)
+    assert page.signing_row.path() == secret and settings.signing_key == str(secret)
+    key_id = load_public_key(public).id_text
+    assert page.new_key_note.isVisible() and page.new_key_note.label.text() == (
+        f"New key pair {key_id} (password-protected) now signs your bundles.\n"
+        "Give maria.pub to IT; they choose it as Trusted key:")
+    assert page.new_key_note.public_path.text() == str(public) and page.new_key_note.public_path.isReadOnly()
+    opened = []
+    monkeypatch.setattr("handoff_assistant.gui.pages.bundle.open_path", opened.append)
+    page.new_key_note.open_folder_button.click()
+    assert opened == [tmp_path / "my keys"]
+
+    unlock = answer_password(monkeypatch, ("new pass", True))
+    build(qtbot, page)
+    assert [title for title, _, _ in unlock] == ["Unlock the signing key"]
+    assert page.result is not None, page.log.toPlainText()
+    trusted = verify_bundle(page.result.path, trust=load_public_key(public))
+    assert trusted.ok and trusted.signature.startswith(f"signed by the trusted key {key_id} (timestamp:")
+    page.signing_row.clear_button.click()
+    assert not page.new_key_note.isVisible()  # it said this key signs your bundles; no longer true
+
+
+def test_differing_and_empty_passwords_are_asked_again_and_cancel_writes_nothing(
+        qtbot, fast_keys, monkeypatch, errors, tmp_path):
+    page = fast_keys
+    save_key_as(monkeypatch, tmp_path / "maria.key")
+    asked = answer_password(monkeypatch, ("one", True), ("two", True), ("", True), ("", False))
+    page.new_key_button.click()
+    assert [label for _, label, _ in asked] == [
+        "Password for the new secret key maria.key (asked each time it signs a bundle):",
+        "Type the password for maria.key again:",
+        "The two passwords differ; try again.\nPassword for the new secret key maria.key (asked each time it signs a "
+        "bundle):",
+        "An empty password is not allowed.\nPassword for the new secret key maria.key (asked each time it signs a "
+        "bundle):"]
+    assert page.worker is None and errors == [] and not page.new_key_note.isVisible()
+    assert not (tmp_path / "maria.key").exists() and not (tmp_path / "maria.pub").exists()
+    assert page.signing_row.path() is None
+    assert page.log.toPlainText() == (f"No key pair made: the password for {tmp_path / 'maria.key'} was not given; "
+                                      "nothing was written.")
+    save_key_as(monkeypatch, None)  # Cancel in the save dialog: nothing asked, nothing written
+    asked = answer_password(monkeypatch)
+    page.new_key_button.click()
+    assert asked == [] and list(tmp_path.glob("maria.*")) == []
+
+
+def test_an_existing_key_or_a_folder_that_cannot_be_written_is_one_sentence(
+        qtbot, fast_keys, monkeypatch, errors, tmp_path):
+    page = fast_keys
+    (tmp_path / "maria.pub").write_text("IT's copy\n")
+    save_key_as(monkeypatch, tmp_path / "maria.key")
+    asked = answer_password(monkeypatch)
+    page.new_key_button.click()
+    assert asked == [] and errors == [(f"Cannot make the key pair: {tmp_path / 'maria.pub'} already exists; choose "
+                                       "another name (a key is never overwritten).", "")]
+    assert (tmp_path / "maria.pub").read_text() == "IT's copy\n" and not (tmp_path / "maria.key").exists()
+
+    errors.clear()
+    gone = tmp_path / "removed meanwhile" / "maria.key"
+    save_key_as(monkeypatch, gone)
+    answer_password(monkeypatch, ("pw", True), ("pw", True))
+    page.new_key_button.click()
+    qtbot.waitUntil(lambda: page.worker is None, timeout=30000)
+    assert errors == [(f"Cannot make the key pair: the key pair could not be written (No such file or directory: "
+                       f"{gone}).", "")]
+    assert page.signing_row.path() is None and page.build_button.isEnabled() and page.new_key_button.isEnabled()

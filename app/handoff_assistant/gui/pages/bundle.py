@@ -2,6 +2,7 @@
 
 Signing is optional: the chosen minisign secret key is unlocked off the GUI thread (minisign's scrypt settings
 take seconds and 1 GiB), its password asked first when it has one, before anything is scanned or written.
+"New key pair…" on the signing row makes a password-protected pair (gui.new_key_pair), also off the GUI thread.
 """
 from __future__ import annotations
 
@@ -21,13 +22,15 @@ from handoff_assistant.scan.python_version import choose_target_python, describe
 from handoff_assistant.bundle.writer import WrongKeyPassword, build_bundle, unlock_signing_key
 from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import ask_password, ask_text, show_error
+from handoff_assistant.gui.new_key_pair import (SECRET_KEY_FILTER, NewKeyNote, ask_new_key_password,
+                                                ask_new_key_path)
 from handoff_assistant.gui.pages.base import DONE, PENDING, Page, button_row, page_layout
 from handoff_assistant.formatting import human_size
 from handoff_assistant.gui.settings import AppSettings
 from handoff_assistant.gui.widgets.key_file_row import KeyFileRow
 from handoff_assistant.gui.workers import TaskRunner, Worker
 from handoff_assistant.readiness.model import NOT_READY
-from handoff_assistant.signing import SecretKey, secret_key_needs_password
+from handoff_assistant.signing import MINISIGN_LIMITS, SecretKey, secret_key_needs_password, write_keypair
 
 ENGINE_TEXT = {
     "auto": "auto — uv when installed (fast), else pip-tools",
@@ -41,7 +44,6 @@ ACCELERATOR_TEXT = {  # bundle.accelerator.ACCELERATORS
     "cuda": "CUDA builds (the code runs on a GPU)",
 }
 
-SECRET_KEY_FILTER = "minisign secret keys (*.key);;All files (*)"
 SIGNING_TIP = ("Optional. Signs SHA256SUMS with your minisign secret key (handoff keygen or minisign -G makes one). "
                "SHA256SUMS only shows the files are unchanged since the build, not who built them; with your public "
                "key IT checks that the bundle comes from you and was not changed after you signed it (docs/it-guide.md, "
@@ -82,6 +84,7 @@ class BundlePage(Page):
     page_id = "bundle"
     title = "Bundle"
     icon_name = "bundle"
+    new_key_limits = MINISIGN_LIMITS  # the tests' seam: they derive new keys with libsodium's smallest limits
 
     def __init__(self, runner: TaskRunner, settings: AppSettings, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -91,6 +94,7 @@ class BundlePage(Page):
         self.worker: Optional[Worker] = None
         self.result: Optional[BundleResult] = None
         self.signed_with: Optional[tuple[SecretKey, Path]] = None  # the unlocked key of the build under way
+        self.making_key = False  # a new key pair is being written: it cannot be cancelled half-way
         layout = page_layout(self, "Handoff bundle",
                              "One file for IT: a snapshot of the code, a hash-pinned lockfile, a runbook, "
                              "configuration templates and a test harness. Your project folder is not changed.")
@@ -173,7 +177,18 @@ class BundlePage(Page):
                                       lambda path: setattr(self.settings, "signing_key", path))
         self.signing_row.path_edit.setPlaceholderText("not signed (choose a minisign secret key to sign SHA256SUMS)")
         self.signing_row.setToolTip(SIGNING_TIP)
+        self.new_key_button = QPushButton("New key pair…")
+        self.new_key_button.setAccessibleName("Make a new key pair")
+        self.new_key_button.setToolTip("Make a password-protected minisign key pair (like handoff keygen or minisign "
+                                       "-G) and sign with it; give its .pub file to IT")
+        self.new_key_button.clicked.connect(self.new_key_pair)
+        self.signing_row.add_button(self.new_key_button)
+        self.new_key_note = NewKeyNote()
+        self.signing_row.changed.connect(self.new_key_note.hide)  # another key chosen: the note no longer holds
+        self.new_key_note.open_folder_button.clicked.connect(
+            lambda: self.new_key_note.folder and open_path(self.new_key_note.folder))
         form.addRow("Sign with key:", self.signing_row)
+        form.addRow("", self.new_key_note)
         return box
 
     def _result_box(self) -> QGroupBox:
@@ -282,6 +297,46 @@ class BundlePage(Page):
         self._log(f"Not built: {summary.rstrip('.')}; nothing was written.")
         show_error(self, summary)
 
+    # A new key pair --------------------------------------------------------------------------------------
+    def new_key_pair(self) -> None:
+        """Ask where and with which password, then write the pair off the GUI thread and sign with it."""
+        if self.worker is not None:
+            return
+        secret = ask_new_key_path(self)
+        if secret is None:
+            return
+        public = secret.with_suffix(".pub")
+        existing = next((path for path in (secret, public) if path.exists() or path.is_symlink()), None)
+        if existing is not None:
+            show_error(self, f"Cannot make the key pair: {existing} already exists; choose another name (a key is "
+                             "never overwritten).")
+            return
+        password = ask_new_key_password(self, secret)
+        if password is None:
+            self._log(f"No key pair made: the password for {secret} was not given; nothing was written.")
+            return
+        self._log(f"Making the key pair {secret} and {public.name} (protecting the key with your password takes a "
+                  "few seconds)…")
+        limits = self.new_key_limits
+        self.making_key = True
+        self.worker = self.runner.start(lambda progress, cancel: write_keypair(secret, public, password, limits),
+                                        "making the key pair", finished=lambda key: self._key_made(key, secret),
+                                        failed=self._key_failed)
+        self._set_running(True, cancellable=False)  # scrypt cannot be stopped half-way; it takes seconds
+
+    def _key_made(self, key: SecretKey, secret: Path) -> None:
+        self._end()
+        public = secret.with_suffix(".pub")
+        self.signing_row.set_path(str(secret))
+        self.new_key_note.say(key.public.id_text, public)
+        self._log(f"Made the key pair {key.public.id_text}: {secret} (password-protected, readable by you only) now "
+                  f"signs your bundles; give {public} to IT, who choose it as Trusted key.")
+
+    def _key_failed(self, summary: str, _details: str) -> None:
+        self._end()
+        self._log(f"No key pair made: {summary.rstrip('.')}.")
+        show_error(self, f"Cannot make the key pair: {summary.rstrip('.')}.")
+
     def _start_build(self, options: BundleOptions) -> None:
         root = self.session.root
         self._log(f"Building the bundle of {root} into {options.output_dir}")
@@ -291,7 +346,7 @@ class BundlePage(Page):
         self._set_running(True)
 
     def cancel(self) -> None:
-        if self.worker is not None:
+        if self.worker is not None and not self.making_key:
             self.worker.cancel()
             self.cancel_button.setEnabled(False)
             self._log("Cancelling…")
@@ -332,11 +387,13 @@ class BundlePage(Page):
 
     def _end(self) -> None:
         self.worker = None
+        self.making_key = False
         self._set_running(False)
 
-    def _set_running(self, running: bool) -> None:
+    def _set_running(self, running: bool, cancellable: bool = True) -> None:
         self.build_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
+        self.new_key_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running and cancellable)
         self.progress.setVisible(running)
         if running:
             self.progress.setRange(0, 0)

@@ -23,20 +23,24 @@ class KeyFileRow(QWidget):
         self._current = remembered or ""
         self.path_edit = QLineEdit(remembered or "")
         self.path_edit.setAccessibleName(what[:1].upper() + what[1:])
-        self.path_edit.editingFinished.connect(lambda: self._set(self.path_edit.text()))
+        self.path_edit.editingFinished.connect(lambda: self.set_path(self.path_edit.text()))
         self.choose_button = QPushButton("Browse…")
         self.choose_button.setAccessibleName(f"Choose the {what}")
         self.choose_button.clicked.connect(self.choose)
         self.clear_button = QPushButton(icon("cancel"), "Clear")
         self.clear_button.setAccessibleName(f"Clear the {what}")
         self.clear_button.setToolTip(f"Forget the {what}")
-        self.clear_button.clicked.connect(lambda: self._set(""))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.path_edit, 1)
-        layout.addWidget(self.choose_button)
-        layout.addWidget(self.clear_button)
+        self.clear_button.clicked.connect(lambda: self.set_path(""))
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.path_edit, 1)
+        self._layout.addWidget(self.choose_button)
+        self._layout.addWidget(self.clear_button)
         self._update_clear()
+
+    def add_button(self, button: QPushButton) -> None:
+        """Another action on the row (the Bundle step's "New key pair…"), before Clear."""
+        self._layout.insertWidget(self._layout.indexOf(self.clear_button), button)
 
     def path(self) -> Optional[Path]:
         text = self.path_edit.text().strip()
@@ -46,14 +50,15 @@ class KeyFileRow(QWidget):
         start = str(self.path().parent) if self.path() else str(Path.home())
         chosen, _ = QFileDialog.getOpenFileName(self, f"Choose the {self._what}", start, self._filter)
         if chosen:
-            self._set(chosen)
+            self.set_path(chosen)
 
     def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt's name
         super().setToolTip(text)
         self.path_edit.setToolTip(text)
         self.choose_button.setToolTip(text)
 
-    def _set(self, text: str) -> None:
+    def set_path(self, text: str) -> None:
+        """Show, remember and announce a path ("" clears it)."""
         text = text.strip()
         self.path_edit.setText(text)
         self._update_clear()
