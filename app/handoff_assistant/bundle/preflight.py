@@ -6,14 +6,13 @@ without a terminal (no ``--yes``) still reports the real failure instead of only
 """
 from __future__ import annotations
 
-import shlex
 import shutil
 from typing import Iterator
 
 from packaging.utils import canonicalize_name
 
 from handoff_assistant.bundle.contents import BundleContents, lock_rows
-from handoff_assistant.bundle.runner_group import RUNNER_LOCK
+from handoff_assistant.bundle.runner_group import RUNNER_LOCK, command_words, without_settings
 from handoff_assistant.bundle.verification_record import CheckResult
 from handoff_assistant.outcome import FAILED
 
@@ -45,12 +44,8 @@ def _missing(entry_points, locked: set[str]) -> Iterator[CheckResult]:
 
 def _program(command: str) -> str | None:
     """The command's program (after leading ``NAME=value`` settings); None when there is nothing to look up."""
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        return None  # the harness reports an unparsable command itself
-    words = [w for w in words if not ("=" in w and w.split("=", 1)[0].isidentifier())] or [""]
-    return words[0] or None
+    words = without_settings(command_words(command))
+    return words[0] if words else None
 
 
 def _provided(program: str, locked: set[str]) -> bool:

@@ -61,7 +61,7 @@ def plan_runner_group(entry_points: Iterable[EntryPoint], notebooks: Sequence[No
     needs: dict[str, RunnerNeed] = {}
     notes: list[str] = []
     for entry in entry_points:
-        words = _words(entry.command)
+        words = command_words(entry.command)
         runner = runner_distribution(words)
         if runner is None:
             continue
@@ -90,7 +90,7 @@ def runner_distribution(words: Sequence[str]) -> Optional[str]:
 
 def _runner_words(words: Sequence[str]) -> list[str]:
     """The command's words from the runner on: leading ``NAME=value`` settings and ``python -m`` dropped."""
-    words = [w for w in words if not ("=" in w and w.split("=", 1)[0].isidentifier())] if words else []
+    words = without_settings(words)
     if len(words) >= 3 and PurePosixPath(words[0]).name.startswith("python") and words[1] == "-m":
         words = words[2:]
     if words:
@@ -107,11 +107,21 @@ def _kernel_language(words: Sequence[str], languages: dict[str, str]) -> str:
     return "python"
 
 
-def _words(command: str) -> list[str]:
+def command_words(command: str) -> list[str]:
+    """An entry point's command as the run script splits it; [] when it cannot be split (an unbalanced quote:
+    the harness reports that itself)."""
     try:
         return shlex.split(command or "")
     except ValueError:
         return []
+
+
+def without_settings(words: Sequence[str]) -> list[str]:
+    """The words after the leading ``NAME=value`` settings of a command (``PYTHONHASHSEED=0 python x.py``)."""
+    words = list(words)
+    while words and "=" in words[0] and words[0].split("=", 1)[0].isidentifier():
+        words.pop(0)
+    return words
 
 
 def runner_requirements_in(plan: RunnerPlan, production_pins: Iterable[str], project_name: str,
