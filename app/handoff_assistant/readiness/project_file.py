@@ -39,6 +39,8 @@ _DURATION = re.compile(r"^(\d+(\.\d+)?\s*[smhd]\s*)+$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 # An entry point's name becomes a command argument (run.sh NAME, crontab, ExecStart=) and part of file names.
 ENTRY_POINT_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+# A system package is written into `apt-get install` / `dnf install` lines: Debian and RPM package names only.
+SYSTEM_PACKAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9+._-]*")
 
 
 class ProjectFileError(Exception):
@@ -242,7 +244,7 @@ class _Reader:
             suppressions=field(mapping, "suppressions", self._text_map, {}),
             config_keys=field(mapping, "config_keys", self._list_of(self._config_key), ()),
             resolutions=field(mapping, "resolutions", self._text_map, {}),
-            system_packages=field(mapping, "system_packages", self._list_of(self._text), ()),
+            system_packages=field(mapping, "system_packages", self._list_of(self._system_package), ()),
             service_account=field(mapping, "service_account", self._service_account, ""),
         )
 
@@ -319,6 +321,13 @@ class _Reader:
         if text and not SERVICE_ACCOUNT.match(text):
             raise self._fail(where, line, f"must be a Unix account name (lower-case letters, digits, '_' or '-', "
                                           f"starting with a letter or '_', at most 32 characters), not {text!r}")
+        return text
+
+    def _system_package(self, value: Any, where: str, line: Optional[int]) -> str:
+        text = self._text(value, where, line)
+        if not SYSTEM_PACKAGE_NAME.fullmatch(text):
+            raise self._fail(where, line, f"must be a package name (letters, digits, '+', '.', '_' or '-'), "
+                                          f"not {text!r}")
         return text
 
     def _tier(self, value: Any, where: str, line: Optional[int]) -> str:
