@@ -188,9 +188,13 @@ def test_prepare_and_test_runs_the_harness_and_saves_the_record(qtbot, window, t
     panel.workdir_edit.setText(str(tmp_path / "work"))
     panel.config_edit.setText(str(config))
     panel.env_edit.setPlainText("MAIL_API_TOKEN=token-for-the-test\n")
+    assert view.trust_row.isEnabled()
     with qtbot.waitSignal(panel.run_finished, timeout=180000) as blocker:
         panel.run_button.click()
         assert not panel.run_button.isEnabled() and panel.progress.isVisible()
+        # a new trusted key would re-open the bundle and stop the run: the row waits for the run to end
+        assert not view.trust_row.isEnabled()
+    qtbot.waitUntil(view.trust_row.isEnabled, timeout=5000)
     record = blocker.args[0]
     assert record.passed and panel.verdict.text().startswith(
         "<b>PASSED</b> — Every check passed. (7 passed, 0 failed, 0 incomplete, 3 n/a)")

@@ -195,6 +195,7 @@ class BundleView(QWidget):
         self.code_tree.setHeaderHidden(True)
         self.code_viewer = self._text_view("Select a file to read it (read-only).", "Code viewer")
         self.prepare = PreparePanel(self.runner, self.settings)
+        self.prepare.busy_changed.connect(lambda _busy: self._update_actions())
         self.changes = self._text_view("Use “Compare with…” to see what changed since an earlier bundle.", "Changes")
         code = QSplitter()
         code.addWidget(self.code_tree)
@@ -295,6 +296,8 @@ class BundleView(QWidget):
     def _update_actions(self) -> None:
         self.compare_button.setEnabled(self.worker is None and self.overview is not None
                                        and self.overview.contents is not None)
+        # Changing the key re-opens the bundle, which would stop a harness run or race the check under way.
+        self.trust_row.setEnabled(self.worker is None and self.prepare.worker is None)
 
     def _show(self, overview: BundleOverview) -> None:
         self.overview = overview

@@ -97,6 +97,7 @@ def ask_to_run_bundle_code(parent: Optional[QWidget], bundle: Path) -> bool:
 
 class PreparePanel(QWidget):
     run_finished = Signal(object)  # the VerificationRecord, after it was saved (or could not be)
+    busy_changed = Signal(bool)  # a run started (True) or ended (False)
 
     def __init__(self, runner: TaskRunner, settings: Optional[AppSettings] = None,
                  parent: Optional[QWidget] = None) -> None:
@@ -290,6 +291,7 @@ class PreparePanel(QWidget):
             "preparing and testing the bundle", finished=lambda record: self._finished(bundle, record),
             failed=self._failed, cancelled=self._cancelled, progress=self.progress.report)
         self._update()
+        self.busy_changed.emit(True)
 
     def cancel(self) -> None:
         if self.worker is not None:
@@ -299,6 +301,7 @@ class PreparePanel(QWidget):
         self.worker = None
         self.progress.end()
         self._update()
+        self.busy_changed.emit(False)
 
     def _finished(self, bundle: Path, record: VerificationRecord) -> None:
         self._ended()
