@@ -18,7 +18,7 @@ from handoff_assistant.cli import COMMANDS
 HEAVY = ("yaml", "ruamel.yaml", "jinja2", "git", "importlib.metadata", "packaging.requirements", "PySide6",
          "handoff_assistant.scan.project", "handoff_assistant.scan.analysis", "handoff_assistant.scan.findings",
          "handoff_assistant.bundle.writer", "handoff_assistant.bundle.reader", "handoff_assistant.readiness.assess",
-         "handoff_assistant.portfolio.build")
+         "handoff_assistant.portfolio.build", "nacl")
 
 PROBE = """
 import json, sys

@@ -93,7 +93,8 @@ class BundlePage(Page):
         self.save_first: Callable[[], bool] = lambda: True  # the window saves handoff.yaml before a build
         self.worker: Optional[Worker] = None
         self.result: Optional[BundleResult] = None
-        self.signed_with: Optional[tuple[SecretKey, Path]] = None  # the unlocked key of the build under way
+        # The signing key of the build under way, by its id and file: the unlocked secret is not kept on the page.
+        self.signed_with: Optional[tuple[str, Path]] = None
         self.making_key = False  # a new key pair is being written: it cannot be cancelled half-way
         layout = page_layout(self, "Handoff bundle",
                              "One file for IT: a snapshot of the code, a hash-pinned lockfile, a runbook, "
@@ -288,7 +289,7 @@ class BundlePage(Page):
             else:
                 self._start_unlock(path, password, options)
             return
-        self.signed_with = (key, path)
+        self.signed_with = (key.public.id_text, path)
         self._start_build(dataclasses.replace(options, sign_key=key))
 
     def _unlock_failed(self, summary: str, _details: str) -> None:
@@ -365,13 +366,13 @@ class BundlePage(Page):
             self._log(f"Warning: {warning}")
         count = len(result.warnings)
         warnings = f"\n{count} warning{'s' if count != 1 else ''} for IT, listed in the log above." if count else ""
-        signed = f" · signed with key {self.signed_with[0].public.id_text}" if self.signed_with else ""
+        signed = f" · signed with key {self.signed_with[0]}" if self.signed_with else ""
         self.result_label.setText(f"{result.path}\n{human_size(result.size)} · readiness: {result.level}{signed}"
                                   f"{warnings}")
         self.result_box.show()
         if self.signed_with:
-            key, path = self.signed_with
-            self._log(f"Signed SHA256SUMS with key {key.public.id_text} ({path}); IT checks it with the matching "
+            key_id, path = self.signed_with
+            self._log(f"Signed SHA256SUMS with key {key_id} ({path}); IT checks it with the matching "
                       f"public key: handoff verify {result.path.name} --trust PUBKEY")
         self._log(f"Done: {result.path} ({human_size(result.size)})")
         self.session.bundle_built(result.path)
