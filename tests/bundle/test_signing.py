@@ -84,7 +84,11 @@ def test_the_cli_makes_keys_signs_and_checks(project, tmp_path, capsys, pip_env,
     assert main(["verify", str(bundle), "--trust", line]) == 0
     capsys.readouterr()
     assert main(["verify", str(bundle), "--trust", "no-such.pub"]) == 2
-    assert capsys.readouterr().err.strip() == "handoff verify: --trust no-such.pub: the public key is not valid base64"
+    # a mistyped file name is said as one (it used to be parsed as a key and called "not valid base64")
+    assert capsys.readouterr().err.strip() == ("handoff verify: --trust no-such.pub: the public key no-such.pub "
+                                               "cannot be read (No such file or directory)")
+    assert main(["verify", str(bundle), "--trust", "not-a-key"]) == 2
+    assert capsys.readouterr().err.strip() == "handoff verify: --trust not-a-key: the public key is not valid base64"
 
 
 def test_a_bad_signing_key_stops_the_build_before_anything_is_written(project, tmp_path, capsys):

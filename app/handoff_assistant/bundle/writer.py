@@ -298,11 +298,11 @@ def _warnings(planned: tuple[str, ...], inputs: BundleInputs, lock_result: lock.
     warnings += [f"Not locked: {u.name} ({u.reason})." for u in lock_result.unlocked]
     if env_plan.runner.problem:
         warnings.append(f"What runs the notebook entry points ({', '.join(env_plan.runner.plan.distributions)}) could "
-                        f"not be locked: {env_plan.runner.problem.rstrip('.')}. Set-up will not install them; the harness names "
-                        "what to install.")
+                        f"not be locked: {env_plan.runner.problem.rstrip('.')}. Set-up will not install them; the "
+                        "harness names what to install.")
     warnings += list(env_plan.runner.plan.notes)
     travelling = {f.path for f in plan.files}
-    warnings += [f"{location_text(f.file, f.line)} still holds a hard-coded credential ({f.rule}) and travels in code/; "
+    warnings += [f"{location_text(f.file, f.line, f.cell)} still holds a hard-coded credential ({f.rule}) and travels in code/; "
                  "move it to configuration and rotate it." for f in report.findings
                  if f.category == "secret" and f.file in travelling and f.fingerprint not in project.suppressions]
     if plan.secret_files:

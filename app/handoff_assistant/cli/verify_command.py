@@ -135,7 +135,14 @@ def _trusted_key(value: str | None):
     if not value:
         return None
     try:
-        return load_public_key(value) if Path(value).is_file() else read_public_key(value)
+        if Path(value).is_file():
+            return load_public_key(value)
+        try:
+            return read_public_key(value)
+        except SignatureError:
+            if "/" in value or value.endswith(".pub"):  # a mistyped file name, not a key: say the file is missing
+                return load_public_key(value)
+            raise
     except SignatureError as error:
         raise UsageError(f"--trust {value}: {error}") from None
 
