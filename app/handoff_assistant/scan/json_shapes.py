@@ -35,7 +35,8 @@ _SCAN_SCALAR = make_scanner(json.JSONDecoder())  # the json module's own C scann
 # One bracket pair for both kinds, every other byte deleted: what is left of a segment is its nesting alone.
 _PAIRS = bytes.maketrans(b"{}", b"[]")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-_SEGMENT = 64 * 1024  # characters of a container counted at once
+_SEGMENT = 64 * 1024  # characters of a container counted at once, at most
+_FIRST_SEGMENT = 1024  # the first look: most containers stepped over are small ({} metadata), so it doubles from here
 _SHORT_SEGMENT = 256  # shorter segments (between strings) are walked bracket by bracket: cheaper than counting
 _REDUCTIONS = 48  # innermost pairs removed at most this many times a segment; deeper ones are walked
 
@@ -222,10 +223,9 @@ class _Reader:
         if first in ("[", "{"):
             end = self.container_end(position)
         elif first == '"':
-            found = _STRING.match(text, position)
-            if found is None:
+            end = _string_end(text, position)
+            if end < 0:
                 raise JsonError("Unterminated string starting at", position)
-            end = found.end()
         else:
             found = _SCALAR.match(text, position)
             if found is None:
@@ -237,8 +237,10 @@ class _Reader:
         """Where the container opened at ``position`` ends (or, with ``depth``, the one ``position`` is inside).
         Strings are matched whole, so brackets inside them do not count."""
         text, size = self.text, len(self.text)
+        window = _FIRST_SEGMENT
         while position < size:
-            segment_end = min(position + _SEGMENT, size)
+            segment_end = min(position + window, size)
+            window = min(2 * window, _SEGMENT)
             units = _STRING_UNITS.match(text, position, segment_end)
             if units is not None and units.end() - position > _SHORT_SEGMENT:  # many strings: count them at once
                 end, depth = _segment_with_strings_end(text, position, units.end(), depth)
@@ -254,11 +256,26 @@ class _Reader:
             if quote < 0:
                 position = stop
                 continue
-            string = _STRING.match(text, quote)
-            if string is None:
+            position = _string_end(text, quote)
+            if position < 0:
                 break
-            position = string.end()
         raise JsonError("Unterminated container", size)
+
+
+def _string_end(text: str, position: int) -> int:
+    """Just after the closing quote of the string that opens at ``position``; -1 when it never closes.
+    ``str.find`` runs at memory speed over long strings (a saved PNG), where the string regex crawls."""
+    search = position + 1
+    while True:
+        quote = text.find('"', search)
+        if quote < 0:
+            return -1
+        backslashes = 0
+        while text[quote - 1 - backslashes] == "\\":
+            backslashes += 1
+        if backslashes % 2 == 0:  # \\" is a backslash then the end; \" is an escaped quote
+            return quote + 1
+        search = quote + 1
 
 
 def _segment_end(text: str, start: int, stop: int, depth: int) -> tuple[Optional[int], int]:
