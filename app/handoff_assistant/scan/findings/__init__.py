@@ -51,7 +51,7 @@ def scan_text(text: str, *, file: str, language: Optional[str], cell: Optional[i
         for row, start, end in hit.masks:
             masks.setdefault(row, []).append((start, end))
     findings = []
-    for hit in with_checkpoints(_one_per_rule_and_line(hits)):
+    for hit in _one_per_rule_and_line(hits):  # already walked under checkpoints
         line_text = source.lines[hit.line - 1] if hit.line <= len(source.lines) else ""
         snippet = make_snippet(line_text, masks.get(hit.line, ()))
         findings.append(make_finding(hit.rule, file=file, line=hit.line, snippet=snippet, cell=cell, detail=hit.detail))
