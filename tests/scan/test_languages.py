@@ -7,6 +7,7 @@ import pytest
 
 from handoff_assistant.scan import languages as lang
 from handoff_assistant.scan.languages import count_code_lines, detect_language
+from handoff_assistant.scan.notebooks import parse_notebook
 
 
 def _notebook(kernelspec=None, language_info=None):
@@ -47,15 +48,14 @@ def test_the_extension_wins_over_the_shebang():
 
 
 @pytest.mark.parametrize("text, expected", [
-    (_notebook({"language": "python", "name": "python3"}), lang.JUPYTER_PYTHON),
-    (_notebook({"language": "R", "name": "ir"}), lang.JUPYTER_R),
-    (_notebook(None, {"name": "R"}), lang.JUPYTER_R),
-    (_notebook({"language": "julia", "name": "julia-1.9"}), lang.JUPYTER_OTHER),
-    (_notebook(), lang.JUPYTER_PYTHON),
-    ('{"cells": [', lang.JUPYTER_PYTHON),
+    (_notebook({"language": "python", "name": "python3"}), "python"),
+    (_notebook({"language": "R", "name": "ir"}), "R"),
+    (_notebook(None, {"name": "R"}), "R"),
+    (_notebook({"language": "julia", "name": "julia-1.9"}), "julia"),
+    (_notebook(), "python"),
 ])
 def test_notebooks_by_kernel_language_not_by_text_in_cells(text, expected):
-    assert detect_language("nb/analysis.ipynb", text) == expected
+    assert parse_notebook(text).language == expected
 
 
 def test_python_lines_skip_blanks_and_comments():

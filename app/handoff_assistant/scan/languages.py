@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Optional
 
-from handoff_assistant.scan import json_shapes
 
 PYTHON = "Python"
 JUPYTER_PYTHON = "Jupyter (Python)"
@@ -100,20 +99,14 @@ _SWEAVE_CHUNK = re.compile(r"^\s*<<.*>>=\s*$")
 
 
 def detect_language(path: str, text: str) -> Optional[str]:
-    """The language of ``path`` (posix, relative); ``text`` is its content, used for shebangs and notebooks."""
+    """The language of ``path`` (posix, relative); ``text`` is its content, used for shebangs. A notebook is
+    Jupyter (Python) by its name here; its kernel's language comes from ``scan.notebooks``, which reads it once."""
     name = PurePosixPath(path).name
     lowered = name.lower()
     language = _BY_NAME.get(lowered) or _BY_EXTENSION.get(PurePosixPath(lowered).suffix)
     if language is None and lowered.startswith(("dockerfile.", "containerfile.")):
         language = DOCKERFILE
-    if language == JUPYTER_PYTHON:
-        return _notebook_language(text)
     return language or _shebang_language(text)
-
-
-_NOTEBOOK_METADATA = json_shapes.Fields({"metadata": json_shapes.Fields({
-    "kernelspec": json_shapes.Fields({"language": json_shapes.SCALAR}),
-    "language_info": json_shapes.Fields({"name": json_shapes.SCALAR})})})
 
 
 # Languages by name that hold data, settings or text rather than a program: a file of these too large to read is
@@ -130,19 +123,6 @@ def is_program(path: str) -> bool:
 def is_notebook(path: str) -> bool:
     """Whether ``path`` is a Jupyter notebook (by its name: the scan reads a notebook's JSON once, as one)."""
     return _BY_EXTENSION.get(PurePosixPath(path.lower()).suffix) == JUPYTER_PYTHON
-
-
-def _notebook_language(text: str) -> str:
-    """A notebook's language from its kernelspec, else its language_info; Python when it says nothing.
-    Only the metadata is built (the scan itself reads a notebook once, in ``scan.notebooks``)."""
-    try:
-        metadata = json_shapes.read_shaped(text, _NOTEBOOK_METADATA).get("metadata") or {}
-        language = (metadata.get("kernelspec") or {}).get("language") or \
-            (metadata.get("language_info") or {}).get("name") or "python"
-    except (json_shapes.JsonError, AttributeError):  # the notebook reader reports these
-        return JUPYTER_PYTHON
-    language = str(language).lower()
-    return JUPYTER_PYTHON if language == "python" else JUPYTER_R if language == "r" else JUPYTER_OTHER
 
 
 def _shebang_language(text: str) -> Optional[str]:
