@@ -111,6 +111,17 @@ def test_a_notebook_entry_point_gets_a_hash_pinned_runner_lock_that_keeps_the_pr
     assert missing_programs(read_contents(bundle)) == ()  # before the runner group: "needs the program jupyter"
 
 
+def test_pip_is_asked_for_its_settings_once_for_both_locks(tmp_path, monkeypatch):
+    """Both locks ran `pip config list` (a subprocess) before the request carried pip's settings."""
+    from handoff_assistant.bundle import lock
+
+    calls = []
+    real = lock.pip_settings
+    monkeypatch.setattr(lock, "pip_settings", lambda *args, **kwargs: calls.append(args) or real(*args, **kwargs))
+    bundle = _bundle(tmp_path, RUNNER_WHEELS).path
+    assert (bundle / "env" / "requirements-runner.txt").is_file() and len(calls) == 1
+
+
 def test_a_runner_that_cannot_go_with_the_production_pins_is_a_warning_and_set_up_leaves_it_out(tmp_path):
     result = _bundle(tmp_path, [WheelSpec("nbconvert", "7.0.0", requires=("tiny-num<1.0",)),
                                 WheelSpec("ipykernel", "6.0.0")])

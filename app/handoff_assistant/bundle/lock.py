@@ -148,12 +148,13 @@ def lock_with_pip_tools(workdir: Path, cancel: CancelToken, env: Optional[Mappin
 
 def lock_with_uv(workdir: Path, cancel: CancelToken, env: Optional[Mapping[str, str]] = None,
                  target_python: Optional[str] = None, target_platform: Optional[str] = None,
-                 python: str = APP_PYTHON) -> str:
+                 python: str = APP_PYTHON, settings: Optional[Mapping[str, str]] = None) -> str:
+    """``settings``: pip's (``pip_settings``), when the caller asked already; else pip is asked here."""
     uv = find_uv()
     if uv is None:
         raise LockError("The uv engine was chosen but uv is not installed; install uv or use --engine pip-tools.")
     base = env if env is not None else os.environ
-    settings = pip_settings(base)
+    settings = pip_settings(base) if settings is None else settings
     args = uv_compile_args(uv, target_python, target_platform, python) + uv_flags(settings)
     return _compile(args, workdir, cancel, uv_env(base, settings))
 
@@ -355,13 +356,24 @@ class LockRequest:
     target_platform: Optional[str] = None
     installed: tuple[InstalledDistribution, ...] = ()  # the target environment's, for the installed engine
     env: Optional[Mapping[str, str]] = None  # for the subprocesses; None = inherit (the user's pip config)
+    pip_settings: Optional[Mapping[str, str]] = None  # pip's index settings for uv, once asked (``prepared``)
+
+
+def prepared(request: LockRequest) -> LockRequest:
+    """The request with its engine resolved (auto -> uv or pip-tools) and, for uv, pip's settings asked once: a
+    bundle locks production and the notebook runners with one request, and ``pip config list`` is a subprocess."""
+    engine = resolve_engine(request.engine)
+    settings = request.pip_settings
+    if engine == "uv" and settings is None:
+        settings = pip_settings(request.env if request.env is not None else os.environ)
+    return replace(request, engine=engine, pip_settings=settings)
 
 
 def lock_dependencies(direct: DirectRequirements, requirements_in: str, workdir: Path, request: LockRequest,
                       cancel: CancelToken) -> LockResult:
     """Write requirements.in and requirements.txt into ``workdir`` with the chosen engine."""
     (workdir / "requirements.in").write_text(requirements_in, encoding="utf-8")
-    request = replace(request, engine=resolve_engine(request.engine))
+    request = prepared(request)
     unlocked = direct.unlocked
     if request.engine == "installed":
         text, missing = lock_from_installed(direct, request.installed,
@@ -369,7 +381,8 @@ def lock_dependencies(direct: DirectRequirements, requirements_in: str, workdir:
         (workdir / "requirements.txt").write_text(text, encoding="utf-8")
         unlocked += missing
     elif request.engine == "uv":
-        text = lock_with_uv(workdir, cancel, request.env, request.target_python, request.target_platform)
+        text = lock_with_uv(workdir, cancel, request.env, request.target_python, request.target_platform,
+                            settings=request.pip_settings)
     else:
         text = lock_with_pip_tools(workdir, cancel, request.env)
     return LockResult(request.engine, requirements_in, text, parse_locked(text), request.engine != "installed",

@@ -209,8 +209,8 @@ def _lock_environment(inputs: BundleInputs, options: BundleOptions, plan: snapsh
     development = [g.dependency for g in grouped if g.group == groups.DEVELOPMENT]
     direct = lock.direct_requirements(production, project.resolutions)
     index_lines = accelerator.cpu_index_lines([Requirement(line).name for line in direct.lines], options.accelerator)
-    request = lock.LockRequest(options.engine, report.target, python.version, options.target_platform,
-                               inputs.installed, options.pip_env)
+    request = lock.prepared(lock.LockRequest(options.engine, report.target, python.version, options.target_platform,
+                                             inputs.installed, options.pip_env))
     name = project.name or root.name
     result = lock.lock_dependencies(direct, lock.requirements_in_text(direct, name, index_lines), env_dir, request,
                                     cancel)
