@@ -218,3 +218,10 @@ def test_names_that_are_not_utf8_are_set_apart_and_the_rest_stays_in_the_fast_pa
     assert list(stored["entries"]) == [ENTRY.path] and len(stored["escaped"]) == 1
     loaded = ScanCache(tmp_path / "proj", tmp_path / "cache", CAP)
     assert loaded.get(odd[0]) == odd[1] and loaded.get(ENTRY) == ANALYSIS
+
+    # the set-apart entries are typed as strictly: failed before (the generic reader built code_lines="7")
+    path, size, mtime, analysis = json.loads(stored["escaped"][0])
+    analysis["code_lines"] = "7"
+    stored["escaped"] = [json.dumps([path, size, mtime, analysis], ensure_ascii=True)]
+    cache.path.write_text(json.dumps(stored))
+    assert ScanCache(tmp_path / "proj", tmp_path / "cache", CAP).get(odd[0]) is None
