@@ -242,3 +242,15 @@ def test_replacing_keeps_the_old_file_until_the_new_one_is_written(tmp_path, mon
         save_project_file(tmp_path, ProjectFile(name="fresh"), replace=True)
     assert (tmp_path / PROJECT_FILE_NAME).read_text(encoding="utf-8") == HANDWRITTEN
     assert sorted(p.name for p in tmp_path.iterdir()) == [PROJECT_FILE_NAME]
+
+
+def test_an_environment_variable_is_a_secret_by_the_maskers_rule():
+    """A secret word must end the name, as the masker decides (the key set had its own looser list: TOKEN_URL
+    and PASSWORD_FILE were secrets there, so their values were asked for in config/.env)."""
+    from handoff_assistant.readiness.config_keys import project_config_keys
+
+    reads = tuple(ConfigRead(name, "env", "job.py", line) for line, name in enumerate(
+        ("DB_PASSWORD", "HF_TOKEN", "TOKEN_URL", "PASSWORD_FILE", "DB_USER"), start=1))
+    keys = {k.env: k.secret for k in project_config_keys(good_report(config_reads=reads))}
+    assert keys == {"DB_PASSWORD": True, "HF_TOKEN": True, "TOKEN_URL": False, "PASSWORD_FILE": False,
+                    "DB_USER": False}

@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from handoff_assistant.readiness.model import ProjectFile
+from handoff_assistant.scan.findings.masking import secret_name_kind
 from handoff_assistant.scan.report import ConfigRead, ScanReport, location_text
 
 PATH_SUFFIXES = ("_path", "_dir", "_file", "_folder", "_directory", "_csv", "_parquet", "_pkl", "_pickle", "_json",
                  "_xlsx", "_xls", "_txt", "_db", "_sqlite", "_h5", "_joblib", "_feather", "_rds", "_tsv", "_model")
 HOST_SUFFIXES = ("_url", "_uri", "_host", "_hostname", "_endpoint", "_server", "_dsn", "_address")
-SECRET_WORDS = re.compile(r"(?:^|_)(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_KEY|APIKEY|KEY|CREDENTIALS?|AUTH)(?:_|$)")
 _DESCRIPTIONS = {"credential": "Secret the code reads from the environment; set it in config/.env or the service's "
                                "environment.",
                  "path": "Path the code reads from configuration; give the server's location.",
@@ -68,7 +68,8 @@ def project_config_keys(report: ScanReport, project: Optional[ProjectFile] = Non
 def _from_read(read: ConfigRead, declared_secret: set[str]) -> ProjectConfigKey:
     name = key_name(read.key)
     env = read.key if read.kind == "env" else name.upper()
-    secret = read.kind == "env" and (env.upper() in declared_secret or bool(SECRET_WORDS.search(env.upper())))
+    # The same rule as the masker's: a secret word ends the name (TOKEN_URL and PASSWORD_FILE are not secrets).
+    secret = read.kind == "env" and (env.upper() in declared_secret or secret_name_kind(env) is not None)
     kind = kind_from_name(name, secret)
     return ProjectConfigKey(name, env, kind, secret, _DESCRIPTIONS[kind],
                             (location_text(read.file, read.line, read.cell),))
