@@ -8,8 +8,10 @@ bundle lists the file as a required input with the data's SHA-256 (Git LFS's oid
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Optional
 
+from handoff_assistant.scan.files import read_head
 from handoff_assistant.scan.findings.base import Rule, make_finding, register
 from handoff_assistant.scan.report import Finding
 
@@ -36,13 +38,8 @@ def lfs_pointer_finding(path: str, text: str) -> Optional[Finding]:
 POINTER_MAX_BYTES = 1024  # a pointer is about 130 bytes; a larger file is never read for this
 
 
-def lfs_pointer_in_file(full_path, path: str, size: int) -> Optional[Finding]:
+def lfs_pointer_in_file(full_path: Path, path: str, size: int) -> Optional[Finding]:
     """The same for a file the scan does not read as text (a pointer named .parquet or .bin): only tiny files."""
     if size > POINTER_MAX_BYTES:
         return None
-    try:
-        with open(full_path, "rb") as handle:
-            head = handle.read(POINTER_MAX_BYTES)
-    except OSError:
-        return None
-    return lfs_pointer_finding(path, head.decode("ascii", "replace"))
+    return lfs_pointer_finding(path, read_head(full_path, POINTER_MAX_BYTES))
