@@ -131,6 +131,7 @@ def plan_inputs(root: Path, plan: SnapshotPlan, cancel: CancelToken, max_input_b
     listed = {f.path for f in plan.files} | {d.path for d in plan.data_references}
     references = find_references(root, plan, listed, data_folders, cancel)
     travelling = {f.path for f in plan.files}
+    hashed = {d.path: d.sha256 for d in plan.data_references}  # the snapshot hashed these (the large files) already
     inputs, moved, warnings = [], [], []
     for path in sorted(references):
         try:
@@ -140,7 +141,8 @@ def plan_inputs(root: Path, plan: SnapshotPlan, cancel: CancelToken, max_input_b
                 warnings.append(f"{path} is referenced by {references[path][0]} but cannot enter the bundle: "
                                 f"{refusal.reason}.")
             continue
-        size, digest, where = full.stat().st_size, sha256_file(full), tuple(references[path])
+        status = full.stat()
+        size, digest, where = status.st_size, hashed.get(path) or sha256_file(full), tuple(references[path])
         pointer = lfs_pointer(full)
         if pointer:  # the data's own hash and size are in the pointer (Git LFS's oid is its SHA-256)
             digest, size = pointer[0] or digest, pointer[1] or size
@@ -149,7 +151,7 @@ def plan_inputs(root: Path, plan: SnapshotPlan, cancel: CancelToken, max_input_b
         travels = not reason
         inputs.append(DataInput(path, size, digest, travels, where, reason, bool(pointer)))
         if travels and path not in travelling:
-            moved.append(SnapshotFile(path, size, bool(full.stat().st_mode & 0o111)))
+            moved.append(SnapshotFile(path, size, bool(status.st_mode & 0o111)))
         if not travels:
             warnings.append(f"Required input {path} ({_mb(size)}, referenced by {where[0]}) does not travel: "
                             f"{reason}. IT must place it at code/{path}; the runbook lists its SHA-256.")
