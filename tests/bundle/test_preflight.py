@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from handoff_assistant.bundle import harness_run, verify
 from handoff_assistant.bundle.contents import read_contents
 from handoff_assistant.bundle.options import BundleOptions
 from handoff_assistant.bundle.preflight import missing_programs
@@ -53,8 +54,14 @@ def test_without_a_terminal_the_missing_program_is_reported_and_nothing_runs(pro
     """Failed before: with no terminal and no --yes, verify only refused (exit 2) and never named the tool."""
     bundle = _bundle_with_command(project, tmp_path, f"{ABSENT} --input {{input}}")
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    hashed = []  # every file of the bundle is hashed once: the record reuses verify's own check
+    real = verify.verify_bundle
+    for module in (verify, harness_run):
+        monkeypatch.setattr(module, "verify_bundle",
+                            lambda *args, **kwargs: hashed.append(args) or real(*args, **kwargs))
     work = tmp_path / "work"
     assert main(["verify", str(bundle), "--run-tests", "--workdir", str(work)]) == 1
+    assert len(hashed) == 1
     captured = capsys.readouterr()
     assert ABSENT in captured.out and "FAILED" in captured.out
     assert "The bundle's code was not run" in captured.err

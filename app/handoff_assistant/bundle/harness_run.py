@@ -70,12 +70,15 @@ class RunOptions:
 
 
 def run_harness(bundle: Path | str, options: RunOptions, progress: Optional[ProgressCallback] = None,
-                cancel: Optional[CancelToken] = None, log: Optional[LogCallback] = None) -> VerificationRecord:
+                cancel: Optional[CancelToken] = None, log: Optional[LogCallback] = None,
+                integrity: Optional[VerificationResult] = None) -> VerificationRecord:
+    """Verify, open, set up and run the bundle's harness. ``integrity``: the caller's verification of a moment
+    ago (``handoff verify`` checks first, with ``--trust``); without it the bundle is checked here."""
     source, report, token = Path(bundle), ensure_progress(progress), ensure_cancel(cancel)
     mask = secret_masker(options.env_values)
     say = (lambda line: log(mask(line))) if log else (lambda line: None)
     report(0, STEPS, "Checking every file against SHA256SUMS and the manifest")
-    integrity = verify_bundle(source)
+    integrity = integrity if integrity is not None else verify_bundle(source)
     if not integrity.ok:
         say("Integrity check FAILED: nothing from this bundle is run.")
         return _record(source, integrity, None, (), "")
@@ -95,9 +98,10 @@ def run_harness(bundle: Path | str, options: RunOptions, progress: Optional[Prog
     return _record(source, integrity, python, (setup, inputs_check(folder, manifest)) + checks, str(folder))
 
 
-def record_without_running(bundle: Path, checks: tuple[CheckResult, ...]) -> VerificationRecord:
+def record_without_running(bundle: Path, checks: tuple[CheckResult, ...],
+                           integrity: Optional[VerificationResult] = None) -> VerificationRecord:
     """The record of a verification that ran none of the bundle's code (its checks were known beforehand)."""
-    return _record(bundle, verify_bundle(bundle), None, checks, "")
+    return _record(bundle, integrity if integrity is not None else verify_bundle(bundle), None, checks, "")
 
 
 def inputs_check(folder: Path, manifest: dict) -> CheckResult:

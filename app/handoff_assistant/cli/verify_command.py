@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     from handoff_assistant.cli import EXIT_FAILED_CHECK, EXIT_OK
 
     result = verify_bundle(args.bundle, trust=_trusted_key(args.trust))
-    record = _run_tests(args) if args.run_tests and result.ok else None
+    record = _run_tests(args, result) if args.run_tests and result.ok else None
     if args.format == "json":
         data = {"integrity": _integrity_dict(result), "verification": record_to_dict(record) if record else None}
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -81,14 +81,15 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if passed else EXIT_FAILED_CHECK
 
 
-def _run_tests(args: argparse.Namespace) -> VerificationRecord:
+def _run_tests(args: argparse.Namespace, integrity: VerificationResult) -> VerificationRecord:
+    """Run the harness of the bundle ``integrity`` verified a moment ago (it is not hashed again)."""
     from handoff_assistant.bundle.harness_run import RunOptions, run_harness
     from handoff_assistant.cli import UsageError
 
     if args.config and not Path(args.config).is_file():
         raise UsageError(f"the configuration file {args.config} does not exist")
     values = {**env_file_values(args.env_file), **_env_values(args.env)}
-    not_runnable = _missing_programs(args.bundle)
+    not_runnable = _missing_programs(args.bundle, integrity)
     if not_runnable is not None:
         return _save(args.bundle, not_runnable)
     confirm_running_bundle_code(args.bundle, args.yes)
@@ -97,7 +98,7 @@ def _run_tests(args: argparse.Namespace) -> VerificationRecord:
                          timeout=args.timeout, allow_lock_options=args.allow_lock_options)
     bar = TerminalProgress()
     try:
-        record = run_harness(args.bundle, options, progress=bar)
+        record = run_harness(args.bundle, options, progress=bar, integrity=integrity)
     except BundleError as error:
         raise UsageError(str(error)) from error
     finally:
@@ -105,7 +106,7 @@ def _run_tests(args: argparse.Namespace) -> VerificationRecord:
     return _save(args.bundle, record)
 
 
-def _missing_programs(bundle: str) -> VerificationRecord | None:
+def _missing_programs(bundle: str, integrity: VerificationResult) -> VerificationRecord | None:
     """A failed record when an entry point's program is missing (known before any of the bundle's code runs)."""
     from handoff_assistant.bundle.contents import read_contents
     from handoff_assistant.bundle.harness_run import record_without_running
@@ -115,7 +116,7 @@ def _missing_programs(bundle: str) -> VerificationRecord | None:
     if not missing:
         return None
     print("The bundle's code was not run: an entry point's program is missing on this machine.", file=sys.stderr)
-    return record_without_running(Path(bundle), missing)
+    return record_without_running(Path(bundle), missing, integrity)
 
 
 def _save(bundle: str, record: VerificationRecord) -> VerificationRecord:
