@@ -24,7 +24,7 @@ from handoff_assistant.gui.icons import icon
 from handoff_assistant.gui.messages import ask_password, ask_text, show_error
 from handoff_assistant.gui.new_key_pair import (SECRET_KEY_FILTER, NewKeyNote, ask_new_key_password,
                                                 ask_new_key_path)
-from handoff_assistant.gui.pages.base import DONE, PENDING, Page, button_row, page_layout
+from handoff_assistant.gui.pages.base import DONE, PENDING, Page, button_row, page_layout, scrolling_body
 from handoff_assistant.formatting import human_size
 from handoff_assistant.gui.settings import AppSettings
 from handoff_assistant.gui.widgets.key_file_row import KeyFileRow
@@ -96,7 +96,7 @@ class BundlePage(Page):
         # The signing key of the build under way, by its id and file: the unlocked secret is not kept on the page.
         self.signed_with: Optional[tuple[str, Path]] = None
         self.making_key = False  # a new key pair is being written: it cannot be cancelled half-way
-        layout = page_layout(self, "Handoff bundle",
+        layout = page_layout(scrolling_body(self), "Handoff bundle",
                              "One file for IT: a snapshot of the code, a hash-pinned lockfile, a runbook, "
                              "configuration templates and a test harness. Your project folder is not changed.")
         layout.addWidget(self._options_box())
