@@ -104,3 +104,14 @@ def test_an_existing_key_is_never_overwritten_and_nothing_is_asked(here, termina
     assert capsys.readouterr().err.strip() == ("handoff keygen: maria.pub already exists; choose another name (a key "
                                                "is never overwritten)")
     assert asked == [] and not (here / "maria.key").exists() and (here / "maria.pub").read_text() == "IT's copy\n"
+
+
+def test_a_dangling_link_at_the_key_name_is_refused_before_the_password_is_asked(here, terminal, capsys):
+    """Failed before: Path.exists() is False for a dangling link, so keygen asked the password and derived for
+    seconds, then failed on the exclusive create."""
+    (here / "maria.key").symlink_to(here / "elsewhere" / "maria.key")
+    asked = terminal()
+    assert main(["keygen", "--name", "maria"]) == 2
+    assert capsys.readouterr().err.strip() == ("handoff keygen: maria.key already exists; choose another name (a key "
+                                               "is never overwritten)")
+    assert asked == [] and (here / "maria.key").is_symlink() and not (here / "maria.pub").exists()

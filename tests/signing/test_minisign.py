@@ -173,10 +173,11 @@ def test_keygen_writes_a_private_secret_key_and_never_overwrites(tmp_path):
 
 
 def test_keygen_that_cannot_create_the_secret_key_removes_nothing_that_was_there(tmp_path):
-    """A dangling link is not "existing" to Path.exists(), so O_EXCL fails on it; keygen then deleted the link."""
+    """A dangling link is not "existing" to Path.exists(), so O_EXCL failed on it, and keygen then deleted the
+    link; the name is now refused before anything is created."""
     link = tmp_path / "a.key"
     link.symlink_to(tmp_path / "elsewhere" / "a.key")
-    with pytest.raises(SignatureError, match="could not be written"):
+    with pytest.raises(SignatureError, match="a.key already exists"):
         write_keypair(link, tmp_path / "a.pub")
     assert link.is_symlink() and not (tmp_path / "a.pub").exists()
 

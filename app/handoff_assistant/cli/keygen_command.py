@@ -27,15 +27,16 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from handoff_assistant.cli import UsageError
-    from handoff_assistant.signing import MINISIGN_LIMITS, SignatureError, write_keypair
+    from handoff_assistant.signing import MINISIGN_LIMITS, SignatureError, refuse_existing_key_files, write_keypair
 
     folder = Path(args.output)
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder")
     secret, public = folder / f"{args.name}.key", folder / f"{args.name}.pub"
-    for path in (secret, public):
-        if path.exists():
-            raise UsageError(f"{path} already exists; choose another name (a key is never overwritten)")
+    try:
+        refuse_existing_key_files(secret, public)
+    except SignatureError as error:
+        raise UsageError(str(error)) from error
     password = None if args.no_password else new_password(secret, args)
     try:
         key = write_keypair(secret, public, password, KDF_LIMITS or MINISIGN_LIMITS)

@@ -6,8 +6,8 @@ the app. Integrity (SHA256SUMS) says nothing was changed; the signature says who
 password-protected key (``minisign -G``) is unlocked with its password (``load_secret_key(path, password)``);
 ``write_keypair(secret, public, password)`` writes one.
 """
-from handoff_assistant.signing.keyfiles import (load_public_key, load_secret_key, secret_key_needs_password,
-                                                write_keypair)
+from handoff_assistant.signing.keyfiles import (load_public_key, load_secret_key, refuse_existing_key_files,
+                                                secret_key_needs_password, write_keypair)
 from handoff_assistant.signing.minisign import (MINISIGN_LIMITS, PasswordRequired, PublicKey, ScryptLimits, SecretKey,
                                                 SignatureError, Verified, WrongPassword, generate_keypair,
                                                 read_public_key, read_secret_key, sign, signature_key_id, verify)
@@ -16,4 +16,4 @@ SIGNATURE_NAME = "SHA256SUMS.minisig"
 
 __all__ = ["MINISIGN_LIMITS", "PasswordRequired", "PublicKey", "SIGNATURE_NAME", "ScryptLimits", "SecretKey", "SignatureError", "Verified",
            "WrongPassword", "generate_keypair", "load_public_key", "load_secret_key", "read_public_key",
-           "read_secret_key", "secret_key_needs_password", "sign", "signature_key_id", "verify", "write_keypair"]
+           "read_secret_key", "refuse_existing_key_files", "secret_key_needs_password", "sign", "signature_key_id", "verify", "write_keypair"]

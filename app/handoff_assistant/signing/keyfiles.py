@@ -40,10 +40,10 @@ def write_keypair(secret_path: Path | str, public_path: Path | str, password: Op
     unless a test asks for less); without, it is stored in clear (``minisign -G -W``).
     """
     secret_path, public_path = Path(secret_path), Path(public_path)
-    _refuse_existing(secret_path, public_path)
+    refuse_existing_key_files(secret_path, public_path)
     key = generate_keypair()
     secret_text = key.to_text() if password is None else key.to_encrypted_text(password, limits)
-    _refuse_existing(secret_path, public_path)  # deriving takes seconds: check again just before writing
+    refuse_existing_key_files(secret_path, public_path)  # deriving takes seconds: check again just before writing
     created = False  # only a file this call created is removed on failure, never one that was there
     try:
         descriptor = os.open(secret_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -60,9 +60,11 @@ def write_keypair(secret_path: Path | str, public_path: Path | str, password: Op
     return key
 
 
-def _refuse_existing(*paths: Path) -> None:
+def refuse_existing_key_files(*paths: Path) -> None:
+    """SignatureError when anything stands at one of the names, a dangling link included: a key is never written
+    over or through something. Callers check before asking a password (deriving takes seconds)."""
     for path in paths:
-        if path.exists():
+        if os.path.lexists(path):
             raise SignatureError(f"{path} already exists; choose another name (a key is never overwritten)")
 
 

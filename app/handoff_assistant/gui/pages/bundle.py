@@ -30,7 +30,8 @@ from handoff_assistant.gui.settings import AppSettings
 from handoff_assistant.gui.widgets.key_file_row import KeyFileRow
 from handoff_assistant.gui.workers import TaskRunner, Worker
 from handoff_assistant.readiness.model import NOT_READY
-from handoff_assistant.signing import MINISIGN_LIMITS, SecretKey, secret_key_needs_password, write_keypair
+from handoff_assistant.signing import (MINISIGN_LIMITS, SecretKey, SignatureError, refuse_existing_key_files,
+                                        secret_key_needs_password, write_keypair)
 
 ENGINE_TEXT = {
     "auto": "auto — uv when installed (fast), else pip-tools",
@@ -307,10 +308,10 @@ class BundlePage(Page):
         if secret is None:
             return
         public = secret.with_suffix(".pub")
-        existing = next((path for path in (secret, public) if path.exists() or path.is_symlink()), None)
-        if existing is not None:
-            show_error(self, f"Cannot make the key pair: {existing} already exists; choose another name (a key is "
-                             "never overwritten).")
+        try:
+            refuse_existing_key_files(secret, public)
+        except SignatureError as error:
+            show_error(self, f"Cannot make the key pair: {error}.")
             return
         password = ask_new_key_password(self, secret)
         if password is None:
