@@ -82,6 +82,19 @@ def test_a_gz_next_to_its_module_travels_a_large_file_and_an_lfs_pointer_are_req
     assert "| code/data/tracked.parquet |" in runbook and "Git LFS pointer" in runbook
 
 
+def test_a_file_a_notebook_opens_is_named_by_its_cell_and_line(tmp_path):
+    """Failed before: code cells were joined into one text, so the place was a line of that text (nb.ipynb:3)."""
+    project = _project(tmp_path / "proj")
+    notebook = {"cells": [{"cell_type": "markdown", "source": "# Notes"},
+                          {"cell_type": "code", "source": ["import pandas as pd\n", "x = 1\n"]},
+                          {"cell_type": "code", "source": ["# load\n", "vocab = open('pkg/vocab.txt.gz', 'rb')\n"]}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (project / "explore.ipynb").write_text(json.dumps(notebook))
+    bundle = _bundle(project, tmp_path / "out").path
+    inputs = {i["path"]: i for i in json.loads((bundle / "handoff-manifest.json").read_text())["inputs"]}
+    assert inputs["pkg/vocab.txt.gz"]["referenced_by"] == ["explore.ipynb cell 3:2", "pkg/__init__.py:2"]
+
+
 def test_verify_accepts_a_declared_input_with_its_hash_and_names_a_missing_or_different_one(tmp_path):
     bundle = _bundle(_project(tmp_path / "proj"), tmp_path / "out").path
     missing = verify_bundle(bundle)

@@ -13,7 +13,6 @@ input: each literal is at most ``MAX_LITERAL`` characters.
 from __future__ import annotations
 
 import dataclasses
-import json
 import posixpath
 import re
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from typing import Iterable, Optional
 
 from handoff_assistant.bundle.path_gate import PathRefused, bundle_path_gate
 from handoff_assistant.bundle.snapshot import SnapshotFile, SnapshotPlan, sha256_file
+from handoff_assistant.scan.notebooks import NotebookError, parse_notebook
+from handoff_assistant.scan.report import location_text
 from handoff_assistant.tasks import CancelToken
 
 DEFAULT_MAX_INPUT_BYTES = 50 * 1000 * 1000
@@ -38,7 +39,7 @@ class DataInput:
     size: int
     sha256: str
     travels: bool  # copied into code/; otherwise IT must place it at code/<path>
-    referenced_by: tuple[str, ...]  # "pkg/__init__.py:3"
+    referenced_by: tuple[str, ...]  # "pkg/__init__.py:3", "nb.ipynb cell 2:4" (scan.report.location_text)
     reason: str = ""  # why it does not travel
     lfs_pointer: bool = False  # the file is a Git LFS pointer: the data itself is not in the folder
 
@@ -57,16 +58,16 @@ def string_literals(text: str) -> Iterable[tuple[int, str]]:
             yield number, match.group(2)
 
 
-def _code_text(path: Path) -> str:
+def _code_units(path: Path) -> list[tuple[Optional[int], str]]:
+    """(cell, text) of a file's code: the whole file (cell None), or each code cell of a notebook, read by the
+    scan's own notebook reader so that places are named as everywhere else (``nb.ipynb cell 3:2``)."""
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix.lower() != ".ipynb":
-        return text
+        return [(None, text)]
     try:
-        cells = json.loads(text).get("cells") or []
-        return "\n".join("".join(c.get("source") or "") if isinstance(c.get("source"), list) else
-                         str(c.get("source") or "") for c in cells if c.get("cell_type") == "code")
-    except (ValueError, AttributeError):
-        return ""
+        return [(cell.index, cell.source) for cell in parse_notebook(text).cells if cell.cell_type == "code"]
+    except NotebookError:
+        return []  # the scan reports an unreadable notebook
 
 
 def _candidates(value: str, referring: str, data_folders: tuple[str, ...]) -> list[str]:
@@ -93,16 +94,18 @@ def find_references(root: Path, plan: SnapshotPlan, listed: set[str], data_folde
             continue
         cancel.raise_if_cancelled()
         try:
-            text = _code_text(root / item.path)
+            units = _code_units(root / item.path)
         except OSError:
             continue
-        for line, value in string_literals(text):
-            for candidate in _candidates(value, item.path, data_folders):
-                if candidate in listed and candidate != item.path:
-                    where = references.setdefault(candidate, [])
-                    if f"{item.path}:{line}" not in where:
-                        where.append(f"{item.path}:{line}")
-                    break
+        for cell, text in units:
+            for line, value in string_literals(text):
+                for candidate in _candidates(value, item.path, data_folders):
+                    if candidate in listed and candidate != item.path:
+                        where = references.setdefault(candidate, [])
+                        place = location_text(item.path, line, cell)
+                        if place not in where:
+                            where.append(place)
+                        break
     return references
 
 
