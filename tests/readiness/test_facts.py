@@ -25,7 +25,8 @@ def notebook(*cells: str) -> str:
 def project(tmp_path):
     write(tmp_path, "README.md", "# Churn\n\nScores customers.\n")
     write(tmp_path, "LICENSE", "Internal use only")
-    write(tmp_path, ".python-version", "3.11\n")
+    write(tmp_path, ".python-version", "3.11\n")  # the scan's to read (scan/python_version.py)
+    write(tmp_path, ".tool-versions", "python 3.11.7\nnodejs 20.1.0\n")
     write(tmp_path, "churn/__init__.py", "")
     write(tmp_path, "churn/score.py", "import logging\n\nif __name__ == '__main__':\n    print('done')\n")
     write(tmp_path, "churn/train.py",
@@ -48,7 +49,7 @@ def test_gathers_what_the_checklist_needs(project):
     facts = gather_facts(project)
     assert facts.readable and facts.readme == "README.md" and "Scores customers" in facts.readme_text
     assert facts.licence_files == ("LICENSE",)
-    assert facts.python_version_sources == (".python-version: 3.11",)
+    assert facts.python_version_sources == (".tool-versions: 3.11.7",)
     assert facts.test_files == ("tests/test_score.py",)
     assert facts.secret_files == (".env", "keys/service-account-prod.json")
     assert facts.main_scripts == (MainScript("churn/score.py", "python -m churn.score"),

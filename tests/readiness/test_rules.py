@@ -191,3 +191,16 @@ def test_an_r_only_project_needs_no_python_version():
     assert item.evidence == ("the project has no Python code (R), so no Python version needs recording",)
     with_python = good_report(languages=(LanguageStat("R", 4, 400), LanguageStat("Python", 1, 10)))
     assert result("env.python-version", report=with_python, facts=good_facts(python_version_sources=())).status == FAIL
+
+
+def test_a_python_version_record_is_evidence_once_however_many_readers_saw_it():
+    """Failed before: the checklist's own reader and the scan's both read .python-version and pyproject.toml, so
+    the evidence said each fact twice ('.python-version: 3.11' and '3.11 (.python-version)')."""
+    from handoff_assistant.scan.report import PythonVersionSource
+
+    report = good_report(python_versions=(PythonVersionSource("3.11", ".python-version", ".python-version"),
+                                          PythonVersionSource(">=3.10", "pyproject.toml", "pyproject.toml")))
+    facts = good_facts(python_version_sources=("pyproject.toml: >=3.10", "Pipfile: 3.11"))
+    item = result("env.python-version", report=report, facts=facts)
+    assert item.status == PASS
+    assert item.evidence == ("3.11 (.python-version)", ">=3.10 (pyproject.toml requires-python)", "Pipfile: 3.11")

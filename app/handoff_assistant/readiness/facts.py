@@ -37,14 +37,14 @@ _RANDOM_CALL = re.compile(
 _SEED_KEYWORDS = {"random_state", "seed", "random_seed", "rng"}
 _R_RANDOM = re.compile(r"\b(sample|runif|rnorm|rbinom|randomForest|createDataPartition|kmeans|initial_split)\s*\(")
 _R_SEED = re.compile(r"\bset\.seed\s*\(")
+# Only the records the scan does not read itself (scan/python_version.py reads .python-version, runtime.txt,
+# environment.yml and pyproject's requires-python, for the target Python): a second reading of those gave the
+# checklist the same fact twice. pyproject.toml stays for Poetry's `python = "^3.10"`; the rule drops a file the
+# scan already named.
 _PYTHON_VERSION_FILES = {
-    ".python-version": re.compile(r"^\s*(\d+\.\d+[\w.]*)", re.MULTILINE),
-    "runtime.txt": re.compile(r"python-(\d+\.\d+[\w.]*)"),
     ".tool-versions": re.compile(r"^python\s+(\S+)", re.MULTILINE),
     "pyproject.toml": re.compile(r"^(?:requires-python|python)\s*=\s*[\"']([^\"']+)", re.MULTILINE),
     "setup.cfg": re.compile(r"^python_requires\s*=\s*(\S+)", re.MULTILINE),
-    "environment.yml": re.compile(r"-\s*python\s*[=<>]+\s*([\d.*]+)"),
-    "environment.yaml": re.compile(r"-\s*python\s*[=<>]+\s*([\d.*]+)"),
     "Pipfile": re.compile(r"^python_version\s*=\s*\"([^\"]+)", re.MULTILINE),
 }
 

@@ -221,15 +221,18 @@ def pinned_versions(ctx: Context, item: ChecklistItem) -> Outcome:
 def python_version(ctx: Context, item: ChecklistItem) -> Outcome:
     if not ctx.facts.readable:
         return _no_folder()
-    recorded = [f"{describe(s)}" for s in ctx.report.python_versions if s.source != INTERPRETER]
-    if not (ctx.facts.python_version_sources or recorded or _has_python(ctx)):
+    in_project = [s for s in ctx.report.python_versions if s.source != INTERPRETER]
+    named = {s.file for s in in_project}
+    recorded = [describe(s) for s in in_project] + [text for text in ctx.facts.python_version_sources
+                                                    if text.split(":", 1)[0] not in named]
+    if not (recorded or _has_python(ctx)):
         languages = ", ".join(l.name for l in ctx.report.languages if l.name not in NOT_LOGIC_LANGUAGES)
         return Outcome(NOT_APPLICABLE, (f"the project has no Python code ({languages or 'no code'}), so no Python "
                                         "version needs recording",))
-    if ctx.facts.python_version_sources or recorded:
+    if recorded:
         conflicts = [f"conflict: {c.sentence}" for c in choose_target_python(ctx.report.python_versions).conflicts
                      if c.in_project]
-        return Outcome(PASS, tuple(dict.fromkeys(list(ctx.facts.python_version_sources) + recorded + conflicts)))
+        return Outcome(PASS, tuple(dict.fromkeys(recorded + conflicts)))
     seen = ctx.report.target.python_version
     hint = f"the scan saw Python {seen} in {ctx.report.target.interpreter}, but " if seen else ""
     return Outcome(FAIL, (f"{hint}no file in the project records the Python version",))
