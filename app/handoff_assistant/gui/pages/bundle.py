@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Optional
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy,
@@ -81,6 +81,14 @@ def read_runbook(bundle: Path) -> str:
         return archive.read("RUNBOOK.md").decode("utf-8")
 
 
+class _BuildLog(QPlainTextEdit):
+    """The build log takes the room the form leaves; it asks for little, so the page scrolls only when the form
+    itself does not fit (a scroll area sizes a page by its preferred heights)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), 90)
+
+
 class BundlePage(Page):
     page_id = "bundle"
     title = "Bundle"
@@ -121,7 +129,7 @@ class BundlePage(Page):
         row.addStretch()
         layout.addLayout(row)
 
-        self.log = QPlainTextEdit()
+        self.log = _BuildLog()
         self.log.setReadOnly(True)
         self.log.setAccessibleName("Build log")
         self.log.setPlaceholderText("The build log appears here.")
